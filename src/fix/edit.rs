@@ -1,0 +1,78 @@
+//! `Edit` and `Fix`: the only way a rule changes a file.
+
+use ruff_text_size::{TextRange, TextSize};
+
+/// Replace `range` with `content`. An insertion has an empty range; a deletion empty content.
+/// Ordered by (start, end, content), so two identical edits compare equal and apply once.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edit {
+    pub range: TextRange,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(range: TextRange, content: impl Into<String>) -> Self {
+        Edit { range, content: content.into() }
+    }
+
+    pub fn insert(at: TextSize, content: impl Into<String>) -> Self {
+        Edit { range: TextRange::empty(at), content: content.into() }
+    }
+
+    pub fn delete(range: TextRange) -> Self {
+        Edit { range, content: String::new() }
+    }
+
+    pub fn start(&self) -> TextSize {
+        self.range.start()
+    }
+
+    pub fn end(&self) -> TextSize {
+        self.range.end()
+    }
+}
+
+/// How sure a fix is. `DisplayOnly < Unsafe < Safe`, so "may it apply at level X" is one comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    DisplayOnly,
+    Unsafe,
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::DisplayOnly => "display-only",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        }
+    }
+}
+
+/// A set of edits applied together or not at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Sorted by `Edit`'s ordering.
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+    pub title: String,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, mut edits: Vec<Edit>) -> Self {
+        edits.sort();
+        edits.dedup();
+        Fix { edits, applicability: Applicability::Safe, title: title.into() }
+    }
+
+    pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix { applicability: Applicability::Unsafe, ..Fix::safe(title, edits) }
+    }
+
+    /// Where the first edit starts; fixes are applied in this order.
+    pub fn min_start(&self) -> TextSize {
+        self.edits.first().map(Edit::start).unwrap_or_default()
+    }
+}
