@@ -4,7 +4,7 @@ use ruff_text_size::{TextRange, TextSize};
 
 /// Replace `range` with `content`. An insertion has an empty range; a deletion empty content.
 /// Ordered by (start, end, content), so two identical edits compare equal and apply once.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: TextRange,
     pub content: String,
@@ -29,6 +29,18 @@ impl Edit {
 
     pub fn end(&self) -> TextSize {
         self.range.end()
+    }
+}
+
+impl Ord for Edit {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.start(), self.end(), &self.content).cmp(&(other.start(), other.end(), &other.content))
+    }
+}
+
+impl PartialOrd for Edit {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
