@@ -1,1 +1,424 @@
-//! TODO
+//! rules.toml in two stages: `RawConfig` is plain serde (unknown keys rejected, every
+//! field optional); `Config` is the validated result that rules read. The embedded
+//! default supplies every key a project's file leaves out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::report::Position;
+use crate::rules::RuleId;
+
+/// The repository's rules.toml, the configuration when a project has none.
+pub const DEFAULT_RULES_TOML: &str = include_str!("../rules.toml");
+
+/// File names searched for upward from the paths, in this order within a directory.
+const CONFIG_NAMES: [&str; 3] = [".s3-to-supabase.toml", "rules.toml", "pyproject.toml"];
+
+/// A configuration problem, located in its file: `path:line:col: message`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path, position.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default())]
+pub struct ConfigError {
+    pub path: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+/// Declares a config section whose fields are all optional, plus `overlay`, which
+/// fills the fields a project left out from the defaults.
+macro_rules! section {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(pub $field: Option<$ty>,)*
+        }
+
+        impl $name {
+            fn overlay(self, base: $name) -> $name {
+                $name { $($field: self.$field.or(base.$field),)* }
+            }
+        }
+    };
+}
+
+section!(
+    /// `[buckets]`
+    RawBuckets { names: Spanned<Vec<String>>, keywords: Vec<String> }
+);
+section!(
+    /// `[storage]`
+    RawStorage {
+        module: Spanned<String>,
+        constant: Spanned<String>,
+        env_var: String,
+        default_bucket: String,
+        legacy_constants: Vec<String>,
+        import_style: Spanned<String>,
+    }
+);
+section!(
+    /// `[files]`
+    RawFiles { exclude: Vec<Spanned<String>>, env_example: Vec<String> }
+);
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub buckets: RawBuckets,
+    #[serde(default)]
+    pub storage: RawStorage,
+    #[serde(default)]
+    pub rules: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub files: RawFiles,
+}
+
+/// How a file that does not bind the storage module gets an import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportStyle {
+    Auto,
+    /// `from utils import s3_utils`
+    FromPackage,
+    /// `import utils.s3_utils as s3_utils`
+    ImportAs,
+    /// `from utils.s3_utils import SUPABASE_BUCKET_NAME`
+    FromModule,
+}
+
+#[derive(Clone, Debug)]
+pub struct StorageConfig {
+    pub module: String,
+    pub constant: String,
+    pub env_var: String,
+    pub default_bucket: String,
+    pub legacy_constants: Vec<String>,
+    pub import_style: ImportStyle,
+}
+
+impl StorageConfig {
+    /// The module's last dotted segment, `s3_utils`, the name it is usually bound to.
+    pub fn module_name(&self) -> &str {
+        self.module.rsplit('.').next().unwrap_or(&self.module)
+    }
+
+    /// The module's package, `utils`, if it has one.
+    pub fn package(&self) -> Option<&str> {
+        self.module.rsplit_once('.').map(|(package, _)| package)
+    }
+}
+
+/// The validated configuration every rule reads.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where it came from: a path, or "built-in defaults".
+    pub origin: String,
+    pub buckets: Vec<String>,
+    pub bucket_keywords: Vec<String>,
+    pub storage: StorageConfig,
+    /// `None` for a rule turned off.
+    severities: BTreeMap<RuleId, Option<Severity>>,
+    pub exclude: GlobSet,
+    pub env_example: Vec<String>,
+}
+
+impl Config {
+    /// The effective severity of a rule; `None` when it is off.
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        self.severities.get(&rule).copied().unwrap_or(Some(rule.default_severity()))
+    }
+
+    pub fn is_bucket(&self, value: &str) -> bool {
+        self.buckets.iter().any(|bucket| bucket == value)
+    }
+
+    pub fn defaults() -> Config {
+        let raw = parse_raw(DEFAULT_RULES_TOML, "rules.toml (built in)")
+            .and_then(|raw| Config::build(raw, RawConfig::default(), "built-in defaults", ""))
+            .expect("the embedded rules.toml is valid");
+        Config { origin: "built-in defaults".to_owned(), ..raw }
+    }
+
+    /// The configuration for a run: `--config` if given, else the first file found
+    /// upward from the first path, else the built-in defaults.
+    pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, ConfigError> {
+        let found = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None => find_upward(paths.first().map_or(Path::new("."), PathBuf::as_path)),
+        };
+        match found {
+            None => Ok(Config::defaults()),
+            Some(path) => Config::from_file(&path),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
+            path: display.clone(),
+            position: None,
+            message: format!("cannot read configuration: {err}"),
+        })?;
+        let user = if path.file_name().is_some_and(|name| name == "pyproject.toml") {
+            parse_pyproject(&text, &display)?.unwrap_or_default()
+        } else {
+            parse_raw(&text, &display)?
+        };
+        let defaults = parse_raw(DEFAULT_RULES_TOML, "rules.toml (built in)")
+            .expect("the embedded rules.toml parses");
+        Config::build(user, defaults, &display, &text)
+    }
+
+    /// Validate the user's values where they were written, then fill the rest from `defaults`.
+    fn build(user: RawConfig, defaults: RawConfig, path: &str, text: &str) -> Result<Config, ConfigError> {
+        let error_at = |span: std::ops::Range<usize>, message: String| ConfigError {
+            path: path.to_owned(),
+            position: Some(position_in(text, span.start)),
+            message,
+        };
+        let mut severities = BTreeMap::new();
+        for (id, severity) in &user.rules {
+            let rule = RuleId::from_id(id).ok_or_else(|| {
+                error_at(severity.span(), format!("unknown rule `{id}` in [rules]; `s3-to-supabase rules` lists them"))
+            })?;
+            let level = match severity.get_ref().as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "info" => Some(Severity::Info),
+                "off" => None,
+                other => {
+                    return Err(error_at(
+                        severity.span(),
+                        format!("rules.{id} = \"{other}\": expected \"error\", \"warning\", \"info\" or \"off\""),
+                    ))
+                }
+            };
+            severities.insert(rule, level);
+        }
+        if let Some(names) = &user.buckets.names {
+            if names.get_ref().is_empty() {
+                return Err(error_at(names.span(), "buckets.names is empty: list at least one bucket name".to_owned()));
+            }
+            if let Some(bad) = names.get_ref().iter().find(|name| name.trim().is_empty()) {
+                return Err(error_at(names.span(), format!("buckets.names holds an empty name {bad:?}")));
+            }
+        }
+        for identifier in [&user.storage.module, &user.storage.constant].into_iter().flatten() {
+            let valid = identifier.get_ref().split('.').all(is_identifier);
+            if !valid {
+                return Err(error_at(identifier.span(), format!("{:?} is not a Python dotted name", identifier.get_ref())));
+            }
+        }
+        let import_style = match &user.storage.import_style {
+            Some(style) => parse_import_style(style.get_ref())
+                .ok_or_else(|| error_at(style.span(), format!(
+                    "storage.import_style = \"{}\": expected \"auto\", \"from-package\", \"import-as\" or \"from-module\"",
+                    style.get_ref()
+                )))
+                .map(Some)?,
+            None => None,
+        };
+        let mut exclude = GlobSetBuilder::new();
+        for pattern in user.files.exclude.iter().flatten() {
+            let glob = Glob::new(pattern.get_ref())
+                .map_err(|err| error_at(pattern.span(), format!("files.exclude: {err}")))?;
+            exclude.add(glob);
+        }
+
+        let user_sets_exclude = user.files.exclude.is_some();
+        let buckets = user.buckets.overlay(defaults.buckets);
+        let storage = user.storage.overlay(defaults.storage);
+        let files = user.files.overlay(defaults.files);
+        let required = |what: &str| ConfigError {
+            path: path.to_owned(),
+            position: None,
+            message: format!("missing {what}"),
+        };
+        if !user_sets_exclude {
+            for pattern in files.exclude.iter().flatten() {
+                exclude.add(Glob::new(pattern.get_ref()).map_err(|err| required(&err.to_string()))?);
+            }
+        }
+        Ok(Config {
+            origin: path.to_owned(),
+            buckets: buckets.names.ok_or_else(|| required("buckets.names"))?.into_inner(),
+            bucket_keywords: buckets.keywords.unwrap_or_default(),
+            storage: StorageConfig {
+                module: storage.module.ok_or_else(|| required("storage.module"))?.into_inner(),
+                constant: storage.constant.ok_or_else(|| required("storage.constant"))?.into_inner(),
+                env_var: storage.env_var.ok_or_else(|| required("storage.env_var"))?,
+                default_bucket: storage.default_bucket.ok_or_else(|| required("storage.default_bucket"))?,
+                legacy_constants: storage.legacy_constants.unwrap_or_default(),
+                import_style: import_style
+                    .or_else(|| storage.import_style.and_then(|style| parse_import_style(style.get_ref())))
+                    .unwrap_or(ImportStyle::Auto),
+            },
+            severities,
+            exclude: exclude.build().map_err(|err| required(&err.to_string()))?,
+            env_example: files.env_example.unwrap_or_default(),
+        })
+    }
+}
+
+fn parse_import_style(style: &str) -> Option<ImportStyle> {
+    match style {
+        "auto" => Some(ImportStyle::Auto),
+        "from-package" => Some(ImportStyle::FromPackage),
+        "import-as" => Some(ImportStyle::ImportAs),
+        "from-module" => Some(ImportStyle::FromModule),
+        _ => None,
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first == '_' || first.is_alphabetic())
+        && chars.all(|ch| ch == '_' || ch.is_alphanumeric())
+}
+
+fn parse_raw(text: &str, path: &str) -> Result<RawConfig, ConfigError> {
+    toml::from_str(text).map_err(|err| toml_error(&err, path, text))
+}
+
+/// `[tool.s3-to-supabase]` of a pyproject.toml; other tables are not ours to judge.
+fn parse_pyproject(text: &str, path: &str) -> Result<Option<RawConfig>, ConfigError> {
+    #[derive(Deserialize)]
+    struct PyProject {
+        tool: Option<Tool>,
+    }
+    #[derive(Deserialize)]
+    struct Tool {
+        #[serde(rename = "s3-to-supabase")]
+        ours: Option<RawConfig>,
+    }
+    let pyproject: PyProject = toml::from_str(text).map_err(|err| toml_error(&err, path, text))?;
+    Ok(pyproject.tool.and_then(|tool| tool.ours))
+}
+
+fn toml_error(err: &toml::de::Error, path: &str, text: &str) -> ConfigError {
+    ConfigError {
+        path: path.to_owned(),
+        position: err.span().map(|span| position_in(text, span.start)),
+        message: err.message().trim().replace('\n', "; "),
+    }
+}
+
+fn position_in(text: &str, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    Position { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
+}
+
+/// The nearest config file in the directory of `start` or above it.
+fn find_upward(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let first_dir = if absolute.is_dir() { absolute.as_path() } else { absolute.parent()? };
+    for dir in first_dir.ancestors() {
+        for name in CONFIG_NAMES {
+            let candidate = dir.join(name);
+            if !candidate.is_file() {
+                continue;
+            }
+            if name == "pyproject.toml" && !pyproject_has_section(&candidate) {
+                continue;
+            }
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+fn pyproject_has_section(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| {
+        text.parse::<toml::Table>().is_ok_and(|table| {
+            table.get("tool").and_then(|tool| tool.get("s3-to-supabase")).is_some()
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rules.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::from_file(&path).map_err(|err| ConfigError { path: "rules.toml".to_owned(), ..err })
+    }
+
+    #[test]
+    fn embedded_default_is_complete() {
+        let config = Config::defaults();
+        assert_eq!(config.buckets, ["anantra-lms-store"]);
+        assert_eq!(config.storage.module, "utils.s3_utils");
+        assert_eq!(config.storage.module_name(), "s3_utils");
+        assert_eq!(config.storage.package(), Some("utils"));
+        assert_eq!(config.storage.constant, "SUPABASE_BUCKET_NAME");
+        assert_eq!(config.storage.legacy_constants, ["S3_BUCKET_NAME"]);
+        assert_eq!(config.storage.import_style, ImportStyle::Auto);
+        assert_eq!(config.severity(RuleId::UnlistedBucket), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn project_file_overrides_only_what_it_names() {
+        let config = load("[buckets]\nnames = [\"old-bucket\", \"new-bucket\"]\n[rules]\nunlisted-bucket = \"off\"\n").unwrap();
+        assert_eq!(config.buckets, ["old-bucket", "new-bucket"]);
+        assert_eq!(config.storage.constant, "SUPABASE_BUCKET_NAME");
+        assert_eq!(config.severity(RuleId::UnlistedBucket), None);
+        assert_eq!(config.severity(RuleId::HardcodedBucket), Some(Severity::Error));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err = load("[buckets]\nnames = [\"b\"]\nbukets = 1\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rules.toml:3:1: unknown field `bukets`, expected `names` or `keywords`"
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let err = load("[storage]\nmodule = 3\n").unwrap_err();
+        assert_eq!(err.to_string(), "rules.toml:2:10: invalid type: integer `3`, expected a string");
+    }
+
+    #[test]
+    fn empty_bucket_list_is_an_error() {
+        let err = load("[buckets]\nnames = []\n").unwrap_err();
+        assert_eq!(err.to_string(), "rules.toml:2:9: buckets.names is empty: list at least one bucket name");
+    }
+
+    #[test]
+    fn unknown_rule_and_bad_severity_are_errors() {
+        let err = load("[rules]\nno-such-rule = \"off\"\n").unwrap_err();
+        assert_eq!(err.to_string(), "rules.toml:2:16: unknown rule `no-such-rule` in [rules]; `s3-to-supabase rules` lists them");
+        let err = load("[rules]\nhardcoded-bucket = \"loud\"\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rules.toml:2:20: rules.hardcoded-bucket = \"loud\": expected \"error\", \"warning\", \"info\" or \"off\""
+        );
+    }
+
+    #[test]
+    fn pyproject_section_is_read_and_found_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n[tool.s3-to-supabase.storage]\nconstant = \"BUCKET\"\n",
+        )
+        .unwrap();
+        let nested = dir.path().join("backend/utils");
+        std::fs::create_dir_all(&nested).unwrap();
+        let config = Config::load(None, &[nested]).unwrap();
+        assert_eq!(config.storage.constant, "BUCKET");
+        assert!(config.origin.ends_with("pyproject.toml"));
+    }
+}

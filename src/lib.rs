@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod project_index;
 pub mod report;
 pub mod rules;
+pub mod scope;
 pub mod source;
 pub mod suppress;
 pub mod write;

@@ -1,6 +1,15 @@
 //! The rule ids, their metadata, and dispatch of one file to the rule families.
 
 pub mod bucket_literal;
+pub mod storage_access;
+
+use ruff_python_ast::token::Tokens;
+use ruff_python_ast::ModModule;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::project_index::{FileBindings, ProjectIndex};
+use crate::source::SourceFile;
 
 use crate::finding::Severity;
 
@@ -13,6 +22,7 @@ pub enum RuleId {
     BucketEnvLookup,
     BucketConstant,
     BucketNeedsReview,
+    BucketInText,
     UnlistedBucket,
     Boto3Client,
     Boto3Import,
@@ -42,12 +52,13 @@ impl FixAvailability {
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 13] = [
+    pub const ALL: [RuleId; 14] = [
         RuleId::HardcodedBucket,
         RuleId::BucketInString,
         RuleId::BucketEnvLookup,
         RuleId::BucketConstant,
         RuleId::BucketNeedsReview,
+        RuleId::BucketInText,
         RuleId::UnlistedBucket,
         RuleId::Boto3Client,
         RuleId::Boto3Import,
@@ -65,6 +76,7 @@ impl RuleId {
             RuleId::BucketEnvLookup => "bucket-env-lookup",
             RuleId::BucketConstant => "bucket-constant",
             RuleId::BucketNeedsReview => "bucket-needs-review",
+            RuleId::BucketInText => "bucket-in-text",
             RuleId::UnlistedBucket => "unlisted-bucket",
             RuleId::Boto3Client => "boto3-client",
             RuleId::Boto3Import => "boto3-import",
@@ -82,7 +94,7 @@ impl RuleId {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            RuleId::UnlistedBucket => Severity::Warning,
+            RuleId::UnlistedBucket | RuleId::BucketInText => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -92,7 +104,7 @@ impl RuleId {
             RuleId::BucketEnvLookup | RuleId::BucketConstant | RuleId::EnvExample => {
                 FixAvailability::Always
             }
-            RuleId::BucketNeedsReview | RuleId::UnlistedBucket | RuleId::Boto3Call => {
+            RuleId::BucketNeedsReview | RuleId::BucketInText | RuleId::UnlistedBucket | RuleId::Boto3Call => {
                 FixAvailability::Never
             }
             _ => FixAvailability::Sometimes,
@@ -113,10 +125,28 @@ impl RuleId {
             RuleId::BucketEnvLookup => bucket_literal::BUCKET_ENV_LOOKUP_DOC,
             RuleId::BucketConstant => bucket_literal::BUCKET_CONSTANT_DOC,
             RuleId::BucketNeedsReview => bucket_literal::BUCKET_NEEDS_REVIEW_DOC,
+            RuleId::BucketInText => bucket_literal::BUCKET_IN_TEXT_DOC,
             RuleId::UnlistedBucket => bucket_literal::UNLISTED_BUCKET_DOC,
             _ => "Not yet implemented.",
         }
     }
+}
+
+/// Everything a rule may read about the file it checks.
+pub struct RuleContext<'a> {
+    pub config: &'a Config,
+    pub index: &'a ProjectIndex,
+    pub file: &'a SourceFile,
+    pub module: &'a ModModule,
+    pub tokens: &'a Tokens,
+    pub bindings: &'a FileBindings,
+    pub is_storage_module: bool,
+}
+
+/// All findings of all rule families for one parsed Python file, before suppression
+/// and configured severities are applied.
+pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
+    bucket_literal::check(ctx)
 }
 
 impl std::fmt::Display for RuleId {
