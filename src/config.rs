@@ -67,6 +67,29 @@ section!(
     RawFiles { exclude: Vec<Spanned<String>>, env_example: Vec<String> }
 );
 
+section!(
+    /// `[client]`
+    RawClient {
+        url_env: String,
+        key_env: String,
+        client_name: String,
+        storage_name: String,
+        keep_aws_credentials: bool,
+    }
+);
+section!(
+    /// `[errors]`
+    RawErrors {
+        exception: Spanned<String>,
+        exceptions: BTreeMap<String, String>,
+        status: BTreeMap<String, String>,
+    }
+);
+section!(
+    /// `[setup]`
+    RawSetup { requirement: Spanned<String>, remove_boto3: bool }
+);
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
@@ -78,6 +101,12 @@ pub struct RawConfig {
     pub rules: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub files: RawFiles,
+    #[serde(default)]
+    pub client: RawClient,
+    #[serde(default)]
+    pub errors: RawErrors,
+    #[serde(default)]
+    pub setup: RawSetup,
 }
 
 /// How a file that does not bind the storage module gets an import.
@@ -114,6 +143,34 @@ impl StorageConfig {
     }
 }
 
+/// How the storage module builds the Supabase client (`[client]`).
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub url_env: String,
+    pub key_env: String,
+    pub client_name: String,
+    pub storage_name: String,
+    pub keep_aws_credentials: bool,
+}
+
+/// What botocore's exceptions and error codes become (`[errors]`).
+#[derive(Clone, Debug)]
+pub struct ErrorsConfig {
+    /// Dotted path of the exception `ClientError` becomes, e.g. `storage3.exceptions.StorageApiError`.
+    pub exception: String,
+    /// botocore exception name → dotted replacement.
+    pub exceptions: BTreeMap<String, String>,
+    /// S3 error code → Supabase status string.
+    pub status: BTreeMap<String, String>,
+}
+
+/// Project setup files (`[setup]`).
+#[derive(Clone, Debug)]
+pub struct SetupConfig {
+    pub requirement: String,
+    pub remove_boto3: bool,
+}
+
 /// The validated configuration every rule reads.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -126,6 +183,9 @@ pub struct Config {
     severities: BTreeMap<RuleId, Option<Severity>>,
     pub exclude: GlobSet,
     pub env_example: Vec<String>,
+    pub client: ClientConfig,
+    pub errors: ErrorsConfig,
+    pub setup: SetupConfig,
 }
 
 impl Config {
@@ -231,10 +291,26 @@ impl Config {
             exclude.add(glob);
         }
 
+        if let Some(exception) = &user.errors.exception {
+            if !exception.get_ref().contains('.') || !exception.get_ref().split('.').all(is_identifier) {
+                return Err(error_at(exception.span(), format!(
+                    "errors.exception = \"{}\": expected a dotted path such as \"storage3.exceptions.StorageApiError\"",
+                    exception.get_ref()
+                )));
+            }
+        }
+        if let Some(requirement) = &user.setup.requirement {
+            if requirement.get_ref().trim().is_empty() {
+                return Err(error_at(requirement.span(), "setup.requirement is empty".to_owned()));
+            }
+        }
         let user_sets_exclude = user.files.exclude.is_some();
         let buckets = user.buckets.overlay(defaults.buckets);
         let storage = user.storage.overlay(defaults.storage);
         let files = user.files.overlay(defaults.files);
+        let client = user.client.overlay(defaults.client);
+        let errors = user.errors.overlay(defaults.errors);
+        let setup = user.setup.overlay(defaults.setup);
         let required = |what: &str| ConfigError {
             path: path.to_owned(),
             position: None,
@@ -262,6 +338,22 @@ impl Config {
             severities,
             exclude: exclude.build().map_err(|err| required(&err.to_string()))?,
             env_example: files.env_example.unwrap_or_default(),
+            client: ClientConfig {
+                url_env: client.url_env.ok_or_else(|| required("client.url_env"))?,
+                key_env: client.key_env.ok_or_else(|| required("client.key_env"))?,
+                client_name: client.client_name.ok_or_else(|| required("client.client_name"))?,
+                storage_name: client.storage_name.ok_or_else(|| required("client.storage_name"))?,
+                keep_aws_credentials: client.keep_aws_credentials.unwrap_or(true),
+            },
+            errors: ErrorsConfig {
+                exception: errors.exception.ok_or_else(|| required("errors.exception"))?.into_inner(),
+                exceptions: errors.exceptions.unwrap_or_default(),
+                status: errors.status.unwrap_or_default(),
+            },
+            setup: SetupConfig {
+                requirement: setup.requirement.ok_or_else(|| required("setup.requirement"))?.into_inner(),
+                remove_boto3: setup.remove_boto3.unwrap_or(false),
+            },
         })
     }
 }
@@ -364,6 +456,12 @@ mod tests {
         assert_eq!(config.storage.legacy_constants, ["S3_BUCKET_NAME"]);
         assert_eq!(config.storage.import_style, ImportStyle::Auto);
         assert_eq!(config.severity(RuleId::UnlistedBucket), Some(Severity::Warning));
+        assert_eq!(config.client.storage_name, "storage");
+        assert_eq!(config.errors.exception, "storage3.exceptions.StorageApiError");
+        assert_eq!(config.errors.status["NoSuchKey"], "404");
+        assert_eq!(config.errors.exceptions["EndpointConnectionError"], "httpx.ConnectError");
+        assert_eq!(config.setup.requirement, "supabase==2.34.1");
+        assert!(!config.setup.remove_boto3);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
+use ruff_text_size::TextSize;
 
 use crate::config::{Config, ImportStyle};
 use crate::discover::{Candidate, Discovered, FileKind};
@@ -16,8 +17,8 @@ use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
 use crate::project_index::{is_module_file, FileBindings, ProjectIndex, StorageModule};
 use crate::report::{FileOutcome, FileResult, Mode, Report, ReportedFinding};
-use crate::rules::{check_python, RuleContext, RuleId};
-use crate::source::{parse_python, DecodeError, LineIndex, SourceFile};
+use crate::rules::{check_python, check_setup_file, RuleContext, RuleId, SetupContext};
+use crate::source::{parse_python, DecodeError, LineIndex, ParseFailure, SourceFile};
 use crate::suppress::Suppressions;
 use crate::write::write_atomically;
 
@@ -148,28 +149,76 @@ impl<'a> Run<'a> {
         };
         match input.kind {
             FileKind::Python => self.process_python(input, bytes, source, is_storage),
-            FileKind::Requirements | FileKind::EnvExample | FileKind::Pyproject => unchanged(&input.display),
+            FileKind::Requirements | FileKind::EnvExample | FileKind::Pyproject => {
+                self.process_setup(input, bytes, source)
+            }
         }
     }
 
     fn process_python(&self, input: &FileInput, original: &[u8], source: SourceFile, is_storage: bool) -> FileResult {
+        let storage_display = self.index.storage.as_ref().map(|storage| storage.display.as_str());
+        self.fix_loop(input, original, source, |current| {
+            let parsed = parse_python(&current.text)?;
+            let lines = current.line_index();
+            let bindings = FileBindings::of(parsed.syntax(), &input.display, self.config, storage_display);
+            let ctx = RuleContext {
+                config: self.config,
+                index: &self.index,
+                file: current,
+                module: parsed.syntax(),
+                tokens: parsed.tokens(),
+                bindings: &bindings,
+                is_storage_module: is_storage,
+            };
+            let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
+            Ok(self.configured(check_python(&ctx), &suppressions, &lines))
+        })
+    }
+
+    /// requirements*.txt, .env.example, pyproject.toml: the same loop; a pyproject
+    /// output must still be valid TOML.
+    fn process_setup(&self, input: &FileInput, original: &[u8], source: SourceFile) -> FileResult {
+        self.fix_loop(input, original, source, |current| {
+            if input.kind == FileKind::Pyproject {
+                if let Err(err) = current.text.parse::<toml::Table>() {
+                    let offset = err.span().map_or(0, |span| span.start);
+                    return Err(ParseFailure {
+                        offset: TextSize::try_from(offset).unwrap_or_default(),
+                        message: err.message().trim().replace('\n', "; "),
+                    });
+                }
+            }
+            let lines = current.line_index();
+            let ctx = SetupContext { config: self.config, file: current };
+            Ok(self.configured(check_setup_file(&ctx), &Suppressions::from_lines(&current.text), &lines))
+        })
+    }
+
+    /// Analyze, apply the safe fixes, and again, until nothing applies. `analyze` fails
+    /// when the text does not parse: an input error on the first pass, a bug after.
+    fn fix_loop(
+        &self,
+        input: &FileInput,
+        original: &[u8],
+        source: SourceFile,
+        analyze: impl Fn(&SourceFile) -> Result<Vec<Finding>, ParseFailure>,
+    ) -> FileResult {
         let display = &input.display;
         let encoding = source.encoding;
         let mut current = source;
         let mut fixed: BTreeMap<RuleId, usize> = BTreeMap::new();
         let mut first_findings: Option<Vec<ReportedFinding>> = None;
         for pass in 0..MAX_PASSES {
-            let parsed = match parse_python(&current.text) {
-                Ok(parsed) => parsed,
+            let findings = match analyze(&current) {
+                Ok(findings) => findings,
                 Err(err) => {
                     let position = current.line_index().position(&current.text, err.offset);
                     let message = if pass == 0 {
                         format!("syntax error: {}", err.message)
                     } else {
-                        let rules: Vec<&str> = fixed.keys().map(|rule| rule.as_str()).collect();
                         format!(
                             "internal error: the rewrite by {} does not parse ({}); file left untouched, please report it",
-                            rules.join(", "),
+                            rule_list(&fixed),
                             err.message
                         )
                     };
@@ -177,23 +226,6 @@ impl<'a> Run<'a> {
                 }
             };
             let lines = current.line_index();
-            let bindings = FileBindings::of(
-                parsed.syntax(),
-                display,
-                self.config,
-                self.index.storage.as_ref().map(|storage| storage.display.as_str()),
-            );
-            let ctx = RuleContext {
-                config: self.config,
-                index: &self.index,
-                file: &current,
-                module: parsed.syntax(),
-                tokens: parsed.tokens(),
-                bindings: &bindings,
-                is_storage_module: is_storage,
-            };
-            let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
-            let findings = self.configured(check_python(&ctx), &suppressions, &lines);
             if first_findings.is_none() {
                 first_findings = Some(self.place(display, &current.text, &lines, &findings));
             }
@@ -210,11 +242,10 @@ impl<'a> Run<'a> {
             }
             current = SourceFile { text: applied.text, encoding, ..current };
         }
-        let rules: Vec<&str> = fixed.keys().map(|rule| rule.as_str()).collect();
         failed(
             display,
             None,
-            format!("internal error: fixes by {} did not settle after {MAX_PASSES} passes; file left untouched", rules.join(", ")),
+            format!("internal error: fixes by {} did not settle after {MAX_PASSES} passes; file left untouched", rule_list(&fixed)),
         )
     }
 
@@ -268,6 +299,10 @@ impl<'a> Run<'a> {
         placed.sort_by_key(|finding| (finding.range.start(), finding.range.end(), finding.rule));
         placed
     }
+}
+
+fn rule_list(fixed: &BTreeMap<RuleId, usize>) -> String {
+    fixed.keys().map(|rule| rule.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Findings a person must still handle once every safe fix has been applied.

@@ -1,6 +1,7 @@
 //! The rule ids, their metadata, and dispatch of one file to the rule families.
 
 pub mod bucket_literal;
+pub mod setup_files;
 pub mod storage_access;
 
 use ruff_python_ast::token::Tokens;
@@ -147,6 +148,17 @@ pub struct RuleContext<'a> {
 /// and configured severities are applied.
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     bucket_literal::check(ctx)
+}
+
+/// What a rule on a setup file (requirements, .env example, pyproject) may read.
+pub struct SetupContext<'a> {
+    pub config: &'a Config,
+    pub file: &'a SourceFile,
+}
+
+/// All findings for one setup file.
+pub fn check_setup_file(ctx: &SetupContext) -> Vec<Finding> {
+    setup_files::check(ctx)
 }
 
 impl std::fmt::Display for RuleId {
