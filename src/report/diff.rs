@@ -132,7 +132,12 @@ fn write_hunk(
 
 /// One diff line. The colour ends before the line break, so a `\r` stays
 /// inside it; a line without `\n` (only ever the last one) gets the marker.
-fn write_line(out: &mut dyn Write, sign: &[u8], line: &[u8], color: Option<&str>) -> io::Result<()> {
+fn write_line(
+    out: &mut dyn Write,
+    sign: &[u8],
+    line: &[u8],
+    color: Option<&str>,
+) -> io::Result<()> {
     let body = line.strip_suffix(b"\n");
     let content = body.unwrap_or(line);
     match color {
@@ -253,7 +258,10 @@ x = 1\n\
     #[test]
     fn hunks_keep_three_lines_of_context_and_split() {
         let old: Vec<u8> = (1..=20).map(|n| format!("{n}\n")).collect::<String>().into_bytes();
-        let new = String::from_utf8(old.clone()).unwrap().replace("\n2\n", "\ntwo\n").replace("\n18\n", "\neighteen\n");
+        let new = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("\n2\n", "\ntwo\n")
+            .replace("\n18\n", "\neighteen\n");
         assert_eq!(
             String::from_utf8(diff_of(&old, new.as_bytes())).unwrap(),
             "--- a/f.py\n+++ b/f.py\n\
@@ -261,7 +269,10 @@ x = 1\n\
              @@ -15,6 +15,6 @@\n 15\n 16\n 17\n-18\n+eighteen\n 19\n 20\n"
         );
         // Changes with six unchanged lines between them share one hunk.
-        let new = String::from_utf8(old.clone()).unwrap().replace("\n5\n", "\nfive\n").replace("\n12\n", "\ntwelve\n");
+        let new = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("\n5\n", "\nfive\n")
+            .replace("\n12\n", "\ntwelve\n");
         assert_eq!(
             String::from_utf8(diff_of(&old, new.as_bytes())).unwrap(),
             "--- a/f.py\n+++ b/f.py\n\
@@ -285,25 +296,58 @@ x = 1\n\
 
     /// (path, old, new) cases that must round-trip through `git apply` and `patch -p1`.
     fn round_trip_cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
-        let long_old: Vec<u8> = (1..=30).map(|n| format!("line {n}\n")).collect::<String>().into_bytes();
+        let long_old: Vec<u8> =
+            (1..=30).map(|n| format!("line {n}\n")).collect::<String>().into_bytes();
         let long_new = String::from_utf8(long_old.clone())
             .unwrap()
             .replace("line 3\n", "line three\n")
             .replace("line 20\n", "line 20\ninserted\n")
             .into_bytes();
         vec![
-            ("lf.py", b"import boto3\n\ns3 = boto3.client('s3')\n".to_vec(), b"from app import storage\n\ns3 = storage\n".to_vec()),
+            (
+                "lf.py",
+                b"import boto3\n\ns3 = boto3.client('s3')\n".to_vec(),
+                b"from app import storage\n\ns3 = storage\n".to_vec(),
+            ),
             ("long.py", long_old, long_new),
-            ("crlf.py", b"a = 1\r\nimport boto3\r\nb = 2\r\n".to_vec(), b"a = 1\r\nimport supabase\r\nb = 2\r\n".to_vec()),
+            (
+                "crlf.py",
+                b"a = 1\r\nimport boto3\r\nb = 2\r\n".to_vec(),
+                b"a = 1\r\nimport supabase\r\nb = 2\r\n".to_vec(),
+            ),
             ("mixed.py", b"a\r\nb\nc\r\n".to_vec(), b"a\r\nB\nc\r\n".to_vec()),
-            ("bom.py", b"\xef\xbb\xbfimport boto3\nx = 1\n".to_vec(), b"\xef\xbb\xbfimport supabase\nx = 1\n".to_vec()),
-            ("bom_crlf.py", b"\xef\xbb\xbfimport boto3\r\n".to_vec(), b"\xef\xbb\xbfimport supabase\r\nx = 1\r\n".to_vec()),
-            ("latin1.py", b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport boto3\n".to_vec(), b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport supabase\n".to_vec()),
+            (
+                "bom.py",
+                b"\xef\xbb\xbfimport boto3\nx = 1\n".to_vec(),
+                b"\xef\xbb\xbfimport supabase\nx = 1\n".to_vec(),
+            ),
+            (
+                "bom_crlf.py",
+                b"\xef\xbb\xbfimport boto3\r\n".to_vec(),
+                b"\xef\xbb\xbfimport supabase\r\nx = 1\r\n".to_vec(),
+            ),
+            (
+                "latin1.py",
+                b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport boto3\n".to_vec(),
+                b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport supabase\n".to_vec(),
+            ),
             ("latin1_changed.py", b"s = '\xe9t\xe9'\n".to_vec(), b"s = '\xe0 \xff'\n".to_vec()),
-            ("no_eol_old.py", b"x = 1\nimport boto3".to_vec(), b"x = 1\nimport supabase\n".to_vec()),
-            ("no_eol_new.py", b"x = 1\nimport boto3\n".to_vec(), b"x = 1\nimport supabase".to_vec()),
+            (
+                "no_eol_old.py",
+                b"x = 1\nimport boto3".to_vec(),
+                b"x = 1\nimport supabase\n".to_vec(),
+            ),
+            (
+                "no_eol_new.py",
+                b"x = 1\nimport boto3\n".to_vec(),
+                b"x = 1\nimport supabase".to_vec(),
+            ),
             ("no_eol_both.py", b"x = 1\nimport boto3".to_vec(), b"x = 1\nimport supabase".to_vec()),
-            ("no_eol_context.py", b"import boto3\na\nb".to_vec(), b"import supabase\na\nb".to_vec()),
+            (
+                "no_eol_context.py",
+                b"import boto3\na\nb".to_vec(),
+                b"import supabase\na\nb".to_vec(),
+            ),
             ("no_eol_crlf.py", b"a\r\nb\r".to_vec(), b"a\r\nc\r".to_vec()),
             ("only_eol_added.py", b"a\nb".to_vec(), b"a\nb\n".to_vec()),
             ("from_empty.txt", Vec::new(), b"supabase\n".to_vec()),
@@ -339,7 +383,8 @@ x = 1\n\
 
     fn assert_new_tree(dir: &Path, cases: &[(&str, Vec<u8>, Vec<u8>)], tool: &str) {
         for (path, _, new) in cases {
-            let actual = std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{tool}: {path}: {e}"));
+            let actual =
+                std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{tool}: {path}: {e}"));
             assert_eq!(
                 String::from_utf8_lossy(&actual),
                 String::from_utf8_lossy(new),

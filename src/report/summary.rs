@@ -48,7 +48,10 @@ fn line(report: &Report) -> String {
         count(summary.errors, "error", "errors"),
         count(summary.warnings, "warning", "warnings")
     );
-    let tail = format!("{} unchanged, {} skipped, {} failed", summary.unchanged, summary.skipped, summary.failed);
+    let tail = format!(
+        "{} unchanged, {} skipped, {} failed",
+        summary.unchanged, summary.skipped, summary.failed
+    );
     match report.mode {
         Mode::Diff => {
             format!("{files} scanned: {} would change, {tail}; {findings} left", summary.changed)
@@ -60,8 +63,11 @@ fn line(report: &Report) -> String {
                 .filter(|file| matches!(file.outcome, FileOutcome::Changed { written: false, .. }))
                 .count();
             let changed = summary.changed - not_written;
-            let not_written =
-                if not_written > 0 { format!(", {not_written} not written") } else { String::new() };
+            let not_written = if not_written > 0 {
+                format!(", {not_written} not written")
+            } else {
+                String::new()
+            };
             format!("{files} scanned: {changed} changed{not_written}, {tail}; {findings} left")
         }
         Mode::Check => {
@@ -69,9 +75,9 @@ fn line(report: &Report) -> String {
                 .files
                 .iter()
                 .filter(|file| {
-                    file.findings
-                        .iter()
-                        .any(|finding| matches!(finding.severity, Severity::Error | Severity::Warning))
+                    file.findings.iter().any(|finding| {
+                        matches!(finding.severity, Severity::Error | Severity::Warning)
+                    })
                 })
                 .count();
             let found = if summary.errors + summary.warnings == 0 {
@@ -79,7 +85,10 @@ fn line(report: &Report) -> String {
             } else {
                 format!("{findings} in {}", count(with_findings, "file", "files"))
             };
-            format!("{files} checked: {found}; {} skipped, {} failed", summary.skipped, summary.failed)
+            format!(
+                "{files} checked: {found}; {} skipped, {} failed",
+                summary.skipped, summary.failed
+            )
         }
     }
 }
@@ -142,18 +151,28 @@ mod tests {
         b.path = "b.py".to_owned();
         b.findings = vec![with_fix()];
         let mut report = Report { mode: Mode::Check, files: vec![a, b], notes: Vec::new() };
-        assert_eq!(rendered(&report, false), "2 files checked: 3 errors, 1 warning in 2 files; 0 skipped, 0 failed\n");
+        assert_eq!(
+            rendered(&report, false),
+            "2 files checked: 3 errors, 1 warning in 2 files; 0 skipped, 0 failed\n"
+        );
         for file in &mut report.files {
             file.findings = vec![info()];
         }
-        assert_eq!(rendered(&report, false), "2 files checked: no errors or warnings; 0 skipped, 0 failed\n");
+        assert_eq!(
+            rendered(&report, false),
+            "2 files checked: no errors or warnings; 0 skipped, 0 failed\n"
+        );
         report.files.truncate(1);
-        assert_eq!(rendered(&report, false), "1 file checked: no errors or warnings; 0 skipped, 0 failed\n");
+        assert_eq!(
+            rendered(&report, false),
+            "1 file checked: no errors or warnings; 0 skipped, 0 failed\n"
+        );
     }
 
     #[test]
     fn empty_run() {
-        let report = Report { mode: Mode::Diff, files: Vec::<FileResult>::new(), notes: Vec::new() };
+        let report =
+            Report { mode: Mode::Diff, files: Vec::<FileResult>::new(), notes: Vec::new() };
         assert_eq!(
             rendered(&report, false),
             "0 files scanned: 0 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 0 warnings left\n"

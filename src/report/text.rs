@@ -155,11 +155,21 @@ pub(super) mod fixtures {
                 storage,
                 FileResult {
                     path: "gen/models_pb2.py".to_owned(),
-                    outcome: FileOutcome::Skipped { reason: "generated file (@generated)".to_owned() },
+                    outcome: FileOutcome::Skipped {
+                        reason: "generated file (@generated)".to_owned(),
+                    },
                     findings: Vec::new(),
                 },
-                changed("legacy/bom.py", b"\xef\xbb\xbfimport boto3\nx = 1\n", b"\xef\xbb\xbfimport supabase\nx = 1\n"),
-                changed("legacy/crlf.py", b"a = 1\r\nimport boto3\r\nb = 2\r\n", b"a = 1\r\nimport supabase\r\nb = 2\r\n"),
+                changed(
+                    "legacy/bom.py",
+                    b"\xef\xbb\xbfimport boto3\nx = 1\n",
+                    b"\xef\xbb\xbfimport supabase\nx = 1\n",
+                ),
+                changed(
+                    "legacy/crlf.py",
+                    b"a = 1\r\nimport boto3\r\nb = 2\r\n",
+                    b"a = 1\r\nimport supabase\r\nb = 2\r\n",
+                ),
                 changed("legacy/no_eol.py", b"x = 1\nimport boto3", b"x = 1\nimport supabase"),
                 ok,
                 FileResult {
