@@ -1,0 +1,340 @@
+//! The binary as a user runs it: the bundled fixture against its checked-in expected
+//! outputs, `git apply` of the diff, idempotence, the prefilter's neutrality, exit
+//! codes, output formats, stdin and configuration errors.
+//!
+//! Set `S3TS_UPDATE_EXPECTED=1` to rewrite `fixtures/expected/` from the current
+//! binary; review the change with `git diff` before committing it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_s3-to-supabase");
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn expected_dir() -> PathBuf {
+    repo().join("fixtures/expected")
+}
+
+fn updating() -> bool {
+    std::env::var_os("S3TS_UPDATE_EXPECTED").is_some()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Copy `fixtures/<name>` to `<tmp>/<name>`; returns the temp root.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("fixtures").join(name), &tmp.path().join(name));
+    tmp
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `root`, relative path → bytes.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    collect(root, root, &mut files);
+    files.sort();
+    files
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(root, &path, out);
+        } else {
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            out.push((relative, fs::read(&path).unwrap()));
+        }
+    }
+}
+
+/// Compare `actual` with the checked-in `fixtures/expected/<name>`, or write it when updating.
+fn assert_expected(name: &str, actual: impl AsRef<[u8]>) {
+    let actual = actual.as_ref();
+    let path = expected_dir().join(name);
+    if updating() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+    assert_eq!(
+        String::from_utf8_lossy(actual),
+        String::from_utf8_lossy(&expected),
+        "output differs from {}",
+        path.display()
+    );
+    assert!(actual == expected.as_slice(), "bytes differ from {}", path.display());
+}
+
+fn assert_tree_expected(name: &str, root: &Path) {
+    let expected_root = expected_dir().join(name);
+    if updating() {
+        let _ = fs::remove_dir_all(&expected_root);
+        copy_tree(root, &expected_root);
+        return;
+    }
+    let actual = tree(root);
+    let expected = tree(&expected_root);
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&actual), names(&expected));
+    for ((name, actual), (_, expected)) in actual.iter().zip(&expected) {
+        assert!(actual == expected, "{name} differs from fixtures/expected/{}/{name}", expected_root.display());
+    }
+}
+
+#[test]
+fn diff_of_the_bundled_fixture_matches_and_applies_with_git() {
+    let tmp = copy_fixture("lms-backend");
+    let output = run_in(tmp.path(), &["diff", "lms-backend"]);
+    assert_eq!(code(&output), 0, "stderr: {}", stderr(&output));
+    assert_expected("lms-backend.diff", &stdout(&output));
+    assert_expected("lms-backend.diff.stderr", &stderr(&output));
+
+    // The patch applies with git exactly to the expected tree.
+    let patch = tmp.path().join("migration.patch");
+    fs::write(&patch, &output.stdout).unwrap();
+    let git = Command::new("git")
+        .args(["apply", "--verbose"])
+        .arg(&patch)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(git.status.success(), "git apply: {}", String::from_utf8_lossy(&git.stderr));
+    fs::remove_file(&patch).unwrap();
+    if !updating() {
+        assert_tree_expected("lms-backend", &tmp.path().join("lms-backend"));
+    }
+}
+
+#[test]
+fn apply_writes_the_expected_tree_and_a_second_apply_changes_nothing() {
+    let tmp = copy_fixture("lms-backend");
+    let first = run_in(tmp.path(), &["apply", "lms-backend"]);
+    assert_eq!(code(&first), 1, "findings for a person remain: {}", stderr(&first));
+    assert_expected("lms-backend.apply.stdout", &stdout(&first));
+    assert_tree_expected("lms-backend", &tmp.path().join("lms-backend"));
+
+    let before = tree(&tmp.path().join("lms-backend"));
+    let second = run_in(tmp.path(), &["apply", "lms-backend"]);
+    assert_eq!(tree(&tmp.path().join("lms-backend")), before);
+    assert!(stderr(&second).contains(": 0 changed,"), "{}", stderr(&second));
+    let diff = run_in(tmp.path(), &["diff", "--exit-code", "lms-backend"]);
+    assert_eq!((code(&diff), stdout(&diff)), (0, String::new()));
+}
+
+#[test]
+fn check_lists_every_finding_and_fails() {
+    let tmp = copy_fixture("lms-backend");
+    let output = run_in(tmp.path(), &["check", "lms-backend"]);
+    assert_eq!(code(&output), 1);
+    assert_expected("lms-backend.check.txt", &stdout(&output));
+}
+
+#[test]
+fn the_prefilter_never_changes_a_result() {
+    for fixture in ["lms-backend", "edge-cases"] {
+        let tmp = copy_fixture(fixture);
+        for command in ["diff", "check"] {
+            let with = run_in(tmp.path(), &[command, fixture]);
+            let without = run_in(tmp.path(), &[command, "--no-prefilter", fixture]);
+            assert_eq!(code(&with), code(&without), "{command} {fixture}");
+            assert_eq!(stdout(&with), stdout(&without), "{command} {fixture}");
+            assert_eq!(stderr(&with), stderr(&without), "{command} {fixture}");
+        }
+    }
+}
+
+#[test]
+fn edge_cases_are_reported_and_the_rest_processed() {
+    let tmp = copy_fixture("edge-cases");
+    let output = run_in(tmp.path(), &["diff", "edge-cases"]);
+    assert_eq!(code(&output), 2);
+    assert_expected("edge-cases.diff", &output.stdout);
+    assert_expected("edge-cases.diff.stderr", &stderr(&output));
+}
+
+/// A small project for the format tests: one rewrite, one manual finding, one warning.
+fn small_project() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    fs::create_dir_all(app.join("utils")).unwrap();
+    fs::write(app.join("utils/s3_utils.py"), "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n").unwrap();
+    fs::write(
+        app.join("routes.py"),
+        "from utils import s3_utils\n\nBUCKET = \"anantra-lms-store\"\nRAW = b\"anantra-lms-store\"\nOLD = s3.get_object(Bucket=\"old-bucket\", Key=\"k\")\n",
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn check_formats_text_json_github_sarif() {
+    let tmp = small_project();
+    for (format, name) in [("text", "small.check.txt"), ("json", "small.check.json"), ("github", "small.check.github"), ("sarif", "small.check.sarif")] {
+        let output = run_in(tmp.path(), &["check", "--format", format, "app"]);
+        assert_eq!(code(&output), 1, "{format}");
+        assert_expected(name, &stdout(&output));
+    }
+    let summary = stderr(&run_in(tmp.path(), &["check", "app"]));
+    assert_eq!(summary, "2 files checked: 2 errors, 1 warning in 1 file; 0 skipped, 0 failed\n");
+}
+
+#[test]
+fn color_only_when_asked_or_on_a_terminal() {
+    let tmp = small_project();
+    let plain = run_in(tmp.path(), &["check", "app"]);
+    assert!(!stdout(&plain).contains('\u{1b}'));
+    let colored = run_in(tmp.path(), &["check", "--color", "always", "app"]);
+    assert!(stdout(&colored).contains("\u{1b}["));
+}
+
+#[test]
+fn exit_codes() {
+    let tmp = small_project();
+    // diff: 0 without --exit-code, 1 with it when there are changes.
+    assert_eq!(code(&run_in(tmp.path(), &["diff", "app"])), 0);
+    assert_eq!(code(&run_in(tmp.path(), &["app", "--exit-code"])), 1, "diff is the default command");
+    // A clean tree.
+    let clean = tempfile::tempdir().unwrap();
+    fs::write(clean.path().join("ok.py"), "print('hello')\n").unwrap();
+    assert_eq!(code(&run_in(clean.path(), &["check", "."])), 0);
+    assert_eq!(code(&run_in(clean.path(), &["diff", "--exit-code", "."])), 0);
+    // Warnings alone do not fail check.
+    fs::write(clean.path().join("warn.py"), "s3.get_object(Bucket=\"other\", Key=\"k\")\n").unwrap();
+    assert_eq!(code(&run_in(clean.path(), &["check", "."])), 0);
+    // Usage error.
+    let usage = run_in(clean.path(), &["check", "--format", "xml"]);
+    assert_eq!(code(&usage), 2);
+    assert!(stderr(&usage).contains("invalid value 'xml'"));
+    // A relevant file that does not parse: reported with its place, others still processed.
+    fs::write(clean.path().join("bad.py"), "x = (\"anantra-lms-store\"\n").unwrap();
+    fs::write(clean.path().join("lit.py"), "B = \"anantra-lms-store\"\n").unwrap();
+    let output = run_in(clean.path(), &["check", "."]);
+    assert_eq!(code(&output), 2);
+    assert!(stdout(&output).starts_with("bad.py:2:1: error: syntax error: "), "{}", stdout(&output));
+    // A file with no trigger word is not parsed at all (it cannot hold anything to migrate).
+    fs::write(clean.path().join("unrelated.py"), "def broken(:\n").unwrap();
+    assert!(!stdout(&run_in(clean.path(), &["check", "."])).contains("unrelated.py"));
+    assert!(stdout(&output).contains("lit.py:1:5: hardcoded-bucket "), "{}", stdout(&output));
+}
+
+#[test]
+fn help_teaches_and_rules_explain() {
+    let help = run_in(&repo(), &["--help"]);
+    assert_eq!(code(&help), 0);
+    for needle in ["diff", "apply", "check", "rules", "Exit codes: 0 clean", "s3-to-supabase: ignore[rule-id]"] {
+        assert!(stdout(&help).contains(needle), "--help lacks {needle}");
+    }
+    let list = run_in(&repo(), &["rules"]);
+    assert_eq!(code(&list), 0);
+    assert!(stdout(&list).contains("hardcoded-bucket       error    sometimes  A string literal whose value is a configured bucket name."));
+    let one = run_in(&repo(), &["rules", "hardcoded-bucket"]);
+    for heading in ["## What it finds", "## Why", "## Before", "## After", "## Fix safety", "## Manual follow-up"] {
+        assert!(stdout(&one).contains(heading));
+    }
+    let unknown = run_in(&repo(), &["rules", "nope"]);
+    assert_eq!((code(&unknown), stderr(&unknown)), (2, "error: unknown rule `nope`; `s3-to-supabase rules` lists them\n".to_owned()));
+}
+
+#[test]
+fn every_rule_documents_every_heading() {
+    let list = stdout(&run_in(&repo(), &["rules"]));
+    for line in list.lines().skip(1) {
+        let id = line.split_whitespace().next().unwrap();
+        let docs = stdout(&run_in(&repo(), &["rules", id]));
+        for heading in ["## What it finds", "## Why", "## Before", "## After", "## Fix safety", "## Manual follow-up"] {
+            assert!(docs.contains(heading), "rule {id} lacks {heading}");
+        }
+    }
+}
+
+#[test]
+fn stdin_in_stdout_out() {
+    let mut child = Command::new(BIN)
+        .args(["apply", "-", "--stdin-filename", "backend/x.py"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .current_dir(tempfile::tempdir().unwrap().path())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"from utils import s3_utils\nB = 'anantra-lms-store'\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "from utils import s3_utils\nB = s3_utils.SUPABASE_BUCKET_NAME\n");
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("rules.toml"), "[buckets]\nnames = []\n").unwrap();
+    fs::write(tmp.path().join("a.py"), "x = 1\n").unwrap();
+    let output = run_in(tmp.path(), &["check", "."]);
+    assert_eq!(code(&output), 2);
+    let rules = tmp.path().join("rules.toml");
+    assert_eq!(
+        stderr(&output),
+        format!("error: {}:2:9: buckets.names is empty: list at least one bucket name\n", std::path::absolute(&rules).unwrap().display())
+    );
+    fs::write(&rules, "[storage]\nconstnat = \"X\"\n").unwrap();
+    let output = run_in(tmp.path(), &["check", "--config", "rules.toml", "."]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).starts_with("error: rules.toml:2:1: unknown field `constnat`"), "{}", stderr(&output));
+}
+
+#[test]
+fn apply_refuses_nothing_it_should_not_and_keeps_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = small_project();
+    let routes = tmp.path().join("app/routes.py");
+    fs::set_permissions(&routes, fs::Permissions::from_mode(0o640)).unwrap();
+    let output = run_in(tmp.path(), &["apply", "app"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(fs::metadata(&routes).unwrap().permissions().mode() & 0o777, 0o640);
+    assert!(fs::read_to_string(&routes).unwrap().contains("BUCKET = s3_utils.SUPABASE_BUCKET_NAME\n"));
+    let leftovers: Vec<_> = fs::read_dir(tmp.path().join("app"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
