@@ -187,7 +187,10 @@ fn migrate(mode: Mode, args: &CommonArgs, exit_code: bool, stdout: &mut dyn Writ
             let discovered = discover(&args.paths, &options);
             let mut notes = Vec::new();
             let run = Run::prepare(&config, &discovered.candidates, mode, !args.no_prefilter, &mut notes);
-            (run.run(&discovered, notes), None)
+            let bar = progress_bar(discovered.candidates.len(), args.quiet);
+            let report = run.run(&discovered, notes, &|| bar.inc(1));
+            bar.finish_and_clear();
+            (report, None)
         })
     };
     let color = use_color(args.color, std::io::stdout().is_terminal());
@@ -198,6 +201,21 @@ fn migrate(mode: Mode, args: &CommonArgs, exit_code: bool, stdout: &mut dyn Writ
         let _ = report::summary::render(&report, stderr, color_err);
     }
     exit_status(&report, mode, exit_code)
+}
+
+/// Files from which a run counts as long work worth a progress bar.
+const PROGRESS_MIN_FILES: usize = 500;
+
+/// A progress bar on stderr for long runs on a terminal; hidden otherwise.
+fn progress_bar(files: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || files < PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// `-`: one file from stdin; its result (diff, new text or findings) goes to stdout.

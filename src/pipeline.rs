@@ -96,8 +96,9 @@ impl<'a> Run<'a> {
         Run { config, index, mode, prefilter, triggers }
     }
 
-    /// Process every discovered file, in parallel, results in path order.
-    pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>) -> Report {
+    /// Process every discovered file, in parallel, results in path order;
+    /// `on_file` is called as each file is done (a progress bar).
+    pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
         let mut files: Vec<FileResult> = discovered
             .candidates
             .par_iter()
@@ -107,10 +108,12 @@ impl<'a> Run<'a> {
                     kind: candidate.kind,
                     path: Some(candidate.path.clone()),
                 };
-                match std::fs::read(&candidate.path) {
+                let result = match std::fs::read(&candidate.path) {
                     Ok(bytes) => self.process(&input, &bytes),
                     Err(err) => failed(&input.display, None, format!("cannot read file: {}", io_message(&err))),
-                }
+                };
+                on_file();
+                result
             })
             .collect();
         for skip in &discovered.skipped {
