@@ -3,7 +3,7 @@
 //! the first use.
 
 use ruff_python_ast::{Expr, ModModule, Stmt};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::fix::edit::Edit;
 
@@ -39,6 +39,78 @@ pub fn insert_lines(text: &str, at: TextSize, statement: &str, newline: &str) ->
     Edit::insert(at, content)
 }
 
+/// The edit that removes the whole statement at `range`: its line(s) when it stands
+/// alone on them (a trailing comment goes with it), `pass` in its place when it shares
+/// a line with other code or when `keep_block` says it is the last statement of a block.
+pub fn delete_statement(text: &str, range: TextRange, keep_block: bool) -> Edit {
+    let start = range.start().to_usize();
+    let end = range.end().to_usize();
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let before_blank = text[line_start..start].chars().all(|ch| ch == ' ' || ch == '\t');
+    let rest = &text[end..];
+    let newline_at = rest.find('\n');
+    let tail = rest[..newline_at.unwrap_or(rest.len())].trim_start_matches([' ', '\t', '\r']);
+    let after_blank = tail.is_empty() || tail.starts_with('#');
+    if keep_block || !before_blank || !after_blank {
+        return Edit::replace(range, "pass");
+    }
+    let delete_end = newline_at.map_or(text.len(), |at| end + at + 1);
+    Edit::delete(TextRange::new(offset(line_start), offset(delete_end)))
+}
+
+/// Edits taking the aliases marked in `remove` out of one import statement whose aliases
+/// are `aliases` (in order), keeping the rest of its formatting: an alias alone on its
+/// line goes with that line; an inline one with the comma after it, or, when it is the
+/// last, with the separator before it. At least one alias must stay: to remove them all,
+/// use `delete_statement`.
+pub fn remove_import_names(text: &str, aliases: &[TextRange], remove: &[bool]) -> Vec<Edit> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (index, alias) in aliases.iter().enumerate() {
+        if !remove.get(index).copied().unwrap_or(false) {
+            continue;
+        }
+        let (start, end) = (alias.start().to_usize(), alias.end().to_usize());
+        let after = skip_blanks(text, end);
+        let comma_end = text[after..].starts_with(',').then_some(after + 1);
+        let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+        let own_line_before = text[line_start..start].chars().all(|ch| ch == ' ' || ch == '\t');
+        let rest_from = comma_end.unwrap_or(end);
+        let rest = &text[rest_from..];
+        let newline_at = rest.find('\n');
+        let tail = rest[..newline_at.unwrap_or(rest.len())].trim_start_matches([' ', '\t', '\r']);
+        if own_line_before && (tail.is_empty() || tail.starts_with('#')) {
+            let line_end = newline_at.map_or(text.len(), |at| rest_from + at + 1);
+            ranges.push((line_start, line_end));
+        } else if let Some(comma_end) = comma_end {
+            ranges.push((start, skip_blanks(text, comma_end)));
+        } else if let Some(kept) = aliases[..index].iter().enumerate().rev().find(|(at, _)| !remove[*at]) {
+            ranges.push((kept.1.end().to_usize(), end));
+        } else {
+            ranges.push((start, end));
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(start, end)| Edit::delete(TextRange::new(offset(start), offset(end))))
+        .collect()
+}
+
+fn skip_blanks(text: &str, from: usize) -> usize {
+    from + text[from..].len() - text[from..].trim_start_matches([' ', '\t']).len()
+}
+
+fn offset(at: usize) -> TextSize {
+    TextSize::try_from(at).unwrap_or_default()
+}
+
 /// The start of the line after the one `offset` is on (end of text if none).
 fn line_end_after(text: &str, offset: TextSize) -> TextSize {
     let from = offset.to_usize();
@@ -63,6 +135,48 @@ mod tests {
         let mut out = text.to_owned();
         out.insert_str(edit.start().to_usize(), &edit.content);
         out
+    }
+
+    fn remove(text: &str, names: &[&str]) -> String {
+        let parsed = parse_python(text).unwrap();
+        let aliases: Vec<TextRange> = match &parsed.syntax().body[0] {
+            Stmt::Import(import) => import.names.iter().map(Ranged::range).collect(),
+            Stmt::ImportFrom(import) => import.names.iter().map(Ranged::range).collect(),
+            _ => panic!("not an import"),
+        };
+        let remove: Vec<bool> = aliases.iter().map(|range| names.contains(&&text[*range])).collect();
+        let mut out = text.to_owned();
+        for edit in remove_import_names(text, &aliases, &remove).iter().rev() {
+            out.replace_range(edit.start().to_usize()..edit.end().to_usize(), &edit.content);
+        }
+        out
+    }
+
+    #[test]
+    fn removing_names_keeps_the_import_formatting() {
+        let text = "from utils.s3_utils import (\n    ACCESS_KEY,\n    SECRET_KEY,\n    REGION_NAME,\n    read_text_file_from_s3,\n)\n";
+        assert_eq!(
+            remove(text, &["ACCESS_KEY", "SECRET_KEY", "REGION_NAME"]),
+            "from utils.s3_utils import (\n    read_text_file_from_s3,\n)\n"
+        );
+        assert_eq!(remove("from a import b, c, d\n", &["c"]), "from a import b, d\n");
+        assert_eq!(remove("from a import b, c, d\n", &["d"]), "from a import b, c\n");
+        assert_eq!(remove("from a import b, c, d\n", &["c", "d"]), "from a import b\n");
+        assert_eq!(remove("from a import b, c, d\n", &["b", "c"]), "from a import d\n");
+        assert_eq!(remove("import os, boto3\n", &["boto3"]), "import os\n");
+        assert_eq!(remove("from a import (b, c)\n", &["b"]), "from a import (c)\n");
+        assert_eq!(remove("from a import (\n    b,\n    c\n)\n", &["c"]), "from a import (\n    b,\n)\n");
+        assert_eq!(remove("from a import (\r\n    b,\r\n    c,\r\n)\r\n", &["b"]), "from a import (\r\n    c,\r\n)\r\n");
+    }
+
+    #[test]
+    fn deleting_a_statement() {
+        let text = "import os\nimport boto3  # aws\nx = 1; import boto3\n";
+        let parsed = parse_python(text).unwrap();
+        let body = &parsed.syntax().body;
+        assert_eq!(delete_statement(text, body[1].range(), false), Edit::delete(TextRange::new(TextSize::new(10), TextSize::new(30))));
+        assert_eq!(delete_statement(text, body[3].range(), false), Edit::replace(body[3].range(), "pass"));
+        assert_eq!(delete_statement(text, body[0].range(), true), Edit::replace(body[0].range(), "pass"));
     }
 
     #[test]

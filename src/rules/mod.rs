@@ -1,5 +1,6 @@
 //! The rule ids, their metadata, and dispatch of one file to the rule families.
 
+pub mod boto3_client;
 pub mod bucket_literal;
 pub mod setup_files;
 pub mod storage_access;
@@ -128,6 +129,9 @@ impl RuleId {
             RuleId::BucketNeedsReview => bucket_literal::BUCKET_NEEDS_REVIEW_DOC,
             RuleId::BucketInText => bucket_literal::BUCKET_IN_TEXT_DOC,
             RuleId::UnlistedBucket => bucket_literal::UNLISTED_BUCKET_DOC,
+            RuleId::Boto3Client => boto3_client::BOTO3_CLIENT_DOC,
+            RuleId::Boto3Import => boto3_client::BOTO3_IMPORT_DOC,
+            RuleId::Boto3Call => boto3_client::BOTO3_CALL_DOC,
             _ => "Not yet implemented.",
         }
     }
@@ -147,7 +151,9 @@ pub struct RuleContext<'a> {
 /// All findings of all rule families for one parsed Python file, before suppression
 /// and configured severities are applied.
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
-    bucket_literal::check(ctx)
+    let mut findings = bucket_literal::check(ctx);
+    findings.extend(boto3_client::check(ctx));
+    findings
 }
 
 /// What a rule on a setup file (requirements, .env example, pyproject) may read.
