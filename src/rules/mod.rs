@@ -132,6 +132,8 @@ impl RuleId {
             RuleId::Boto3Client => boto3_client::BOTO3_CLIENT_DOC,
             RuleId::Boto3Import => boto3_client::BOTO3_IMPORT_DOC,
             RuleId::Boto3Call => boto3_client::BOTO3_CALL_DOC,
+            RuleId::Requirements => setup_files::REQUIREMENTS_DOC,
+            RuleId::EnvExample => setup_files::ENV_EXAMPLE_DOC,
             _ => "Not yet implemented.",
         }
     }
