@@ -544,7 +544,8 @@ fn check_pyproject(ctx: &SetupContext) -> Option<Finding> {
         )
     } else {
         let comma = comma_after(text, anchor_end);
-        let own_line = rest_of_line_is_trivia(text, anchor_end) && {
+        let comma_on_line = comma.is_none_or(|comma| comma < line_content_end(text, anchor_end));
+        let own_line = comma_on_line && rest_of_line_is_trivia(text, anchor_end) && {
             // The next element (or `]`) starts on a later line: one entry per line.
             let next = skip_trivia(text, comma.map_or(anchor_end, |comma| comma + 1));
             text[anchor_end..next].contains('\n')
@@ -941,6 +942,14 @@ mod tests {
         assert_eq!(
             pyproject("[project]\ndependencies = [\n    \"boto3\"  # aws\n]\n"),
             "[project]\ndependencies = [\n    \"boto3\",  # aws\n    \"supabase==2.34.1\"\n]\n"
+        );
+    }
+
+    #[test]
+    fn pyproject_comma_on_the_next_line() {
+        assert_eq!(
+            pyproject("[project]\ndependencies = [\n    \"boto3\"  # aws\n    , \"flask\"\n]\n"),
+            "[project]\ndependencies = [\n    \"boto3\"  # aws\n    , \"supabase==2.34.1\", \"flask\"\n]\n"
         );
     }
 
