@@ -2,6 +2,7 @@
 
 pub mod boto3_client;
 pub mod bucket_literal;
+pub mod client_error;
 pub mod setup_files;
 pub mod storage_access;
 
@@ -129,12 +130,13 @@ impl RuleId {
             RuleId::BucketNeedsReview => bucket_literal::BUCKET_NEEDS_REVIEW_DOC,
             RuleId::BucketInText => bucket_literal::BUCKET_IN_TEXT_DOC,
             RuleId::UnlistedBucket => bucket_literal::UNLISTED_BUCKET_DOC,
+            RuleId::ClientError => client_error::CLIENT_ERROR_DOC,
+            RuleId::ErrorCodeCheck => client_error::ERROR_CODE_CHECK_DOC,
             RuleId::Boto3Client => boto3_client::BOTO3_CLIENT_DOC,
             RuleId::Boto3Import => boto3_client::BOTO3_IMPORT_DOC,
             RuleId::Boto3Call => boto3_client::BOTO3_CALL_DOC,
             RuleId::Requirements => setup_files::REQUIREMENTS_DOC,
             RuleId::EnvExample => setup_files::ENV_EXAMPLE_DOC,
-            _ => "Not yet implemented.",
         }
     }
 }
@@ -155,6 +157,7 @@ pub struct RuleContext<'a> {
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     let mut findings = bucket_literal::check(ctx);
     findings.extend(boto3_client::check(ctx));
+    findings.extend(client_error::check(ctx));
     findings
 }
 
