@@ -1230,8 +1230,11 @@ impl<'c> Checker<'c> {
             return cannot("a handler body shares a line with its `except`");
         }
         let deleted = TextRange::new(line_start(text, modeled.start()), line_start(text, next_start));
-        let header = TextRange::new(modeled.start(), line_start(text, first.start()));
-        let moved = TextRange::new(line_start(text, first.start()), deleted.end());
+        let header = TextRange::new(modeled.start(), line_end_after(text, modeled_type_end(modeled)));
+        if header.end() > line_start(text, first.start()) {
+            return cannot("its `except` line is unusual");
+        }
+        let moved = TextRange::new(header.end(), deleted.end());
         let tokens = self.ctx.tokens.in_range(TextRange::new(header.start(), deleted.end()));
         if tokens.iter().any(|token| token.kind() == TokenKind::Comment && header.contains_range(token.range())) {
             return cannot("its `except` line has a comment");
@@ -1462,6 +1465,15 @@ impl<'c> Checker<'c> {
 // Text helpers
 // ----------------------------------------------------------------------------
 
+/// Where a handler's `except <type> [as name]` ends.
+fn modeled_type_end(handler: &ExceptHandlerExceptHandler) -> TextSize {
+    match (&handler.name, &handler.type_) {
+        (Some(name), _) => name.end(),
+        (None, Some(type_)) => type_.end(),
+        (None, None) => handler.start(),
+    }
+}
+
 fn line_start(text: &str, offset: TextSize) -> TextSize {
     let start = text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1);
     TextSize::try_from(start).unwrap_or_default()
@@ -1491,4 +1503,393 @@ fn ends_line(text: &str, offset: TextSize) -> bool {
     let rest = &text[offset.to_usize()..];
     let line = rest.split('\n').next().unwrap_or_default().trim();
     line.is_empty() || line.starts_with('#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::discover::FileKind;
+    use crate::fix::apply::apply_fixes;
+    use crate::fix::edit::Applicability;
+    use crate::project_index::{FileBindings, ProjectIndex, StorageModule};
+    use crate::source::{parse_python, SourceFile};
+
+    const STORAGE: &str = "backend/utils/s3_utils.py";
+    const FILE: &str = "backend/api/files.py";
+
+    fn findings(text: &str) -> Vec<Finding> {
+        let config = Config::defaults();
+        let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
+        let index = ProjectIndex::build(&config, Some(storage), &[]);
+        let source = SourceFile::decode(FILE.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
+        let parsed = parse_python(&source.text).unwrap();
+        let bindings = FileBindings::of(parsed.syntax(), FILE, &config, Some(STORAGE));
+        let ctx = RuleContext {
+            config: &config,
+            index: &index,
+            file: &source,
+            module: parsed.syntax(),
+            tokens: parsed.tokens(),
+            bindings: &bindings,
+            is_storage_module: false,
+        };
+        check(&ctx)
+    }
+
+    /// Apply the safe fixes until nothing applies, like the pipeline; every output must
+    /// parse. Returns the text and the findings left (those without a fix).
+    fn fixed(text: &str) -> (String, Vec<Finding>) {
+        let mut current = text.to_owned();
+        for _ in 0..10 {
+            let found = findings(&current);
+            for finding in &found {
+                // The declared availability holds: both rules fix only sometimes.
+                assert!(finding.fix.is_none() || finding.rule.fix_availability() == crate::rules::FixAvailability::Sometimes);
+            }
+            let applied = apply_fixes(&current, &found, Applicability::Safe);
+            if applied.fixed.is_empty() {
+                return (current, found);
+            }
+            assert!(parse_python(&applied.text).is_ok(), "output does not parse:\n{}", applied.text);
+            current = applied.text;
+        }
+        panic!("fixes did not settle:\n{current}");
+    }
+
+    #[track_caller]
+    fn assert_fix(before: &str, after: &str) {
+        let (output, left) = fixed(before);
+        assert_eq!(output, after);
+        assert!(left.iter().all(|finding| finding.fix.is_none()));
+        // Idempotent: the output gets no fix.
+        assert!(findings(&output).iter().all(|finding| finding.fix.is_none()), "second run fixes:\n{output}");
+    }
+
+    /// The messages of the findings left after fixing, as (rule, message contains).
+    #[track_caller]
+    fn assert_left(before: &str, after: &str, expected: &[(RuleId, &str)]) {
+        let (output, left) = fixed(before);
+        assert_eq!(output, after);
+        assert_eq!(left.len(), expected.len(), "{left:#?}");
+        for ((rule, needle), finding) in expected.iter().zip(&left) {
+            assert_eq!(finding.rule, *rule, "{finding:?}");
+            assert!(finding.message.contains(needle), "{:?} lacks {needle:?}", finding.message);
+            assert!(finding.fix.is_none());
+        }
+    }
+
+    #[track_caller]
+    fn assert_silent(text: &str) {
+        let found = findings(text);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    // ----- must fix: imports and names -----
+
+    #[test]
+    fn nothing_to_do_changes_nothing() {
+        assert_silent("import os\n\ntry:\n    f()\nexcept ValueError as e:\n    print(e.response)\n");
+        assert_silent("");
+    }
+
+    #[test]
+    fn must_fix_client_error_import_and_handler() {
+        assert_fix(
+            "from botocore.exceptions import ClientError\n\ntry:\n    f()\nexcept ClientError as e:\n    print(e)\n",
+            "from storage3.exceptions import StorageApiError\n\ntry:\n    f()\nexcept StorageApiError as e:\n    print(e)\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_several_names_into_several_import_lines_and_tuples() {
+        assert_fix(
+            "import os\nfrom botocore.exceptions import ClientError, NoCredentialsError\n\ndef f():\n    try:\n        g()\n    except (ClientError, NoCredentialsError):\n        pass\n    except NoCredentialsError:\n        pass\n",
+            "import os\nfrom storage3.exceptions import StorageApiError\nimport httpx\n\ndef f():\n    try:\n        g()\n    except (StorageApiError, httpx.HTTPError):\n        pass\n    except httpx.HTTPError:\n        pass\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_keeping_the_indentation_of_a_local_import() {
+        assert_fix(
+            "def f():\n    from botocore.exceptions import ClientError, EndpointConnectionError\n    try:\n        g()\n    except (ClientError, EndpointConnectionError):\n        return None\n",
+            "def f():\n    from storage3.exceptions import StorageApiError\n    import httpx\n    try:\n        g()\n    except (StorageApiError, httpx.ConnectError):\n        return None\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_with_the_files_newline() {
+        assert_fix(
+            "from botocore.exceptions import ClientError, BotoCoreError\r\ntry:\r\n    f()\r\nexcept (ClientError, BotoCoreError):\r\n    pass\r\n",
+            "from storage3.exceptions import StorageApiError\r\nimport httpx\r\ntry:\r\n    f()\r\nexcept (StorageApiError, httpx.HTTPError):\r\n    pass\r\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_an_aliased_name_and_isinstance() {
+        assert_fix(
+            "from botocore.exceptions import ClientError as BotoError\ntry:\n    f()\nexcept (BotoError, ValueError) as e:\n    if isinstance(e, BotoError):\n        raise\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept (StorageApiError, ValueError) as e:\n    if isinstance(e, StorageApiError):\n        raise\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_dotted_module_uses() {
+        assert_fix(
+            "import botocore.exceptions\ntry:\n    f()\nexcept botocore.exceptions.ClientError:\n    pass\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept StorageApiError:\n    pass\n",
+        );
+        assert_fix(
+            "import botocore.exceptions as bce\ntry:\n    f()\nexcept (bce.ClientError, bce.NoCredentialsError):\n    pass\n",
+            "from storage3.exceptions import StorageApiError\nimport httpx\ntry:\n    f()\nexcept (StorageApiError, httpx.HTTPError):\n    pass\n",
+        );
+        assert_fix(
+            "from botocore import exceptions\ntry:\n    f()\nexcept exceptions.ClientError:\n    pass\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept StorageApiError:\n    pass\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_but_keep_a_module_import_used_otherwise() {
+        assert_fix(
+            "import botocore\ncfg = botocore.config.Config()\ntry:\n    f()\nexcept botocore.exceptions.ClientError:\n    pass\n",
+            "from storage3.exceptions import StorageApiError\nimport botocore\ncfg = botocore.config.Config()\ntry:\n    f()\nexcept StorageApiError:\n    pass\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_reusing_existing_imports() {
+        // httpx is already imported and the botocore line is left with nothing: it goes.
+        assert_fix(
+            "import httpx\nfrom botocore.exceptions import NoCredentialsError\ntry:\n    f()\nexcept NoCredentialsError:\n    pass\n",
+            "import httpx\ntry:\n    f()\nexcept httpx.HTTPError:\n    pass\n",
+        );
+        assert_fix(
+            "from storage3.exceptions import StorageApiError\nfrom botocore.exceptions import ClientError\ntry:\n    f()\nexcept (StorageApiError, ClientError):\n    pass\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept (StorageApiError, StorageApiError):\n    pass\n",
+        );
+        // The only statement of a block becomes `pass`.
+        assert_fix(
+            "import httpx\nif True:\n    from botocore.exceptions import NoCredentialsError\ntry:\n    f()\nexcept NoCredentialsError:\n    pass\n",
+            "import httpx\nif True:\n    pass\ntry:\n    f()\nexcept httpx.HTTPError:\n    pass\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_an_unused_import() {
+        assert_fix("from botocore.exceptions import ClientError\n", "from storage3.exceptions import StorageApiError\n");
+    }
+
+    // ----- must report: names that stay -----
+
+    #[test]
+    fn must_report_an_unmapped_exception_and_keep_its_import() {
+        assert_left(
+            "from botocore.exceptions import ClientError, ParamValidationError\ntry:\n    f()\nexcept (ClientError, ParamValidationError):\n    pass\n",
+            "from storage3.exceptions import StorageApiError\nfrom botocore.exceptions import ParamValidationError\ntry:\n    f()\nexcept (StorageApiError, ParamValidationError):\n    pass\n",
+            &[(RuleId::ClientError, "`ParamValidationError` has no replacement in [errors.exceptions]")],
+        );
+    }
+
+    #[test]
+    fn must_report_raise_and_subclass_and_keep_the_name() {
+        assert_left(
+            "from botocore.exceptions import ClientError\nclass Missing(ClientError):\n    pass\ndef f():\n    try:\n        g()\n    except ClientError:\n        raise ClientError({}, 'op')\n",
+            "from storage3.exceptions import StorageApiError\nfrom botocore.exceptions import ClientError\nclass Missing(ClientError):\n    pass\ndef f():\n    try:\n        g()\n    except StorageApiError:\n        raise ClientError({}, 'op')\n",
+            &[(RuleId::ClientError, "manual: a subclass"), (RuleId::ClientError, "manual: `raise ClientError")],
+        );
+    }
+
+    #[test]
+    fn must_report_a_name_bound_twice() {
+        let text = "try:\n    from botocore.exceptions import ClientError\nexcept ImportError:\n    ClientError = Exception\ntry:\n    f()\nexcept ClientError:\n    pass\n";
+        assert_left(text, text, &[(RuleId::ClientError, "also bound elsewhere in this file (line 4)")]);
+    }
+
+    #[test]
+    fn must_report_a_star_import() {
+        let text = "from botocore.exceptions import *\ntry:\n    f()\nexcept ClientError:\n    pass\n";
+        assert_left(text, text, &[(RuleId::ClientError, "star import")]);
+    }
+
+    #[test]
+    fn must_report_when_the_new_name_is_taken() {
+        let text = "from botocore.exceptions import ClientError\nclass StorageApiError(Exception):\n    pass\ntry:\n    f()\nexcept ClientError:\n    pass\n";
+        assert_left(text, text, &[(RuleId::ClientError, "`StorageApiError` is already bound")]);
+    }
+
+    // ----- must stay silent: look-alikes -----
+
+    #[test]
+    fn must_stay_silent_on_the_projects_own_client_error() {
+        assert_silent(
+            "from api.errors import ClientError, NotFoundError\n\ndef f(x):\n    if not x:\n        raise ClientError(\"lesson must be an integer\")\n    try:\n        g()\n    except ClientError as e:\n        if e.response[\"Error\"][\"Code\"] == \"NoSuchKey\":\n            return None\n",
+        );
+        assert_silent("class ClientError(Exception):\n    pass\n\ntry:\n    f()\nexcept ClientError:\n    pass\n");
+    }
+
+    #[test]
+    fn must_stay_silent_on_strings_and_comments() {
+        assert_silent(
+            "\"\"\"Nothing to do with botocore.exceptions.ClientError.\"\"\"\n# except ClientError as e: e.response[\"Error\"][\"Code\"]\nMESSAGE = \"ClientError: s3_client.exceptions.NoSuchKey\"\n",
+        );
+    }
+
+    #[test]
+    fn must_stay_silent_on_other_libraries_exceptions() {
+        assert_silent("import requests\ntry:\n    f()\nexcept requests.exceptions.ConnectionError:\n    pass\n");
+        assert_silent("from werkzeug import exceptions\ntry:\n    f()\nexcept exceptions.NotFound:\n    pass\n");
+    }
+
+    // ----- modeled exceptions -----
+
+    #[test]
+    fn must_fix_a_modeled_exception_into_a_status_check() {
+        assert_fix(
+            "import json\n\nclass C:\n    def load(self):\n        try:\n            data = self.s3.get_object(Bucket=b, Key=k)\n        except self.s3.exceptions.NoSuchKey:\n            data = None\n        return data\n",
+            "import json\nfrom storage3.exceptions import StorageApiError\n\nclass C:\n    def load(self):\n        try:\n            data = self.s3.get_object(Bucket=b, Key=k)\n        except StorageApiError as _storage_error:\n            if str(_storage_error.status) != \"404\":\n                raise\n            data = None\n        return data\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_a_named_modeled_exception_and_checks_in_it() {
+        assert_fix(
+            "from botocore.exceptions import ClientError\ntry:\n    f()\nexcept client.exceptions.NoSuchBucket as err:\n    log(err)\nexcept ValueError:\n    pass\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept StorageApiError as err:\n    if str(err.status) != \"404\":\n        raise\n    log(err)\nexcept ValueError:\n    pass\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_a_one_line_modeled_handler() {
+        assert_fix(
+            "try:\n    f()\nexcept s3.exceptions.NoSuchKey: x = None\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept StorageApiError as _storage_error:\n    if str(_storage_error.status) != \"404\":\n        raise\n    x = None\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_a_fresh_name_that_is_free() {
+        assert_fix(
+            "_storage_error = 1\ntry:\n    f()\nexcept s3.exceptions.NoSuchKey:\n    pass\n",
+            "from storage3.exceptions import StorageApiError\n_storage_error = 1\ntry:\n    f()\nexcept StorageApiError as _storage_error_2:\n    if str(_storage_error_2.status) != \"404\":\n        raise\n    pass\n",
+        );
+    }
+
+    #[test]
+    fn must_fix_by_merging_into_a_later_client_error_handler() {
+        assert_fix(
+            "from botocore.exceptions import ClientError\n\ndef get(k):\n    try:\n        return s3_client.get_object(Bucket=b, Key=k)[\"Body\"].read()\n    except s3_client.exceptions.NoSuchKey:\n        # missing is fine\n        return None\n    except ClientError as e:\n        print(f\"Error reading {k}: {e}\")\n        return None\n",
+            "from storage3.exceptions import StorageApiError\n\ndef get(k):\n    try:\n        return s3_client.get_object(Bucket=b, Key=k)[\"Body\"].read()\n    except StorageApiError as e:\n        if str(e.status) == \"404\":\n            # missing is fine\n            return None\n        print(f\"Error reading {k}: {e}\")\n        return None\n",
+        );
+        // A later handler without a name gets one; an unrelated handler in between stays.
+        assert_fix(
+            "from botocore.exceptions import ClientError\ntry:\n    f()\nexcept s3.exceptions.NoSuchKey:\n    x = None\nexcept ValueError:\n    x = 0\nexcept ClientError:\n    x = 1\n",
+            "from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept ValueError:\n    x = 0\nexcept StorageApiError as _storage_error:\n    if str(_storage_error.status) == \"404\":\n        x = None\n    x = 1\n",
+        );
+    }
+
+    #[test]
+    fn must_report_a_modeled_exception_before_a_broad_handler() {
+        let text = "try:\n    f()\nexcept s3.exceptions.NoSuchKey:\n    x = None\nexcept Exception:\n    x = 1\n";
+        assert_left(text, text, &[(RuleId::ClientError, "the handler on line 5 would also catch")]);
+        let text = "try:\n    f()\nexcept (s3.exceptions.NoSuchKey, ValueError):\n    x = None\n";
+        assert_left(text, text, &[(RuleId::ClientError, "in a tuple")]);
+        let text = "try:\n    f()\nexcept s3.exceptions.NoSuchUpload:\n    x = None\n";
+        assert_left(text, text, &[(RuleId::ClientError, "`NoSuchUpload` has no Supabase status")]);
+    }
+
+    // ----- error-code checks -----
+
+    fn handler(body: &str) -> String {
+        format!("from botocore.exceptions import ClientError\ntry:\n    f()\nexcept ClientError as e:\n{body}")
+    }
+
+    fn migrated(body: &str) -> String {
+        format!("from storage3.exceptions import StorageApiError\ntry:\n    f()\nexcept StorageApiError as e:\n{body}")
+    }
+
+    #[test]
+    fn must_fix_code_comparisons() {
+        let cases = [
+            ("    if e.response[\"Error\"][\"Code\"] == \"NoSuchKey\":\n        pass\n", "    if str(e.status) == \"404\":\n        pass\n"),
+            ("    if e.response['Error']['Code'] != 'NoSuchKey':\n        raise\n", "    if str(e.status) != '404':\n        raise\n"),
+            ("    if e.response[\"Error\"][\"Code\"] in [\"NoSuchKey\", \"404\"]:\n        pass\n", "    if str(e.status) == \"404\":\n        pass\n"),
+            ("    if e.response[\"Error\"][\"Code\"] not in (\"NoSuchKey\", \"AccessDenied\", \"404\"):\n        raise\n", "    if str(e.status) not in (\"404\", \"403\"):\n        raise\n"),
+            ("    if e.response.get(\"Error\", {}).get(\"Code\") == \"404\":\n        pass\n", "    if str(e.status) == \"404\":\n        pass\n"),
+            ("    if \"NoSuchKey\" == e.response[\"Error\"][\"Code\"]:\n        pass\n", "    if \"404\" == str(e.status):\n        pass\n"),
+            ("    if e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"] == 404:\n        pass\n", "    if str(e.status) == \"404\":\n        pass\n"),
+            ("    ok = e.response[\"Error\"][\"Code\"] in {\"AccessDenied\", \"NoSuchKey\"}\n", "    ok = str(e.status) in {\"403\", \"404\"}\n"),
+        ];
+        for (before, after) in cases {
+            assert_fix(&handler(before), &migrated(after));
+        }
+    }
+
+    #[test]
+    fn must_fix_a_code_variable_and_its_comparisons() {
+        assert_fix(
+            &handler("    code = e.response.get(\"Error\", {}).get(\"Code\")\n    if code in (\"404\", \"NoSuchKey\"):\n        return None\n    raise\n"),
+            &migrated("    code = str(e.status)\n    if code == \"404\":\n        return None\n    raise\n"),
+        );
+    }
+
+    #[test]
+    fn must_report_a_code_variable_used_as_a_value() {
+        assert_left(
+            &handler("    code = e.response[\"Error\"][\"Code\"]\n    if code == \"NoSuchKey\":\n        return None\n    log(code)\n"),
+            &migrated("    code = e.response[\"Error\"][\"Code\"]\n    if code == \"NoSuchKey\":\n        return None\n    log(code)\n"),
+            &[(RuleId::ErrorCodeCheck, "`code` holds an S3 error code and is used other than in comparisons")],
+        );
+    }
+
+    #[test]
+    fn must_report_unknown_shapes() {
+        assert_left(
+            &handler("    print(f\"failed: {e.response['Error']['Message']}\")\n    report(e.response)\n    return {\"error\": e.response[\"Error\"][\"Code\"]}\n"),
+            &migrated("    print(f\"failed: {e.response['Error']['Message']}\")\n    report(e.response)\n    return {\"error\": e.response[\"Error\"][\"Code\"]}\n"),
+            &[
+                (RuleId::ErrorCodeCheck, "use `e.message`"),
+                (RuleId::ErrorCodeCheck, "`e.response`: StorageApiError has no `.response`"),
+                (RuleId::ErrorCodeCheck, "the S3 error code used as a value"),
+            ],
+        );
+    }
+
+    #[test]
+    fn must_report_an_unmapped_code_and_odd_comparisons() {
+        assert_left(
+            &handler("    if e.response[\"Error\"][\"Code\"] == \"SlowDown\":\n        pass\n    if e.response[\"Error\"][\"Code\"].startswith(\"No\"):\n        pass\n"),
+            &migrated("    if e.response[\"Error\"][\"Code\"] == \"SlowDown\":\n        pass\n    if e.response[\"Error\"][\"Code\"].startswith(\"No\"):\n        pass\n"),
+            &[
+                (RuleId::ErrorCodeCheck, "S3 error code \"SlowDown\" has no Supabase status"),
+                (RuleId::ErrorCodeCheck, "the S3 error code used as a value"),
+            ],
+        );
+    }
+
+    #[test]
+    fn must_fix_nested_handlers_each_on_its_own_name() {
+        assert_fix(
+            &handler("    if e.response[\"Error\"][\"Code\"] == \"404\":\n        try:\n            g()\n        except ClientError as create_error:\n            print(create_error.response[\"Error\"][\"Code\"] == \"AccessDenied\")\n        except ValueError as e:\n            print(e.response)\n"),
+            &migrated("    if str(e.status) == \"404\":\n        try:\n            g()\n        except StorageApiError as create_error:\n            print(str(create_error.status) == \"403\")\n        except ValueError as e:\n            print(e.response)\n"),
+        );
+    }
+
+    #[test]
+    fn must_stay_silent_on_response_of_other_exceptions() {
+        assert_silent("try:\n    f()\nexcept requests.HTTPError as e:\n    if e.response.status_code == 404:\n        pass\n");
+    }
+
+    // ----- docs -----
+
+    #[test]
+    fn docs_have_every_heading() {
+        for doc in [CLIENT_ERROR_DOC, ERROR_CODE_CHECK_DOC] {
+            for heading in ["## What it finds", "## Why", "## Before", "## After", "## Fix safety", "## Manual follow-up"] {
+                assert!(doc.contains(heading), "missing {heading}");
+            }
+        }
+        assert_eq!(RuleId::ClientError.docs(), CLIENT_ERROR_DOC);
+        assert_eq!(RuleId::ErrorCodeCheck.docs(), ERROR_CODE_CHECK_DOC);
+    }
 }
