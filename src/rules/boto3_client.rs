@@ -27,6 +27,8 @@ use crate::fix::imports::{delete_statement, insert_lines, insertion_offset, remo
 use crate::rules::storage_access::access;
 use crate::rules::{RuleContext, RuleId};
 use crate::scope::bound_names;
+use crate::source::LineIndex;
+use crate::suppress::Suppressions;
 
 pub const BOTO3_CLIENT_DOC: &str = "A boto3 S3 client, session or resource being built.
 
@@ -227,12 +229,11 @@ struct Scope {
     attrs: BTreeMap<String, usize>,
 }
 
-/// An expression classified: what it holds, which binding it reads (if a plain
-/// reference), and whether evaluating it can only build boto3 objects (no other calls).
+/// An expression classified: what it holds, and whether evaluating it can only build
+/// boto3 objects (no other calls).
 #[derive(Clone, Copy)]
 struct Classified {
     value: Value,
-    binding: Option<usize>,
     pure: bool,
 }
 
@@ -245,6 +246,8 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
         construction_values: BTreeSet::new(),
         calls: Vec::new(),
         covered: 0,
+        suppressions: Suppressions::from_python(&ctx.file.text, ctx.tokens, &ctx.file.line_index()),
+        lines: ctx.file.line_index(),
         findings: Vec::new(),
     };
     checker.scopes.push(Scope {
@@ -270,6 +273,10 @@ struct Checker<'a, 'b> {
     calls: Vec<(TextRange, String)>,
     /// Above zero while walking an expression already reported (or a construction).
     covered: usize,
+    /// Suppression comments: a suppressed construction or import is never removed, even
+    /// through the fix it shares with the others.
+    suppressions: Suppressions,
+    lines: LineIndex,
     findings: Vec<Finding>,
 }
 
@@ -300,7 +307,14 @@ impl<'a> Checker<'a, '_> {
     /// `x.attr` where `attr` holds a boto3 object in the nearest enclosing class.
     fn lookup_attr(&self, attr: &str) -> Option<usize> {
         let class = self.scopes.iter().rev().find(|scope| scope.kind == ScopeKind::Class)?;
-        class.attrs.get(attr).copied()
+        class.attrs.get(attr).copied().or_else(|| {
+            // A class attribute (`client = boto3.client("s3")` in the class body).
+            class.names.get(attr).copied().filter(|&id| matches!(self.bindings[id].value, Value::Object(_)))
+        })
+    }
+
+    fn suppressed(&self, rule: RuleId, offset: TextSize) -> bool {
+        self.suppressions.is_suppressed(rule, self.lines.line_of(offset))
     }
 
     fn add_binding(&mut self, name: &str, value: Value, def: Def<'a>) -> usize {
@@ -327,13 +341,13 @@ impl<'a> Checker<'a, '_> {
         match expr {
             Expr::Name(name) => {
                 let id = self.lookup(name.id.as_str())?;
-                Some(Classified { value: self.bindings[id].value, binding: Some(id), pure: true })
+                Some(Classified { value: self.bindings[id].value, pure: true })
             }
             Expr::Attribute(attribute) => {
                 if let Expr::Name(_) = attribute.value.as_ref() {
                     if let Some(id) = self.lookup_attr(attribute.attr.as_str()) {
                         if self.classify(&attribute.value).is_none() {
-                            return Some(Classified { value: self.bindings[id].value, binding: Some(id), pure: true });
+                            return Some(Classified { value: self.bindings[id].value, pure: true });
                         }
                     }
                 }
@@ -347,7 +361,7 @@ impl<'a> Checker<'a, '_> {
                     (Value::Object(Kind::ResourceObject), "objects") => Value::Object(Kind::ObjectsManager),
                     _ => return None,
                 };
-                Some(Classified { value, binding: None, pure: base.pure })
+                Some(Classified { value, pure: base.pure })
             }
             Expr::Call(call) => self.classify_call(call),
             _ => None,
@@ -373,7 +387,7 @@ impl<'a> Checker<'a, '_> {
                         return self.factory_call(func, call);
                     }
                 };
-                Some(Classified { value: Value::Object(kind), binding: None, pure: pure(self, base.pure) })
+                Some(Classified { value: Value::Object(kind), pure: pure(self, base.pure) })
             }
             func => {
                 let func = self.classify(func)?;
@@ -390,7 +404,7 @@ impl<'a> Checker<'a, '_> {
             Value::SessionClass => Kind::Session,
             _ => return None,
         };
-        Some(Classified { value: Value::Object(kind), binding: None, pure: func.pure && self.simple_arguments(&call.arguments) })
+        Some(Classified { value: Value::Object(kind), pure: func.pure && self.simple_arguments(&call.arguments) })
     }
 
     /// Arguments whose evaluation has no effect worth keeping: names, attributes,
@@ -533,8 +547,7 @@ impl<'a> Checker<'a, '_> {
     fn prescan_assignment(&mut self, name: &str, value: &'a Expr, stmt: &'a Stmt, body: BodyKey) {
         let Some(classified) = self.classify(value) else { return };
         let Value::Object(kind) = classified.value else { return };
-        // `x = other_client` is an alias: its statement is not a construction.
-        let removable = classified.pure && classified.binding.is_none();
+        let removable = classified.pure;
         self.construction_values.insert(span(value.range()));
         self.add_binding(name, Value::Object(kind), Def::Statement { stmt, body, removable });
     }
@@ -562,7 +575,7 @@ impl<'a> Checker<'a, '_> {
                 }
                 let Some(classified) = self.classify(&assign.value) else { continue };
                 let Value::Object(kind) = classified.value else { continue };
-                let removable = classified.pure && classified.binding.is_none();
+                let removable = classified.pure;
                 found.push((
                     target.attr.to_string(),
                     kind,
@@ -693,7 +706,16 @@ impl<'a> Checker<'a, '_> {
             .filter(|(_, binding)| match binding.value {
                 Value::Object(_) => false,
                 Value::StorageMember => !binding.uses.is_empty() && binding.uses.iter().all(inside_removed),
-                _ => binding.uses.iter().all(inside_removed),
+                _ => {
+                    binding.uses.iter().all(inside_removed)
+                        && binding.defs.iter().all(|def| match def {
+                            Def::Import { stmt, alias, .. } => {
+                                let at = import_alias_range(stmt, *alias).unwrap_or(stmt.range()).start();
+                                !self.suppressed(RuleId::Boto3Import, at)
+                            }
+                            _ => true,
+                        })
+                }
             })
             .map(|(id, _)| id)
             .collect();
@@ -717,6 +739,8 @@ impl<'a> Checker<'a, '_> {
                         format!("{} `{name}` is built with arguments that call other code; remove it by hand", kind.noun()),
                         None,
                     )
+                } else if binding.uses.iter().all(inside_removed) {
+                    (format!("{} `{name}` is unused but kept by a suppression comment", kind.noun()), None)
                 } else {
                     let left: Vec<TextSize> =
                         binding.uses.iter().filter(|range| !inside_removed(range)).map(|range| range.start()).collect();
@@ -732,6 +756,10 @@ impl<'a> Checker<'a, '_> {
                 };
                 self.findings.push(finding(RuleId::Boto3Client, range, message, fix));
             }
+        }
+
+        if self.ctx.is_storage_module && !self.ctx.config.client.keep_aws_credentials {
+            self.aws_credentials();
         }
 
         // The storage module's Supabase client, beside an S3 client that is still used.
@@ -760,6 +788,13 @@ impl<'a> Checker<'a, '_> {
                         range,
                         format!("`{name}` is no longer used; remove the import"),
                         plan_fix.clone(),
+                    ));
+                } else if binding.uses.iter().all(inside_removed) {
+                    self.findings.push(finding(
+                        RuleId::Boto3Import,
+                        range,
+                        format!("`{name}` is unused but kept by a suppression comment"),
+                        None,
                     ));
                 } else {
                     let left: Vec<TextSize> =
@@ -796,8 +831,12 @@ impl<'a> Checker<'a, '_> {
                 if removed.contains(&id) || !matches!(binding.value, Value::Object(_)) {
                     continue;
                 }
+                // A construction whose finding is suppressed is kept, with what it uses.
                 let removable = !binding.defs.is_empty()
-                    && binding.defs.iter().all(|def| matches!(def, Def::Statement { removable: true, .. }));
+                    && binding.defs.iter().all(|def| match def {
+                        Def::Statement { removable: true, stmt, .. } => !self.suppressed(RuleId::Boto3Client, stmt.start()),
+                        _ => false,
+                    });
                 let unused = binding.uses.iter().all(|range| ranges.iter().any(|removed| removed.contains_range(*range)));
                 if removable && unused {
                     if binding.storage_client && self.supabase_setup().is_err() {
@@ -951,6 +990,34 @@ impl<'a> Checker<'a, '_> {
             vec![insert_lines(text, at, &statements.join("\n"), newline)]
         };
         Ok((lines, imports))
+    }
+
+    /// With `client.keep_aws_credentials = false`: the storage module's AWS credential
+    /// constants (`X = os.getenv("AWS_...")`), reported without a fix, since other modules
+    /// (and the data migration) may import them.
+    fn aws_credentials(&mut self) {
+        for stmt in &self.ctx.module.body {
+            let Stmt::Assign(assign) = stmt else { continue };
+            let [Expr::Name(name)] = assign.targets.as_slice() else { continue };
+            let Expr::Call(call) = assign.value.as_ref() else { continue };
+            let func = self.text(call.func.range());
+            if !matches!(func, "os.getenv" | "getenv" | "os.environ.get" | "environ.get") {
+                continue;
+            }
+            let Some(Expr::StringLiteral(variable)) = call.arguments.args.first() else { continue };
+            if !variable.value.to_str().starts_with("AWS_") {
+                continue;
+            }
+            self.findings.push(finding(
+                RuleId::Boto3Client,
+                stmt.range(),
+                format!(
+                    "AWS credential constant `{}` (client.keep_aws_credentials is false); remove it once no module imports it and the data migration is done",
+                    name.id
+                ),
+                None,
+            ));
+        }
     }
 
     /// A finding that adds the Supabase client after the storage module's S3 client.
@@ -1288,14 +1355,17 @@ mod tests {
 
     /// This family's findings on `text` as the file `display`.
     fn findings(text: &str, display: &str) -> Vec<Finding> {
-        let config = Config::defaults();
+        findings_with(&Config::defaults(), text, display)
+    }
+
+    fn findings_with(config: &Config, text: &str, display: &str) -> Vec<Finding> {
         let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
-        let index = ProjectIndex::build(&config, Some(storage), &[]);
+        let index = ProjectIndex::build(config, Some(storage), &[]);
         let source = SourceFile::decode(display.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
         let parsed = parse_python(&source.text).unwrap();
-        let bindings = FileBindings::of(parsed.syntax(), display, &config, Some(STORAGE));
+        let bindings = FileBindings::of(parsed.syntax(), display, config, Some(STORAGE));
         let ctx = RuleContext {
-            config: &config,
+            config,
             index: &index,
             file: &source,
             module: parsed.syntax(),
@@ -1743,6 +1813,50 @@ def build():
         let in_block = "try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n";
         // `boto3 = None` rebinds the name: the import is still used by that binding's readers.
         assert_eq!(fixed(in_block, OTHER).0, "try:\n    pass\nexcept ImportError:\n    boto3 = None\n");
+    }
+
+    #[test]
+    fn a_suppressed_client_is_kept_with_its_import() {
+        let text = "\
+import boto3
+
+
+def build():
+    s3 = boto3.client(\"s3\")  # s3-to-supabase: ignore[boto3-client]
+";
+        let (out, left) = fixed(text, OTHER);
+        assert_eq!(out, text);
+        // The pipeline drops the suppressed finding; its fix must not run through another.
+        assert_eq!(rules(&left), ["boto3-import", "boto3-client"]);
+        assert_eq!(left[1].message, "boto3 S3 client `s3` is unused but kept by a suppression comment");
+    }
+
+    #[test]
+    fn a_client_in_a_class_body() {
+        let text = "\
+import boto3
+
+
+class Store:
+    client = boto3.client(\"s3\")
+
+    def get(self, key):
+        return self.client.get_object(Bucket=\"b\", Key=key)
+";
+        let found = findings(text, OTHER);
+        assert_eq!(rules(&found), ["boto3-import", "boto3-client", "boto3-call"]);
+    }
+
+    #[test]
+    fn aws_credentials_are_reported_when_not_kept() {
+        let text = "import os\n\nACCESS_KEY = os.getenv(\"AWS_ACCESS_KEY_ID\")\nOTHER = os.getenv(\"X\")\n";
+        assert!(findings(text, STORAGE).is_empty());
+        let mut config = Config::defaults();
+        config.client.keep_aws_credentials = false;
+        let found = findings_with(&config, text, STORAGE);
+        assert_eq!(rules(&found), ["boto3-client"]);
+        assert!(found[0].message.starts_with("AWS credential constant `ACCESS_KEY`"));
+        assert!(found[0].fix.is_none());
     }
 
     // ----- must stay silent -----
