@@ -325,10 +325,14 @@ impl<'a> Checker<'a, '_> {
                 return id;
             }
         }
+        // The storage module's first client assigned directly in its body (not inside an
+        // `if` or `try`, where the Supabase lines would need that block's indentation).
+        let module_body = self.ctx.module.body.first().map(Ranged::start);
         let storage_client = self.ctx.is_storage_module
             && self.scopes[scope].kind == ScopeKind::Module
             && value == Value::Object(Kind::Client)
-            && matches!(def, Def::Statement { .. });
+            && matches!(def, Def::Statement { body, .. } if Some(body) == module_body)
+            && !self.bindings.iter().any(|binding| binding.storage_client);
         self.bindings.push(Binding { display: name.to_owned(), value, defs: vec![def], uses: Vec::new(), storage_client });
         let id = self.bindings.len() - 1;
         self.scopes[scope].names.insert(name.to_owned(), id);
@@ -1857,6 +1861,47 @@ class Store:
         assert_eq!(rules(&found), ["boto3-client"]);
         assert!(found[0].message.starts_with("AWS credential constant `ACCESS_KEY`"));
         assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn only_the_first_top_level_storage_client_becomes_the_supabase_client() {
+        let before = "\
+import os
+
+import boto3
+
+try:
+    backup = boto3.client(\"s3\")
+except Exception:
+    backup = None
+s3_client = boto3.client(\"s3\")
+other = boto3.client(\"s3\")
+";
+        let after = "\
+import os
+
+from supabase import Client, create_client
+
+try:
+    pass
+except Exception:
+    backup = None
+SUPABASE_URL = os.getenv(\"SUPABASE_URL\")
+SUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")
+supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)
+storage = supabase.storage
+";
+        let (text, left) = fixed(before, STORAGE);
+        assert_eq!(text, after);
+        assert!(left.is_empty());
+    }
+
+    #[test]
+    fn an_imported_storage_client_is_reported() {
+        let text = "from utils.s3_utils import s3_client\n\ns3_client.delete_object(Bucket=\"b\", Key=\"k\")\n";
+        let found = findings(text, OTHER);
+        assert_eq!(rules(&found), ["boto3-call"]);
+        assert_eq!(found[0].message, "translate `s3_client.delete_object(...)` to `s3_utils.storage.from_(bucket).remove([path])`");
     }
 
     // ----- must stay silent -----
