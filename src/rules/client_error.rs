@@ -477,8 +477,8 @@ enum AccessKind {
     Other,
 }
 
-/// `name.response[...]`/`.get(...)` chains: the keys and what they read.
-fn response_access(expr: &Expr, name: &str) -> Option<AccessKind> {
+/// `root.response[...]`/`.get(...)` chains: the root name and the keys, outermost last.
+fn response_chain(expr: &Expr) -> Option<(&str, Vec<String>)> {
     let mut keys: Vec<String> = Vec::new();
     let mut current = expr;
     loop {
@@ -500,20 +500,48 @@ fn response_access(expr: &Expr, name: &str) -> Option<AccessKind> {
             }
             Expr::Attribute(attribute) if attribute.attr.as_str() == "response" => {
                 let Expr::Name(root) = attribute.value.as_ref() else { return None };
-                if root.id.as_str() != name {
-                    return None;
-                }
                 keys.reverse();
-                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-                return Some(match keys.as_slice() {
-                    ["Error", "Code"] => AccessKind::Code,
-                    ["ResponseMetadata", "HTTPStatusCode"] => AccessKind::Status,
-                    ["Error", "Message"] => AccessKind::Message,
-                    _ => AccessKind::Other,
-                });
+                return Some((root.id.as_str(), keys));
             }
             _ => return None,
         }
+    }
+}
+
+/// What a `name.response...` chain reads.
+fn response_access(expr: &Expr, name: &str) -> Option<AccessKind> {
+    let (root, keys) = response_chain(expr)?;
+    if root != name {
+        return None;
+    }
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    Some(match keys.as_slice() {
+        ["Error", "Code"] => AccessKind::Code,
+        ["ResponseMetadata", "HTTPStatusCode"] => AccessKind::Status,
+        ["Error", "Message"] => AccessKind::Message,
+        _ => AccessKind::Other,
+    })
+}
+
+/// S3 error-response reads (`x.response["Error"]...`) outside the handlers checked above.
+struct LooseAccess<'l> {
+    analyzed: &'l [(TextRange, String)],
+    found: Vec<(TextRange, String)>,
+}
+
+impl<'a> Visitor<'a> for LooseAccess<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Some((root, keys)) = response_chain(expr) {
+            let s3_shaped = keys.first().is_some_and(|key| key == "Error" || key == "ResponseMetadata");
+            let checked = self.analyzed.iter().any(|(range, name)| name == root && range.contains_range(expr.range()));
+            if s3_shaped && !checked {
+                self.found.push((expr.range(), root.to_owned()));
+            }
+            if s3_shaped {
+                return;
+            }
+        }
+        visitor::walk_expr(self, expr);
     }
 }
 
@@ -779,6 +807,8 @@ struct Checker<'c> {
     merges: Vec<(Vec<Edit>, TextRange, TextRange, String)>,
     /// The configured exception's name is taken by something else in the file.
     config_conflict: bool,
+    /// Handlers whose `as` name was checked for error-code reads: (handler range, name).
+    analyzed: Vec<(TextRange, String)>,
 }
 
 pub fn check<'c>(ctx: &'c RuleContext<'c>) -> Vec<Finding> {
@@ -806,6 +836,7 @@ pub fn check<'c>(ctx: &'c RuleContext<'c>) -> Vec<Finding> {
         stmt_needs: BTreeMap::new(),
         merges: Vec::new(),
         config_conflict: false,
+        analyzed: Vec::new(),
     };
     checker.run();
     checker.finish()
@@ -843,6 +874,7 @@ impl<'c> Checker<'c> {
             );
         }
         self.handlers();
+        self.loose_accesses();
         self.renames();
         self.statements();
     }
@@ -1158,6 +1190,22 @@ impl<'c> Checker<'c> {
         }
     }
 
+    fn loose_accesses(&mut self) {
+        let mut loose = LooseAccess { analyzed: &self.analyzed, found: Vec::new() };
+        loose.visit_body(&self.ctx.module.body);
+        for (range, root) in loose.found {
+            let text = self.text(range);
+            self.push(
+                RuleId::ErrorCodeCheck,
+                range,
+                format!(
+                    "`{text}` reads an S3 error response, but `{root}` is not a caught `ClientError`; storage errors become `{}` (`.status`, `.code`, `.message`): rewrite by hand",
+                    self.facts.exc_name
+                ),
+            );
+        }
+    }
+
     fn note_extra(&mut self, need: Need) {
         self.needs_extra.insert(need);
     }
@@ -1265,6 +1313,7 @@ impl<'c> Checker<'c> {
 
     /// Error-code checks on `name` inside one handler of the configured exception (or of ClientError, renamed now).
     fn code_checks(&mut self, handler: &ExceptHandlerExceptHandler, name: &str) {
+        self.analyzed.push((handler.range, name.to_owned()));
         let mut finder = VarFinder { name, found: Vec::new() };
         finder.visit_body(&handler.body);
         let scope = self
@@ -1412,6 +1461,10 @@ impl<'c> Checker<'c> {
                     Some(module) => format!("from {module} import {}", aliases.join(", ")),
                     None => format!("import {}", aliases.join(", ")),
                 });
+            }
+            if lines.len() == 1 && lines[0] == original {
+                // Nothing to change (a statement kept as written, its needs met elsewhere).
+                continue;
             }
             let alone = starts_line(text, stmt.range.start()) && ends_line(text, stmt.range.end());
             let edit = if lines.is_empty() {
@@ -1676,6 +1729,14 @@ mod tests {
     }
 
     #[test]
+    fn must_fix_around_an_import_with_comments_and_settle() {
+        assert_fix(
+            "from botocore.exceptions import (  # why\n    ClientError,\n)\ntry:\n    f()\nexcept ClientError:\n    pass\n",
+            "from storage3.exceptions import StorageApiError\nfrom botocore.exceptions import (  # why\n    ClientError,\n)\ntry:\n    f()\nexcept StorageApiError:\n    pass\n",
+        );
+    }
+
+    #[test]
     fn must_fix_an_unused_import() {
         assert_fix("from botocore.exceptions import ClientError\n", "from storage3.exceptions import StorageApiError\n");
     }
@@ -1872,6 +1933,16 @@ mod tests {
         assert_fix(
             &handler("    if e.response[\"Error\"][\"Code\"] == \"404\":\n        try:\n            g()\n        except ClientError as create_error:\n            print(create_error.response[\"Error\"][\"Code\"] == \"AccessDenied\")\n        except ValueError as e:\n            print(e.response)\n"),
             &migrated("    if str(e.status) == \"404\":\n        try:\n            g()\n        except StorageApiError as create_error:\n            print(str(create_error.status) == \"403\")\n        except ValueError as e:\n            print(e.response)\n"),
+        );
+    }
+
+    #[test]
+    fn must_report_s3_error_reads_outside_a_client_error_handler() {
+        let text = "from botocore.exceptions import ClientError\ntry:\n    f()\nexcept Exception as err:\n    if err.response[\"Error\"][\"Code\"] == \"NoSuchKey\":\n        pass\n";
+        assert_left(
+            text,
+            &text.replace("botocore.exceptions import ClientError", "storage3.exceptions import StorageApiError"),
+            &[(RuleId::ErrorCodeCheck, "`err` is not a caught `ClientError`")],
         );
     }
 
