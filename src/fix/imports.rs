@@ -54,7 +54,16 @@ pub fn delete_statement(text: &str, range: TextRange, keep_block: bool) -> Edit 
     if keep_block || !before_blank || !after_blank {
         return Edit::replace(range, "pass");
     }
-    let delete_end = newline_at.map_or(text.len(), |at| end + at + 1);
+    let mut delete_end = newline_at.map_or(text.len(), |at| end + at + 1);
+    // At the very top of the file, the blank lines that separated it from the code go too.
+    if line_start == 0 {
+        while let Some(line) = text[delete_end..].split_inclusive('\n').next() {
+            if !line.trim().is_empty() || !line.ends_with('\n') {
+                break;
+            }
+            delete_end += line.len();
+        }
+    }
     Edit::delete(TextRange::new(offset(line_start), offset(delete_end)))
 }
 

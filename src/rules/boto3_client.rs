@@ -1607,7 +1607,8 @@ def export():
 def other():
     return 1
 ";
-        let after = "\n\ndef export():
+        let after = "\
+def export():
     pass
 
 
@@ -1728,7 +1729,8 @@ class Manager:
         manager.s3 = boto3.Session(profile_name=name).client(\"s3\")
         return manager
 ";
-        let after = "\n\nclass Manager:
+        let after = "\
+class Manager:
     def __init__(self):
         pass
 
