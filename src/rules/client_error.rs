@@ -1145,6 +1145,13 @@ impl<'c> Checker<'c> {
         if !self.config_usable() {
             return refuse(self, self.unmapped_message("ClientError"));
         }
+        let modeled_handlers = kinds.iter().filter(|kind| kind.iter().any(|caught| matches!(caught, Caught::Modeled(_)))).count();
+        if modeled_handlers > 1 {
+            return refuse(self, format!(
+                "one of several modeled S3 exceptions caught by this `try`; they all become `{exc}` and may share a status, so merge them by hand into one `except {} as e:` that checks `str(e.status)`",
+                self.facts.exc_name
+            ));
+        }
         let later = (index + 1..kinds.len()).find(|&later| {
             kinds[later].iter().any(|caught| !matches!(caught, Caught::Other))
         });
@@ -1283,7 +1290,8 @@ impl<'c> Checker<'c> {
             return cannot("its `except` line is unusual");
         }
         let moved = TextRange::new(header.end(), deleted.end());
-        let tokens = self.ctx.tokens.in_range(TextRange::new(header.start(), deleted.end()));
+        let span = TextRange::new(header.start(), deleted.end());
+        let tokens: Vec<_> = self.ctx.tokens.iter().filter(|token| span.contains_range(token.range())).collect();
         if tokens.iter().any(|token| token.kind() == TokenKind::Comment && header.contains_range(token.range())) {
             return cannot("its `except` line has a comment");
         }
@@ -1451,7 +1459,11 @@ impl<'c> Checker<'c> {
             let text = &self.ctx.file.text;
             let stmt = &plan.stmt;
             let original = &text[stmt.range];
-            let has_comment = self.ctx.tokens.in_range(stmt.range).iter().any(|token| token.kind() == TokenKind::Comment);
+            let has_comment = self
+                .ctx
+                .tokens
+                .iter()
+                .any(|token| token.kind() == TokenKind::Comment && stmt.range.contains_range(token.range()));
             let mut lines: Vec<String> = plan.needs.iter().map(|need| self.need_line(need)).collect();
             if plan.dropped == 0 || has_comment {
                 lines.push(original.to_owned());
@@ -1853,6 +1865,12 @@ mod tests {
     fn must_report_a_modeled_exception_before_a_broad_handler() {
         let text = "try:\n    f()\nexcept s3.exceptions.NoSuchKey:\n    x = None\nexcept Exception:\n    x = 1\n";
         assert_left(text, text, &[(RuleId::ClientError, "the handler on line 5 would also catch")]);
+        let text = "try:\n    f()\nexcept s3.exceptions.NoSuchKey:\n    x = None\nexcept s3.exceptions.NoSuchBucket:\n    x = 1\n";
+        assert_left(
+            text,
+            text,
+            &[(RuleId::ClientError, "one of several modeled S3 exceptions"), (RuleId::ClientError, "one of several modeled S3 exceptions")],
+        );
         let text = "try:\n    f()\nexcept (s3.exceptions.NoSuchKey, ValueError):\n    x = None\n";
         assert_left(text, text, &[(RuleId::ClientError, "in a tuple")]);
         let text = "try:\n    f()\nexcept s3.exceptions.NoSuchUpload:\n    x = None\n";
