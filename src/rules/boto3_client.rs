@@ -66,7 +66,8 @@ client is added beside it:
     storage = supabase.storage
 
 with `from supabase import Client, create_client` (and `import os`) added. Once no use
-of `s3_client` is left, the next run removes the S3 client, then `import boto3`.
+of `s3_client` is left, a run replaces the S3 client with those lines and removes
+`import boto3` when nothing else uses it.
 Elsewhere, a client with no use left is removed with its session and with the names
 imported only to configure it (`ACCESS_KEY, SECRET_KEY, REGION_NAME` from the storage
 module); an emptied block gets `pass`.
@@ -78,12 +79,16 @@ reported, because replacing it would leave a NameError (or, pointed at Supabase'
 A construction whose arguments call anything but `os.getenv` is never removed (the call
 might matter); it is reported instead. AWS credential constants in the storage module
 stay (`client.keep_aws_credentials`: the plan keeps them for rollback and the data
-migration).
+migration); with `false` each is reported, without a fix, since other modules may
+still import them.
 
 ## Manual follow-up
 Translate each `boto3-call` on the client; then rerun, and the client goes. Uses of the
 storage module's client from other files (`s3_utils.s3_client.copy_object(...)`) are
-reported in those files: translate them before the storage module's client is removed.";
+reported in those files: translate them before the storage module's client is removed.
+Not tracked: clients unpacked from tuples (`a, b = boto3.client(\"s3\"), ...`) and clients
+received as parameters; the construction is still reported, and `import boto3` stays
+(reported) until every use is gone.";
 
 pub const BOTO3_IMPORT_DOC: &str = "An import of boto3 or botocore.
 
@@ -1124,7 +1129,8 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
-            Expr::Name(name) if name.ctx.is_load() => {
+            // `del s3` counts as a use too: removing the client would break it.
+            Expr::Name(name) if !name.ctx.is_store() => {
                 if let Some(id) = self.lookup(name.id.as_str()) {
                     self.use_of(id, name.range);
                 }
