@@ -987,7 +987,7 @@ impl<'c> Checker<'c> {
         }
     }
 
-    /// The name the configured exception goes by after this pass, when it can be used.
+    /// Whether the configured exception's name is free for this file to use.
     fn config_usable(&self) -> bool {
         !self.config_conflict
     }
@@ -996,7 +996,7 @@ impl<'c> Checker<'c> {
 
     fn renames(&mut self) {
         let uses = std::mem::take(&mut self.uses);
-        for (local, found) in &uses {
+        for found in uses.values() {
             for (reference, what) in &found.manual {
                 let text = self.text(reference.range);
                 let message = match *what {
@@ -1006,7 +1006,6 @@ impl<'c> Checker<'c> {
                 };
                 self.push(RuleId::ClientError, reference.range, message);
             }
-            let _ = local;
             for reference in &found.renames {
                 match self.target(&reference.exception) {
                     Some(target) => {
