@@ -1861,6 +1861,18 @@ mod tests {
     }
 
     #[test]
+    fn must_fix_modeled_handlers_with_crlf_and_tabs() {
+        assert_fix(
+            "from botocore.exceptions import ClientError\r\ndef f():\r\n\ttry:\r\n\t\tg()\r\n\texcept c.exceptions.NoSuchKey:\r\n\t\treturn None\r\n\texcept ClientError as e:\r\n\t\treturn e\r\n",
+            "from storage3.exceptions import StorageApiError\r\ndef f():\r\n\ttry:\r\n\t\tg()\r\n\texcept StorageApiError as e:\r\n\t\tif str(e.status) == \"404\":\r\n\t\t\treturn None\r\n\t\treturn e\r\n",
+        );
+        assert_fix(
+            "def f():\r\n\ttry:\r\n\t\tg()\r\n\texcept c.exceptions.NoSuchKey:\r\n\t\treturn None\r\n",
+            "from storage3.exceptions import StorageApiError\r\ndef f():\r\n\ttry:\r\n\t\tg()\r\n\texcept StorageApiError as _storage_error:\r\n\t\tif str(_storage_error.status) != \"404\":\r\n\t\t\traise\r\n\t\treturn None\r\n",
+        );
+    }
+
+    #[test]
     fn must_report_a_modeled_exception_before_a_broad_handler() {
         let text = "try:\n    f()\nexcept s3.exceptions.NoSuchKey:\n    x = None\nexcept Exception:\n    x = 1\n";
         assert_left(text, text, &[(RuleId::ClientError, "the handler on line 5 would also catch")]);
