@@ -923,7 +923,7 @@ impl<'a> Checker<'a, '_> {
             let keep = keep && self.ctx.module.body.first().is_none_or(|first| first.start() != body);
             edits.push(delete_statement(text, range, keep));
         }
-        Some(Fix::safe("remove boto3 clients and imports nothing uses", edits))
+        Some(Fix::safe("remove boto3 clients and imports nothing uses", disjoint(text, edits)))
     }
 
     /// The Supabase setup lines the storage module lacks, and the imports they need; an
@@ -1048,7 +1048,7 @@ impl<'a> Checker<'a, '_> {
                         "the storage module has no Supabase client; add `{}` and `{}` beside the S3 client",
                         client.client_name, client.storage_name
                     ),
-                    Some(Fix::safe("create the Supabase client", edits)),
+                    Some(Fix::safe("create the Supabase client", disjoint(text, edits))),
                 ));
             }
             Err(reason) => {
@@ -1312,6 +1312,32 @@ fn collect_statements<'a>(body: &'a [Stmt], out: &mut Vec<(&'a Stmt, BodyKey)>) 
             _ => {}
         }
     }
+}
+
+/// The edits of one fix made disjoint: an insertion that falls inside a deletion (the
+/// new import where a removed import's lines were) joins it, so the fix applies cleanly;
+/// blank lines the deletion took after that point are kept after the insertion.
+fn disjoint(text: &str, mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort();
+    edits.dedup();
+    let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match out.last_mut() {
+            Some(last) if edit.start() < last.end() || (edit.start() == last.start() && !last.range.is_empty()) => {
+                let end = last.end().max(edit.end());
+                last.content.push_str(&edit.content);
+                if edit.range.is_empty() && edit.end() < last.end() {
+                    let tail = &text[edit.start().to_usize()..last.end().to_usize()];
+                    if tail.trim().is_empty() {
+                        last.content.push_str(tail);
+                    }
+                }
+                last.range = TextRange::new(last.start(), end);
+            }
+            _ => out.push(edit),
+        }
+    }
+    out
 }
 
 fn span(range: TextRange) -> (TextSize, TextSize) {
@@ -1910,6 +1936,30 @@ storage = supabase.storage
         let found = findings(text, OTHER);
         assert_eq!(rules(&found), ["boto3-call"]);
         assert_eq!(found[0].message, "translate `s3_client.delete_object(...)` to `s3_utils.storage.from_(bucket).remove([path])`");
+    }
+
+    #[test]
+    fn an_import_added_where_a_removed_import_was() {
+        let before = "import boto3\n\nS3_BUCKET_NAME = \"b\"\ns3_client = boto3.client(\"s3\")\n";
+        let after = "\
+import os
+from supabase import Client, create_client
+
+S3_BUCKET_NAME = \"b\"
+SUPABASE_URL = os.getenv(\"SUPABASE_URL\")
+SUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")
+supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)
+storage = supabase.storage
+";
+        assert_eq!(fixed(before, STORAGE), (after.to_owned(), Vec::new()));
+    }
+
+    #[test]
+    fn overlapping_edits_of_one_fix_are_joined() {
+        let at = |start: u32, end: u32| TextRange::new(TextSize::new(start), TextSize::new(end));
+        let edits = vec![Edit::delete(at(0, 14)), Edit::insert(TextSize::new(13), "x\n"), Edit::insert(TextSize::new(20), "y")];
+        let text = "import boto3\n\nX = 1\ny = 2\n";
+        assert_eq!(disjoint(text, edits), vec![Edit::replace(at(0, 14), "x\n\n"), Edit::insert(TextSize::new(20), "y")]);
     }
 
     // ----- must stay silent -----
