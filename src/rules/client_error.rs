@@ -168,6 +168,8 @@ struct Collector<'a> {
     plain_imports: Vec<(String, TextRange, bool)>,
     tries: Vec<&'a StmtTry>,
     functions: Vec<TextRange>,
+    /// AWS services other than S3 this file makes boto3 clients for (`boto3.client("sqs")`).
+    other_services: BTreeSet<String>,
     module_level: BTreeSet<TextSize>,
     sole: BTreeSet<TextSize>,
 }
@@ -274,6 +276,13 @@ impl<'a> Visitor<'a> for Collector<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if let Some(service) = boto3_service(call) {
+                if service != "s3" {
+                    self.other_services.insert(service.to_owned());
+                }
+            }
+        }
         if let Expr::Name(name) = expr {
             if !name.ctx.is_load() {
                 self.bind(name.id.as_str(), name.range);
@@ -316,6 +325,25 @@ impl<'a> Visitor<'a> for Collector<'a> {
             _ => {}
         }
         visitor::walk_pattern(self, pattern);
+    }
+}
+
+/// The service of `<x>.client("sqs")` / `<x>.resource(service_name="sqs")`.
+fn boto3_service(call: &ruff_python_ast::ExprCall) -> Option<&str> {
+    let Expr::Attribute(attribute) = call.func.as_ref() else { return None };
+    if !matches!(attribute.attr.as_str(), "client" | "resource") {
+        return None;
+    }
+    let positional = call.arguments.args.first();
+    let keyword = call
+        .arguments
+        .keywords
+        .iter()
+        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "service_name"))
+        .map(|keyword| &keyword.value);
+    match positional.or(keyword)? {
+        Expr::StringLiteral(literal) => Some(literal.value.to_str()),
+        _ => None,
     }
 }
 
@@ -918,6 +946,9 @@ impl<'c> Checker<'c> {
     /// What a botocore exception becomes, or None when unmapped (or its name is taken).
     fn target(&self, exception: &str) -> Option<Target> {
         let dotted = if exception == "ClientError" {
+            if !self.facts.other_services.is_empty() {
+                return None;
+            }
             self.ctx.config.errors.exception.clone()
         } else {
             self.ctx.config.errors.exceptions.get(exception)?.clone()
@@ -1036,7 +1067,14 @@ impl<'c> Checker<'c> {
     }
 
     fn unmapped_message(&self, exception: &str) -> String {
-        if exception == "ClientError" || self.ctx.config.errors.exceptions.get(exception).is_some_and(|dotted| *dotted == self.ctx.config.errors.exception) {
+        if exception == "ClientError" && !self.facts.other_services.is_empty() {
+            let services: Vec<&str> = self.facts.other_services.iter().map(String::as_str).collect();
+            format!(
+                "this file also makes boto3 clients for `{}`, whose errors are `ClientError` too; migrate the handlers of S3 calls to `{}` by hand",
+                services.join("`, `"),
+                self.facts.exc_name
+            )
+        } else if exception == "ClientError" || self.ctx.config.errors.exceptions.get(exception).is_some_and(|dotted| *dotted == self.ctx.config.errors.exception) {
             format!(
                 "`{}` is already bound to something else in this file, so botocore's `{exception}` cannot become it; rename that binding, then rerun",
                 self.facts.exc_name
@@ -1120,6 +1158,9 @@ impl<'c> Checker<'c> {
                     if let Some(name) = &inner.name {
                         self.code_checks(inner, name.as_str());
                     }
+                } else if let (true, Some(name)) = (kind.contains(&Caught::ClientError { renamed: false }), &inner.name) {
+                    // Reported at the import: its error-code reads are part of that manual migration.
+                    self.analyzed.push((inner.range, name.to_string()));
                 }
             }
         }
@@ -1776,6 +1817,18 @@ mod tests {
     fn must_report_a_name_bound_twice() {
         let text = "try:\n    from botocore.exceptions import ClientError\nexcept ImportError:\n    ClientError = Exception\ntry:\n    f()\nexcept ClientError:\n    pass\n";
         assert_left(text, text, &[(RuleId::ClientError, "also bound elsewhere in this file (line 4)")]);
+    }
+
+    #[test]
+    fn must_report_client_error_in_a_file_using_other_aws_services() {
+        let text = "import boto3\nfrom botocore.exceptions import ClientError, NoCredentialsError\nsqs = boto3.client(\"sqs\")\ntry:\n    f()\nexcept (ClientError, NoCredentialsError) as e:\n    if e.response[\"Error\"][\"Code\"] == \"NoSuchKey\":\n        pass\n";
+        assert_left(
+            text,
+            &text
+                .replace("from botocore.exceptions import ClientError, NoCredentialsError", "import httpx\nfrom botocore.exceptions import ClientError")
+                .replace("NoCredentialsError) as e", "httpx.HTTPError) as e"),
+            &[(RuleId::ClientError, "boto3 clients for `sqs`, whose errors are `ClientError` too")],
+        );
     }
 
     #[test]
