@@ -65,8 +65,11 @@ impl<'a> Run<'a> {
         let mut patterns: Vec<&str> = config.buckets.iter().map(String::as_str).collect();
         patterns.extend(config.storage.legacy_constants.iter().map(String::as_str));
         patterns.extend([config.storage.module_name(), config.storage.constant.as_str()]);
-        // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/botocore, ClientError.
-        patterns.extend(["ucket", "boto", "ClientError"]);
+        // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/botocore, ClientError,
+        // modeled exceptions (`client.exceptions.NoSuchKey`), and the replacement exception
+        // (a half-migrated handler may still read `e.response`).
+        let exception = config.errors.exception.rsplit('.').next().unwrap_or_default();
+        patterns.extend(["ucket", "boto", "ClientError", ".exceptions.", exception]);
         let triggers = AhoCorasick::new(patterns).expect("literal patterns build");
 
         let storage_display = storage.map(|candidate| candidate.display.as_str());
@@ -262,6 +265,11 @@ impl<'a> Run<'a> {
             FileOutcome::Unchanged
         } else {
             match (self.mode, &input.path) {
+                // After Ctrl-C, nothing more is written: each file stays old or new.
+                (Mode::Apply, Some(_)) if !crate::interrupt::begin_write() => {
+                    let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
+                    return FileResult { path: input.display.clone(), outcome: FileOutcome::Skipped { reason }, findings };
+                }
                 (Mode::Apply, Some(path)) => match write_atomically(path, original, &new) {
                     // The bytes are not needed once written; keep memory to files in flight.
                     Ok(()) => FileOutcome::Changed { old: Vec::new(), new: Vec::new(), written: true },

@@ -277,7 +277,7 @@ mod tests {
     fn positions_count_characters() {
         let text = "é = 'a'\nb = 1\n";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(text, TextSize::new(5)), Position { line: 1, column: 4 });
+        assert_eq!(index.position(text, TextSize::new(5)), Position { line: 1, column: 5 });
         assert_eq!(index.position(text, TextSize::new(9)), Position { line: 2, column: 1 });
         assert_eq!(index.line_range(text, 1), TextRange::new(TextSize::new(0), TextSize::new(8)));
     }

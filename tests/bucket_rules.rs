@@ -144,11 +144,11 @@ fn two_configured_buckets_both_become_the_constant() {
 
 #[test]
 fn legacy_constant_becomes_env_lookup_with_alias_and_uses_are_renamed() {
-    let source = "import boto3\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\n\n\ndef f(key):\n    return S3_BUCKET_NAME + key\n";
+    let source = "import json\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\n\n\ndef f(key):\n    return S3_BUCKET_NAME + key\n";
     let (text, _) = rewrite(STORAGE, source);
     assert_eq!(
         text,
-        "import boto3\nimport os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n\n\ndef f(key):\n    return SUPABASE_BUCKET_NAME + key\n"
+        "import json\nimport os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n\n\ndef f(key):\n    return SUPABASE_BUCKET_NAME + key\n"
     );
 }
 
