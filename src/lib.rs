@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod finding;
 pub mod fix;
+pub mod interrupt;
 pub mod pipeline;
 pub mod project_index;
 pub mod report;

@@ -1,6 +1,18 @@
 use std::process::ExitCode;
 
+use s3_to_supabase::{interrupt, ExitStatus};
+
 fn main() -> ExitCode {
+    // Before anything is written: Ctrl-C stops further writes instead of killing a
+    // write half-way, and a write past `ulimit -f` fails with EFBIG instead of
+    // killing the process (SIGXFSZ).
+    interrupt::install();
     let status = s3_to_supabase::run(std::env::args_os());
+    if interrupt::interrupted() {
+        eprintln!(
+            "error: interrupted: files written before the interrupt have their new content, the others are unchanged; run the command again to finish"
+        );
+        return ExitCode::from(ExitStatus::Error as u8);
+    }
     ExitCode::from(status as u8)
 }
