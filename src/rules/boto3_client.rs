@@ -68,9 +68,12 @@ client is added beside it:
 with `from supabase import Client, create_client` (and `import os`) added. Once no use
 of `s3_client` is left, a run replaces the S3 client with those lines and removes
 `import boto3` when nothing else uses it.
-Elsewhere, a client with no use left is removed with its session and with the names
-imported only to configure it (`ACCESS_KEY, SECRET_KEY, REGION_NAME` from the storage
-module); an emptied block gets `pass`.
+Elsewhere, a function-local client (or a private `_name` / `self._attr`) with no use
+left is removed with its session and with the names imported only to configure it
+(`ACCESS_KEY, SECRET_KEY, REGION_NAME` from the storage module); an emptied block gets
+`pass`. A public module-level name or attribute (`s3`, `self.s3`) may be read by other
+modules this file cannot see: with no use left here it is reported, not removed. A
+name assigned under `global`/`nonlocal` is not a local client.
 
 ## Fix safety
 Safe. Nothing that is still used is removed: a client with remaining calls is kept and
@@ -216,6 +219,9 @@ struct Binding<'a> {
     uses: Vec<TextRange>,
     /// The storage module's module-level client, which the Supabase client replaces.
     storage_client: bool,
+    /// Public and reachable from other modules (a module-level or class name, a public
+    /// attribute), where this file cannot see every use: never removed automatically.
+    exported: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -232,6 +238,30 @@ struct Scope {
     names: BTreeMap<String, usize>,
     /// Class scopes: attribute name → binding.
     attrs: BTreeMap<String, usize>,
+    /// Function scopes: names declared `global` or `nonlocal`.
+    outer: BTreeSet<String>,
+}
+
+impl Scope {
+    fn new(kind: ScopeKind, bound: BTreeSet<String>) -> Scope {
+        Scope { kind, bound, names: BTreeMap::new(), attrs: BTreeMap::new(), outer: BTreeSet::new() }
+    }
+
+    fn function(parameters: Option<&ruff_python_ast::Parameters>, body: &[Stmt]) -> Scope {
+        let mut outer = BTreeSet::new();
+        let mut statements = Vec::new();
+        collect_statements(body, &mut statements);
+        for (stmt, _) in statements {
+            match stmt {
+                Stmt::Global(global) => outer.extend(global.names.iter().map(ToString::to_string)),
+                Stmt::Nonlocal(nonlocal) => outer.extend(nonlocal.names.iter().map(ToString::to_string)),
+                _ => {}
+            }
+        }
+        let mut bound = bound_names(parameters, body);
+        bound.retain(|name| !outer.contains(name));
+        Scope { outer, ..Scope::new(ScopeKind::Function, bound) }
+    }
 }
 
 /// An expression classified: what it holds, and whether evaluating it can only build
@@ -255,12 +285,7 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
         lines: ctx.file.line_index(),
         findings: Vec::new(),
     };
-    checker.scopes.push(Scope {
-        kind: ScopeKind::Module,
-        bound: ctx.bindings.module_names.clone(),
-        names: BTreeMap::new(),
-        attrs: BTreeMap::new(),
-    });
+    checker.scopes.push(Scope::new(ScopeKind::Module, ctx.bindings.module_names.clone()));
     checker.prescan_body(&ctx.module.body);
     checker.visit_body(&ctx.module.body);
     checker.finish()
@@ -318,6 +343,27 @@ impl<'a> Checker<'a, '_> {
         })
     }
 
+    /// Whether `stmt`, a client assigned in the storage module, is the one the Supabase
+    /// client replaces: directly in the module body (not in an `if` or `try`, where the
+    /// new lines would need that block's indentation), and, once the Supabase client
+    /// exists, the statement right before the lines this rule added beside it.
+    fn replaced_by_supabase(&self, stmt: &Stmt) -> bool {
+        let body = &self.ctx.module.body;
+        let Some(at) = body.iter().position(|top| top.range() == stmt.range()) else { return false };
+        let client = &self.ctx.config.client;
+        let names = &self.ctx.bindings.module_names;
+        if !(names.contains(client.client_name.as_str()) && names.contains(client.storage_name.as_str())) {
+            return true;
+        }
+        let ours = [&client.url_env, &client.key_env, &client.client_name, &client.storage_name];
+        let target = match body.get(at + 1) {
+            Some(Stmt::Assign(assign)) => assign.targets.first(),
+            Some(Stmt::AnnAssign(assign)) => Some(assign.target.as_ref()),
+            _ => None,
+        };
+        matches!(target, Some(Expr::Name(name)) if ours.iter().any(|ours| ours.as_str() == name.id.as_str()))
+    }
+
     fn suppressed(&self, rule: RuleId, offset: TextSize) -> bool {
         self.suppressions.is_suppressed(rule, self.lines.line_of(offset))
     }
@@ -330,15 +376,16 @@ impl<'a> Checker<'a, '_> {
                 return id;
             }
         }
-        // The storage module's first client assigned directly in its body (not inside an
-        // `if` or `try`, where the Supabase lines would need that block's indentation).
-        let module_body = self.ctx.module.body.first().map(Ranged::start);
         let storage_client = self.ctx.is_storage_module
             && self.scopes[scope].kind == ScopeKind::Module
             && value == Value::Object(Kind::Client)
-            && matches!(def, Def::Statement { body, .. } if Some(body) == module_body)
-            && !self.bindings.iter().any(|binding| binding.storage_client);
-        self.bindings.push(Binding { display: name.to_owned(), value, defs: vec![def], uses: Vec::new(), storage_client });
+            && !self.bindings.iter().any(|binding| binding.storage_client)
+            && matches!(def, Def::Statement { stmt, .. } if self.replaced_by_supabase(stmt));
+        let exported = !storage_client
+            && matches!(self.scopes[scope].kind, ScopeKind::Module | ScopeKind::Class)
+            && matches!(value, Value::Object(_))
+            && !name.starts_with('_');
+        self.bindings.push(Binding { display: name.to_owned(), value, defs: vec![def], uses: Vec::new(), storage_client, exported });
         let id = self.bindings.len() - 1;
         self.scopes[scope].names.insert(name.to_owned(), id);
         id
@@ -554,6 +601,10 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn prescan_assignment(&mut self, name: &str, value: &'a Expr, stmt: &'a Stmt, body: BodyKey) {
+        // `global X` / `nonlocal X`: the binding lives elsewhere, with uses this scope cannot see.
+        if self.scopes.last().is_some_and(|scope| scope.outer.contains(name)) {
+            return;
+        }
         let Some(classified) = self.classify(value) else { return };
         let Value::Object(kind) = classified.value else { return };
         let removable = classified.pure;
@@ -567,12 +618,7 @@ impl<'a> Checker<'a, '_> {
         for stmt in body {
             let Stmt::FunctionDef(def) = stmt else { continue };
             let bindings_before = self.bindings.len();
-            self.scopes.push(Scope {
-                kind: ScopeKind::Function,
-                bound: bound_names(Some(&def.parameters), &def.body),
-                names: BTreeMap::new(),
-                attrs: BTreeMap::new(),
-            });
+            self.scopes.push(Scope::function(Some(&def.parameters), &def.body));
             self.prescan_body(&def.body);
             let mut statements = Vec::new();
             collect_statements(&def.body, &mut statements);
@@ -608,6 +654,7 @@ impl<'a> Checker<'a, '_> {
                         defs: vec![def],
                         uses: Vec::new(),
                         storage_client: false,
+                        exported: !attr.starts_with('_'),
                     });
                     let id = self.bindings.len() - 1;
                     self.scopes[class].attrs.insert(attr, id);
@@ -743,6 +790,14 @@ impl<'a> Checker<'a, '_> {
                         format!("{} `{name}` is no longer used; remove it", kind.noun())
                     };
                     (message, plan_fix.clone())
+                } else if binding.exported && binding.uses.iter().all(inside_removed) {
+                    (
+                        format!(
+                            "{} `{name}` has no use left here, but other modules may reach it; remove it by hand once none does",
+                            kind.noun()
+                        ),
+                        None,
+                    )
                 } else if !removable && binding.uses.is_empty() {
                     (
                         format!("{} `{name}` is built with arguments that call other code; remove it by hand", kind.noun()),
@@ -837,7 +892,7 @@ impl<'a> Checker<'a, '_> {
         loop {
             let mut changed = false;
             for (id, binding) in self.bindings.iter().enumerate() {
-                if removed.contains(&id) || !matches!(binding.value, Value::Object(_)) {
+                if removed.contains(&id) || binding.exported || !matches!(binding.value, Value::Object(_)) {
                     continue;
                 }
                 // A construction whose finding is suppressed is kept, with what it uses.
@@ -1074,12 +1129,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                 if let Some(returns) = &def.returns {
                     self.visit_annotation(returns);
                 }
-                self.scopes.push(Scope {
-                    kind: ScopeKind::Function,
-                    bound: bound_names(Some(&def.parameters), &def.body),
-                    names: BTreeMap::new(),
-                    attrs: BTreeMap::new(),
-                });
+                self.scopes.push(Scope::function(Some(&def.parameters), &def.body));
                 self.prescan_body(&def.body);
                 self.visit_body(&def.body);
                 self.scopes.pop();
@@ -1091,12 +1141,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                self.scopes.push(Scope {
-                    kind: ScopeKind::Class,
-                    bound: bound_names(None, &class.body),
-                    names: BTreeMap::new(),
-                    attrs: BTreeMap::new(),
-                });
+                self.scopes.push(Scope::new(ScopeKind::Class, bound_names(None, &class.body)));
                 self.prescan_body(&class.body);
                 self.prescan_class(&class.body);
                 self.visit_body(&class.body);
@@ -1189,7 +1234,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
             }
             Expr::Lambda(lambda) => {
                 let bound = lambda.parameters.as_ref().map(|parameters| bound_names(Some(parameters), &[])).unwrap_or_default();
-                self.scopes.push(Scope { kind: ScopeKind::Function, bound, names: BTreeMap::new(), attrs: BTreeMap::new() });
+                self.scopes.push(Scope::new(ScopeKind::Function, bound));
                 visitor::walk_expr(self, expr);
                 self.scopes.pop();
             }
@@ -1753,14 +1798,21 @@ import boto3
 
 class Manager:
     def __init__(self):
-        self.s3 = boto3.client(\"s3\")
+        self._s3 = boto3.client(\"s3\")
 
     @classmethod
     def from_profile(cls, name):
         manager = cls()
-        manager.s3 = boto3.Session(profile_name=name).client(\"s3\")
+        manager._s3 = boto3.Session(profile_name=name).client(\"s3\")
         return manager
 ";
+        let (out, left) = fixed(&unused.replace("_s3", "s3"), OTHER);
+        assert_eq!(out, unused.replace("_s3", "s3"), "a public attribute may be read from outside the class");
+        assert_eq!(rules(&left), ["boto3-import", "boto3-client", "boto3-client"]);
+        assert_eq!(
+            left[1].message,
+            "boto3 S3 client `self.s3` has no use left here, but other modules may reach it; remove it by hand once none does"
+        );
         let after = "\
 class Manager:
     def __init__(self):
@@ -1898,7 +1950,7 @@ class Store:
     }
 
     #[test]
-    fn only_the_first_top_level_storage_client_becomes_the_supabase_client() {
+    fn only_the_storage_modules_top_level_client_becomes_the_supabase_client() {
         let before = "\
 import os
 
@@ -1914,20 +1966,49 @@ other = boto3.client(\"s3\")
         let after = "\
 import os
 
+import boto3
 from supabase import Client, create_client
 
 try:
-    pass
+    backup = boto3.client(\"s3\")
 except Exception:
     backup = None
 SUPABASE_URL = os.getenv(\"SUPABASE_URL\")
 SUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")
 supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)
 storage = supabase.storage
+other = boto3.client(\"s3\")
 ";
         let (text, left) = fixed(before, STORAGE);
         assert_eq!(text, after);
-        assert!(left.is_empty());
+        assert_eq!(rules(&left), ["boto3-import", "boto3-client", "boto3-client"]);
+        assert!(left[2].message.starts_with("boto3 S3 client `other` has no use left here"));
+    }
+
+    #[test]
+    fn a_module_level_client_in_another_module_is_not_removed() {
+        let text = "import boto3\n\ns3 = boto3.client(\"s3\")\n_private = boto3.client(\"s3\")\n";
+        let (out, left) = fixed(text, OTHER);
+        assert_eq!(out, "import boto3\n\ns3 = boto3.client(\"s3\")\n");
+        assert_eq!(rules(&left), ["boto3-import", "boto3-client"]);
+    }
+
+    #[test]
+    fn a_global_assigned_in_a_function_is_not_a_local_client() {
+        let text = "\
+from boto3.session import Session
+
+DEFAULT_SESSION = None
+
+
+def setup_default_session(**kwargs):
+    global DEFAULT_SESSION
+    DEFAULT_SESSION = Session(**kwargs)
+";
+        let (out, left) = fixed(text, OTHER);
+        assert_eq!(out, text);
+        assert_eq!(rules(&left), ["boto3-import", "boto3-client"]);
+        assert!(left[1].message.contains("builds a boto3 object inline"), "{}", left[1].message);
     }
 
     #[test]
@@ -2001,11 +2082,11 @@ x.put_object(Bucket=\"b\")
         let text = "\
 import boto3
 
-s3 = boto3.client(\"s3\")
+_s3 = boto3.client(\"s3\")
 
 
-def local(s3):
-    return s3.put_object(Bucket=\"b\")
+def local(_s3):
+    return _s3.put_object(Bucket=\"b\")
 ";
         let found = findings(text, OTHER);
         assert_eq!(rules(&found), ["boto3-import", "boto3-client"]);
