@@ -867,7 +867,7 @@ impl<'a> Checker<'a, '_> {
                         RuleId::Boto3Import,
                         range,
                         format!(
-                            "`{name}` is still used on {}; migrate those uses, then rerun to remove the import",
+                            "`{name}` is still used on {}; migrate those uses, then rerun to remove the import (uses for other AWS services: suppress with `# s3-to-supabase: ignore[boto3-import]`)",
                             lines_text(&self.ctx.file.text, &left)
                         ),
                         None,
@@ -1722,7 +1722,7 @@ def named():
             rules(&left),
             ["boto3-import", "boto3-client", "boto3-call", "boto3-client", "boto3-call", "boto3-client", "boto3-client", "boto3-call"]
         );
-        assert_eq!(left[0].message, "`boto3` is still used on lines 5, 10, 15; migrate those uses, then rerun to remove the import");
+        assert_eq!(left[0].message, "`boto3` is still used on lines 5, 10, 15; migrate those uses, then rerun to remove the import (uses for other AWS services: suppress with `# s3-to-supabase: ignore[boto3-import]`)");
         assert_eq!(left[5].message, "boto3 session `session` is still used on line 16; translate those uses (boto3-call), then rerun to remove it");
     }
 
@@ -1877,7 +1877,7 @@ def upload(data):
         let (out, left) = fixed(text, OTHER);
         assert_eq!(out, text);
         assert_eq!(rules(&left), ["boto3-import", "boto3-call"]);
-        assert_eq!(left[0].message, "`boto3` is still used on lines 5, 9; migrate those uses, then rerun to remove the import");
+        assert_eq!(left[0].message, "`boto3` is still used on lines 5, 9; migrate those uses, then rerun to remove the import (uses for other AWS services: suppress with `# s3-to-supabase: ignore[boto3-import]`)");
     }
 
     #[test]
