@@ -82,7 +82,9 @@ pub fn remove_import_names(text: &str, aliases: &[TextRange], remove: &[bool]) -
         let after = skip_blanks(text, end);
         let comma_end = text[after..].starts_with(',').then_some(after + 1);
         let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
-        let own_line_before = text[line_start..start].chars().all(|ch| ch == ' ' || ch == '\t');
+        // Not after a backslash continuation: the line is part of the one before.
+        let continued = text[..line_start].trim_end_matches(['\n', '\r']).ends_with('\\');
+        let own_line_before = !continued && text[line_start..start].chars().all(|ch| ch == ' ' || ch == '\t');
         let rest_from = comma_end.unwrap_or(end);
         let rest = &text[rest_from..];
         let newline_at = rest.find('\n');
@@ -176,6 +178,8 @@ mod tests {
         assert_eq!(remove("from a import (b, c)\n", &["b"]), "from a import (c)\n");
         assert_eq!(remove("from a import (\n    b,\n    c\n)\n", &["c"]), "from a import (\n    b,\n)\n");
         assert_eq!(remove("from a import (\r\n    b,\r\n    c,\r\n)\r\n", &["b"]), "from a import (\r\n    c,\r\n)\r\n");
+        assert_eq!(remove("from a import b, \\\n    c\n", &["c"]), "from a import b\n");
+        assert_eq!(remove("from a import (b,\n           c)\n", &["c"]), "from a import (b)\n");
     }
 
     #[test]
