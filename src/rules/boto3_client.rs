@@ -1474,6 +1474,59 @@ mod tests {
         panic!("fixes did not settle:\n{current}");
     }
 
+    /// Every rule family together (as the pipeline runs them), to a fixpoint.
+    fn fixed_by_all(text: &str, display: &str) -> (String, Vec<Finding>) {
+        let config = Config::defaults();
+        let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
+        let index = ProjectIndex::build(&config, Some(storage), &[]);
+        let mut current = text.to_owned();
+        for _ in 0..10 {
+            let source = SourceFile::decode(display.to_owned(), FileKind::Python, current.as_bytes()).unwrap();
+            let parsed = parse_python(&source.text).unwrap();
+            let bindings = FileBindings::of(parsed.syntax(), display, &config, Some(STORAGE));
+            let ctx = RuleContext {
+                config: &config,
+                index: &index,
+                file: &source,
+                module: parsed.syntax(),
+                tokens: parsed.tokens(),
+                bindings: &bindings,
+                is_storage_module: display == STORAGE,
+            };
+            let found = crate::rules::check_python(&ctx);
+            let applied = apply_fixes(&current, &found, Applicability::Safe);
+            if applied.fixed.is_empty() {
+                return (current, found);
+            }
+            assert!(parse_python(&applied.text).is_ok(), "output does not parse:\n{}", applied.text);
+            current = applied.text;
+        }
+        panic!("fixes did not settle:\n{current}");
+    }
+
+    #[test]
+    fn the_fixture_storage_module_settles_with_every_family() {
+        let text = include_str!("../../fixtures/lms-backend/backend/utils/s3_utils.py");
+        let (out, left) = fixed_by_all(text, STORAGE);
+        assert!(out.contains("\n)\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n"));
+        assert!(out.contains("\nfrom supabase import Client, create_client\n"));
+        assert!(out.contains("\ns3_client = boto3.client(\n"), "kept while its calls remain");
+        let boto3: Vec<&str> = left.iter().map(|finding| finding.rule.as_str()).filter(|rule| rule.starts_with("boto3")).collect();
+        assert_eq!(boto3.iter().filter(|rule| **rule == "boto3-import").count(), 1);
+        assert!(boto3.iter().filter(|rule| **rule == "boto3-call").count() >= 29);
+        assert!(left.iter().filter(|finding| finding.rule.as_str().starts_with("boto3")).all(|finding| finding.fix.is_none()));
+    }
+
+    #[test]
+    fn the_fixture_local_client_settles_with_every_family() {
+        let text = include_str!("../../fixtures/lms-backend/backend/utils/load_and_process_index.py");
+        let (out, left) = fixed_by_all(text, OTHER);
+        assert!(out.contains("    s3 = boto3.client('s3', aws_access_key_id=ACCESS_KEY"));
+        assert!(out.contains("from utils.s3_utils import (\n    ACCESS_KEY,\n    SECRET_KEY,\n    REGION_NAME,\n"));
+        let boto3: Vec<&str> = left.iter().map(|finding| finding.rule.as_str()).filter(|rule| rule.starts_with("boto3")).collect();
+        assert_eq!(boto3, ["boto3-import", "boto3-client", "boto3-call", "boto3-call"]);
+    }
+
     fn rules(found: &[Finding]) -> Vec<&'static str> {
         found.iter().map(|finding| finding.rule.as_str()).collect()
     }
