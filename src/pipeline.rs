@@ -239,7 +239,8 @@ impl<'a> Run<'a> {
             if self.mode == Mode::Check || applied.fixed.is_empty() {
                 let left = match self.mode {
                     Mode::Check => first_findings.unwrap_or_default(),
-                    Mode::Diff | Mode::Apply => self.place(display, &current.text, &lines, &findings_left(findings)),
+                    // Nothing applied in this pass: every finding left needs a person.
+                    Mode::Diff | Mode::Apply => self.place(display, &current.text, &lines, &findings),
                 };
                 return self.finish(input, original, &current, left);
             }
@@ -316,13 +317,6 @@ fn rule_list(fixed: &BTreeMap<RuleId, usize>) -> String {
     fixed.keys().map(|rule| rule.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-/// Findings a person must still handle once every safe fix has been applied.
-fn findings_left(findings: Vec<Finding>) -> Vec<Finding> {
-    findings
-        .into_iter()
-        .filter(|finding| finding.fix.as_ref().is_none_or(|fix| fix.applicability < Applicability::Safe))
-        .collect()
-}
 
 fn unchanged(display: &str) -> FileResult {
     FileResult { path: display.to_owned(), outcome: FileOutcome::Unchanged, findings: Vec::new() }

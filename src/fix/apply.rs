@@ -35,8 +35,10 @@ pub fn apply_fixes(text: &str, findings: &[Finding], level: Applicability) -> Ap
     for (rule, fix) in fixes {
         let new_edits: Vec<&Edit> = fix.edits.iter().filter(|edit| !applied_edits.contains(edit)).collect();
         let overlaps = new_edits.iter().any(|edit| last_end.is_some_and(|end| edit.start() <= end));
-        // A fix whose edits were all applied already (a twin) adds nothing.
-        if overlaps || new_edits.is_empty() {
+        // A fix whose edits were all applied already (a twin) adds nothing; a fix whose own
+        // edits overlap is malformed and never applies (its finding is still reported).
+        let self_overlapping = new_edits.windows(2).any(|pair| pair[1].start() < pair[0].end());
+        if overlaps || self_overlapping || new_edits.is_empty() {
             continue;
         }
         for edit in new_edits {
@@ -104,6 +106,13 @@ mod tests {
         let applied = apply_fixes(text, &findings, Applicability::Safe);
         assert_eq!(applied.text, "XdZf");
         assert_eq!(applied.fixed[&RuleId::HardcodedBucket], 2);
+    }
+
+    #[test]
+    fn a_fix_with_overlapping_edits_is_skipped_not_a_panic() {
+        let text = "abcdef";
+        let findings = [finding(vec![Edit::replace(range(0, 3), "X"), Edit::replace(range(1, 2), "Y")])];
+        assert_eq!(apply_fixes(text, &findings, Applicability::Safe).text, "abcdef");
     }
 
     #[test]

@@ -27,6 +27,7 @@ Checks, each printing one line and counting towards the closing line:
     `import a.b` checks module `a.b` (line `ok a.b`); `from a import *` checks `a`.
 (c) --import-module DIR:MODNAME imports MODNAME for real with DIR first on sys.path,
     SUPABASE_URL=http://127.0.0.1:54321 and a JWT-shaped SUPABASE_SERVICE_ROLE_KEY,
+    AWS_EC2_METADATA_DISABLED=true (a boto3 client left at import must not probe it),
     and every socket connection / DNS lookup refused, proving module-level code such
     as create_client(...) runs without network. --stub-module NAME (repeatable)
     puts a permissive stand-in module into sys.modules first (for third-party
@@ -303,6 +304,10 @@ def check_module_imports(specs: list[str], stubs: list[str], results: Results) -
         return
     os.environ["SUPABASE_URL"] = SUPABASE_URL
     os.environ["SUPABASE_SERVICE_ROLE_KEY"] = SERVICE_ROLE_KEY
+    # A boto3 client still constructed at import (calls not yet translated) must not
+    # look for credentials or a region on the EC2 metadata service.
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     install_stubs(stubs)
     block_network()
     for spec in specs:
