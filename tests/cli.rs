@@ -125,8 +125,8 @@ fn diff_of_the_bundled_fixture_matches_and_applies_with_git() {
     let tmp = copy_fixture("lms-backend");
     let output = run_in(tmp.path(), &["diff", "lms-backend"]);
     assert_eq!(code(&output), 0, "stderr: {}", stderr(&output));
-    assert_expected("lms-backend.diff", &stdout(&output));
-    assert_expected("lms-backend.diff.stderr", &stderr(&output));
+    assert_expected("lms-backend.diff", stdout(&output));
+    assert_expected("lms-backend.diff.stderr", stderr(&output));
 
     // The patch applies with git exactly to the expected tree.
     let patch = tmp.path().join("migration.patch");
@@ -149,7 +149,7 @@ fn apply_writes_the_expected_tree_and_a_second_apply_changes_nothing() {
     let tmp = copy_fixture("lms-backend");
     let first = run_in(tmp.path(), &["apply", "lms-backend"]);
     assert_eq!(code(&first), 1, "findings for a person remain: {}", stderr(&first));
-    assert_expected("lms-backend.apply.stdout", &stdout(&first));
+    assert_expected("lms-backend.apply.stdout", stdout(&first));
     assert_tree_expected("lms-backend", &tmp.path().join("lms-backend"));
 
     let before = tree(&tmp.path().join("lms-backend"));
@@ -165,7 +165,7 @@ fn check_lists_every_finding_and_fails() {
     let tmp = copy_fixture("lms-backend");
     let output = run_in(tmp.path(), &["check", "lms-backend"]);
     assert_eq!(code(&output), 1);
-    assert_expected("lms-backend.check.txt", &stdout(&output));
+    assert_expected("lms-backend.check.txt", stdout(&output));
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn edge_cases_are_reported_and_the_rest_processed() {
     let output = run_in(tmp.path(), &["diff", "edge-cases"]);
     assert_eq!(code(&output), 2);
     assert_expected("edge-cases.diff", &output.stdout);
-    assert_expected("edge-cases.diff.stderr", &stderr(&output));
+    assert_expected("edge-cases.diff.stderr", stderr(&output));
 }
 
 /// A small project for the format tests: one rewrite, one manual finding, one warning.
@@ -211,7 +211,7 @@ fn check_formats_text_json_github_sarif() {
     for (format, name) in [("text", "small.check.txt"), ("json", "small.check.json"), ("github", "small.check.github"), ("sarif", "small.check.sarif")] {
         let output = run_in(tmp.path(), &["check", "--format", format, "app"]);
         assert_eq!(code(&output), 1, "{format}");
-        assert_expected(name, &stdout(&output));
+        assert_expected(name, stdout(&output));
     }
     let summary = stderr(&run_in(tmp.path(), &["check", "app"]));
     assert_eq!(summary, "2 files checked: 2 errors, 1 warning in 1 file; 0 skipped, 0 failed\n");

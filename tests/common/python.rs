@@ -1,3 +1,4 @@
+#![allow(clippy::print_stderr)] // test progress for a multi-minute venv build
 //! The Python environment the Python-side checks run in.
 //!
 //! [`python()`] returns `target/test-venv/bin/python`, a venv holding exactly the pins of
