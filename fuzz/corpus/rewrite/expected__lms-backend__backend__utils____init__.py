@@ -1,0 +1,1 @@
+"""Shared helpers: object storage and FAISS index loading."""

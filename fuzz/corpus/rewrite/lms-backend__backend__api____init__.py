@@ -1,0 +1,1 @@
+"""JSON API handlers used by the blueprints."""

@@ -1,0 +1,1 @@
+"""Course content helpers called by the API layer."""
