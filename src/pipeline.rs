@@ -3,6 +3,7 @@
 //! parse → rules → fix until nothing changes → re-parse → write or diff) and collect
 //! one `FileResult` each, in path order.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -15,7 +16,7 @@ use crate::discover::{Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
-use crate::project_index::{is_module_file, FileBindings, ProjectIndex, StorageModule};
+use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageModule};
 use crate::report::{FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rules::{check_python, check_setup_file, RuleContext, RuleId, SetupContext};
 use crate::source::{parse_python, DecodeError, LineIndex, ParseFailure, SourceFile};
@@ -44,7 +45,7 @@ pub struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    /// Locate the storage module among `candidates` and count the import styles in use.
+    /// Locate the storage module among `candidates` and build the trigger words.
     pub fn prepare(config: &'a Config, candidates: &[Candidate], mode: Mode, prefilter: bool, notes: &mut Vec<String>) -> Run<'a> {
         let storage_files: Vec<&Candidate> = candidates
             .iter()
@@ -62,7 +63,9 @@ impl<'a> Run<'a> {
             )),
         }
         let storage = storage_files.first().copied();
-        let mut patterns: Vec<&str> = config.buckets.iter().map(String::as_str).collect();
+        // A bucket name split by implicit concatenation (`"anantra-" "lms-store"`) or
+        // an escape still triggers: one of its pieces holds a third of the name.
+        let mut patterns: Vec<&str> = config.buckets.iter().flat_map(|name| bucket_pieces(name)).collect();
         patterns.extend(config.storage.legacy_constants.iter().map(String::as_str));
         patterns.extend([config.storage.module_name(), config.storage.constant.as_str()]);
         // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/botocore, ClientError,
@@ -72,51 +75,53 @@ impl<'a> Run<'a> {
         patterns.extend(["ucket", "boto", "ClientError", ".exceptions.", exception]);
         let triggers = AhoCorasick::new(patterns).expect("literal patterns build");
 
-        let storage_display = storage.map(|candidate| candidate.display.as_str());
-        let module_name = config.storage.module_name().to_owned();
-        let scanned: Vec<(Option<ImportStyle>, Option<StorageModule>)> = candidates
-            .par_iter()
-            .filter(|candidate| candidate.kind == FileKind::Python)
-            .filter_map(|candidate| {
-                let bytes = std::fs::read(&candidate.path).ok()?;
-                let is_storage = Some(candidate.display.as_str()) == storage_display;
-                if !is_storage && memchr::memmem::find(&bytes, module_name.as_bytes()).is_none() {
-                    return None;
-                }
-                let source = SourceFile::decode(candidate.display.clone(), candidate.kind, &bytes).ok()?;
-                let parsed = parse_python(&source.text).ok()?;
-                let bindings = FileBindings::of(parsed.syntax(), &candidate.display, config, storage_display);
-                let storage = is_storage.then(|| StorageModule::from_parsed(&candidate.display, parsed.syntax()));
-                Some((bindings.style, storage))
-            })
-            .collect();
-        let styles: Vec<ImportStyle> = scanned.iter().filter_map(|(style, _)| *style).collect();
-        // A storage module that does not parse still counts as present (it is reported itself).
-        let storage_module = scanned.into_iter().find_map(|(_, storage)| storage).or_else(|| {
-            storage.map(|candidate| StorageModule { display: candidate.display.clone(), ..StorageModule::default() })
+        // Only the storage module is read here (for its bucket-taking functions); the import
+        // styles are counted while the files are processed, so no file is parsed twice.
+        let storage_module = storage.map(|candidate| {
+            let parsed = std::fs::read(&candidate.path)
+                .ok()
+                .and_then(|bytes| SourceFile::decode(candidate.display.clone(), candidate.kind, &bytes).ok())
+                .and_then(|source| parse_python(&source.text).ok());
+            match parsed {
+                Some(parsed) => StorageModule::from_parsed(&candidate.display, parsed.syntax()),
+                // One that cannot be read or parsed still counts as present (it is reported itself).
+                None => StorageModule { display: candidate.display.clone(), ..StorageModule::default() },
+            }
         });
-        let index = ProjectIndex::build(config, storage_module, &styles);
+        let index = ProjectIndex::pending(config, storage_module);
         Run { config, index, mode, prefilter, triggers }
     }
 
     /// Process every discovered file, in parallel, results in path order;
     /// `on_file` is called as each file is done (a progress bar).
+    ///
+    /// With `import_style = "auto"`, a file that needs a new import of the storage module
+    /// waits until every file has been seen and the predominant style is counted; only
+    /// those few files are processed twice.
     pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
-        let mut files: Vec<FileResult> = discovered
+        let first: Vec<(Processed, &Candidate)> = discovered
             .candidates
             .par_iter()
             .map(|candidate| {
-                let input = FileInput {
-                    display: candidate.display.clone(),
-                    kind: candidate.kind,
-                    path: Some(candidate.path.clone()),
-                };
-                let result = match std::fs::read(&candidate.path) {
-                    Ok(bytes) => self.process(&input, &bytes),
-                    Err(err) => failed(&input.display, None, format!("cannot read file: {}", io_message(&err))),
-                };
-                on_file();
-                result
+                let processed = self.process_candidate(candidate);
+                if processed.result.is_some() {
+                    on_file();
+                }
+                (processed, candidate)
+            })
+            .collect();
+        let styles: Vec<ImportStyle> = first.iter().filter_map(|(processed, _)| processed.style).collect();
+        let second = self.with_import_style(predominant(&styles));
+        let mut files: Vec<FileResult> = first
+            .into_par_iter()
+            .map(|(processed, candidate)| {
+                processed.result.unwrap_or_else(|| {
+                    let result = second.process_candidate(candidate).result.unwrap_or_else(|| {
+                        failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
+                    });
+                    on_file();
+                    result
+                })
             })
             .collect();
         for skip in &discovered.skipped {
@@ -134,36 +139,67 @@ impl<'a> Run<'a> {
         Report { mode: self.mode, files, notes }
     }
 
-    /// Process one file's bytes.
+    /// This run with the import style settled (a no-op when it already is).
+    fn with_import_style(&self, style: ImportStyle) -> Run<'a> {
+        let mut index = self.index.clone();
+        index.preferred_import.get_or_insert(style);
+        Run { config: self.config, index, mode: self.mode, prefilter: self.prefilter, triggers: self.triggers.clone() }
+    }
+
+    fn process_candidate(&self, candidate: &Candidate) -> Processed {
+        let input = FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) };
+        match std::fs::read(&candidate.path) {
+            Ok(bytes) => self.process_bytes(&input, &bytes),
+            Err(err) => Processed::done(failed(&input.display, None, format!("cannot read file: {}", io_message(&err)))),
+        }
+    }
+
+    /// Process one file's bytes (stdin, tests): a file that needs the repository's import
+    /// style before it is known uses its own, or `from package import module`.
     pub fn process(&self, input: &FileInput, bytes: &[u8]) -> FileResult {
+        let processed = self.process_bytes(input, bytes);
+        match processed.result {
+            Some(result) => result,
+            None => {
+                let settled = self.with_import_style(processed.style.unwrap_or(ImportStyle::FromPackage));
+                settled.process(input, bytes)
+            }
+        }
+    }
+
+    fn process_bytes(&self, input: &FileInput, bytes: &[u8]) -> Processed {
         let is_storage = self.index.is_storage_module(&input.display);
         if self.prefilter && input.kind == FileKind::Python && !is_storage && !self.triggers.is_match(bytes) {
-            return unchanged(&input.display);
+            return Processed::done(unchanged(&input.display));
         }
         let source = match SourceFile::decode(input.display.clone(), input.kind, bytes) {
             Ok(source) => source,
-            Err(DecodeError::Invalid { position, message }) => return failed(&input.display, Some(position), message),
+            Err(DecodeError::Invalid { position, message }) => {
+                return Processed::done(failed(&input.display, Some(position), message))
+            }
             Err(DecodeError::Unsupported { codec }) => {
-                return FileResult {
+                return Processed::done(FileResult {
                     path: input.display.clone(),
                     outcome: FileOutcome::Skipped {
                         reason: format!("declared encoding `{codec}` is not supported (UTF-8 and latin-1 are); convert it to UTF-8 to migrate it"),
                     },
                     findings: Vec::new(),
-                }
+                })
             }
         };
         match input.kind {
             FileKind::Python => self.process_python(input, bytes, source, is_storage),
             FileKind::Requirements | FileKind::EnvExample | FileKind::Pyproject => {
-                self.process_setup(input, bytes, source)
+                Processed::done(self.process_setup(input, bytes, source))
             }
         }
     }
 
-    fn process_python(&self, input: &FileInput, original: &[u8], source: SourceFile, is_storage: bool) -> FileResult {
+    fn process_python(&self, input: &FileInput, original: &[u8], source: SourceFile, is_storage: bool) -> Processed {
         let storage_display = self.index.storage.as_ref().map(|storage| storage.display.as_str());
-        self.fix_loop(input, original, source, |current| {
+        let style: Cell<Option<Option<ImportStyle>>> = Cell::new(None);
+        let style_wanted = Cell::new(false);
+        let outcome = self.fix_loop(input, source, |current| {
             let parsed = parse_python(&current.text)?;
             let lines = current.line_index();
             let bindings = FileBindings::of(parsed.syntax(), &input.display, self.config, storage_display);
@@ -177,14 +213,29 @@ impl<'a> Run<'a> {
                 is_storage_module: is_storage,
             };
             let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
-            Ok(self.configured(check_python(&ctx), &suppressions, &lines))
-        })
+            let findings = self.configured(check_python(&ctx), &suppressions, &lines);
+            // The style counted is the one the file had before any rewrite.
+            if style.get().is_none() {
+                style.set(Some(bindings.style));
+            }
+            style_wanted.set(style_wanted.get() || bindings.import_style_wanted.get());
+            Ok(findings)
+        });
+        let style = style.get().flatten();
+        if style_wanted.get() && self.index.preferred_import.is_none() {
+            return Processed { result: None, style };
+        }
+        let result = match outcome {
+            Ok((current, findings)) => self.finish(input, original, &current, findings),
+            Err(result) => result,
+        };
+        Processed { result: Some(result), style }
     }
 
     /// requirements*.txt, .env.example, pyproject.toml: the same loop; a pyproject
     /// output must still be valid TOML.
     fn process_setup(&self, input: &FileInput, original: &[u8], source: SourceFile) -> FileResult {
-        self.fix_loop(input, original, source, |current| {
+        let outcome = self.fix_loop(input, source, |current| {
             if input.kind == FileKind::Pyproject {
                 if let Err(err) = current.text.parse::<toml::Table>() {
                     let offset = err.span().map_or(0, |span| span.start);
@@ -197,18 +248,22 @@ impl<'a> Run<'a> {
             let lines = current.line_index();
             let ctx = SetupContext { config: self.config, file: current };
             Ok(self.configured(check_setup_file(&ctx), &Suppressions::from_lines(&current.text), &lines))
-        })
+        });
+        match outcome {
+            Ok((current, findings)) => self.finish(input, original, &current, findings),
+            Err(result) => result,
+        }
     }
 
-    /// Analyze, apply the safe fixes, and again, until nothing applies. `analyze` fails
-    /// when the text does not parse: an input error on the first pass, a bug after.
+    /// Analyze, apply the safe fixes, and again, until nothing applies; the final text
+    /// and the findings to report, or the file's failure. `analyze` fails when the text
+    /// does not parse: an input error on the first pass, a bug after.
     fn fix_loop(
         &self,
         input: &FileInput,
-        original: &[u8],
         source: SourceFile,
         analyze: impl Fn(&SourceFile) -> Result<Vec<Finding>, ParseFailure>,
-    ) -> FileResult {
+    ) -> Result<(SourceFile, Vec<ReportedFinding>), FileResult> {
         let display = &input.display;
         let encoding = source.encoding;
         let mut current = source;
@@ -228,32 +283,32 @@ impl<'a> Run<'a> {
                             err.message
                         )
                     };
-                    return failed(display, Some(position), message);
+                    return Err(failed(display, Some(position), message));
                 }
             };
             let lines = current.line_index();
             if first_findings.is_none() {
                 first_findings = Some(self.place(display, &current.text, &lines, &findings));
             }
+            if self.mode == Mode::Check {
+                return Ok((current, first_findings.unwrap_or_default()));
+            }
             let applied = apply_fixes(&current.text, &findings, Applicability::Safe);
-            if self.mode == Mode::Check || applied.fixed.is_empty() {
-                let left = match self.mode {
-                    Mode::Check => first_findings.unwrap_or_default(),
-                    // Nothing applied in this pass: every finding left needs a person.
-                    Mode::Diff | Mode::Apply => self.place(display, &current.text, &lines, &findings),
-                };
-                return self.finish(input, original, &current, left);
+            if applied.fixed.is_empty() {
+                // Nothing applied in this pass: every finding left needs a person.
+                let left = self.place(display, &current.text, &lines, &findings);
+                return Ok((current, left));
             }
             for (rule, count) in applied.fixed {
                 *fixed.entry(rule).or_insert(0) += count;
             }
             current = SourceFile { text: applied.text, encoding, ..current };
         }
-        failed(
+        Err(failed(
             display,
             None,
             format!("internal error: fixes by {} did not settle after {MAX_PASSES} passes; file left untouched", rule_list(&fixed)),
-        )
+        ))
     }
 
     /// Encode the final text, then diff or write it.
@@ -311,6 +366,27 @@ impl<'a> Run<'a> {
         placed.sort_by_key(|finding| (finding.range.start(), finding.range.end(), finding.rule));
         placed
     }
+}
+
+/// One file's result, or `None` when it waits for the repository's import style;
+/// `style` is how the file itself imports the storage module, for the count.
+struct Processed {
+    result: Option<FileResult>,
+    style: Option<ImportStyle>,
+}
+
+impl Processed {
+    fn done(result: FileResult) -> Processed {
+        Processed { result: Some(result), style: None }
+    }
+}
+
+/// Every run of a third of `name`'s characters (at least 4; all of a shorter name).
+fn bucket_pieces(name: &str) -> Vec<&str> {
+    let bounds: Vec<usize> = name.char_indices().map(|(at, _)| at).chain([name.len()]).collect();
+    let chars = bounds.len() - 1;
+    let width = chars.div_ceil(3).max(4).min(chars);
+    (0..=chars - width).map(|start| &name[bounds[start]..bounds[start + width]]).collect()
 }
 
 fn rule_list(fixed: &BTreeMap<RuleId, usize>) -> String {

@@ -2,6 +2,7 @@
 //! and how one file reaches the storage module (`FileBindings`, recomputed on every
 //! pass from the file's current parse).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_python_ast::{ModModule, Stmt};
@@ -24,8 +25,9 @@ pub struct StorageModule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectIndex {
     pub storage: Option<StorageModule>,
-    /// The import style for files that need one (never `Auto`).
-    pub preferred_import: ImportStyle,
+    /// The import style for files that need one (never `Auto`); `None` until the run
+    /// has counted the styles the files use.
+    pub preferred_import: Option<ImportStyle>,
 }
 
 impl StorageModule {
@@ -41,6 +43,16 @@ impl ProjectIndex {
         let preferred_import = match config.storage.import_style {
             ImportStyle::Auto => predominant(styles),
             chosen => chosen,
+        };
+        ProjectIndex { storage, preferred_import: Some(preferred_import) }
+    }
+
+    /// An index whose import style, when configured as `auto`, is still to be counted
+    /// from the files as they are processed (see `FileBindings::import_style_wanted`).
+    pub fn pending(config: &Config, storage: Option<StorageModule>) -> ProjectIndex {
+        let preferred_import = match config.storage.import_style {
+            ImportStyle::Auto => None,
+            chosen => Some(chosen),
         };
         ProjectIndex { storage, preferred_import }
     }
@@ -76,7 +88,7 @@ fn bucket_functions(module: &ModModule) -> BTreeSet<String> {
 }
 
 /// The most used style; ties and no data prefer `from package import module`.
-fn predominant(styles: &[ImportStyle]) -> ImportStyle {
+pub fn predominant(styles: &[ImportStyle]) -> ImportStyle {
     let count = |style| styles.iter().filter(|&&used| used == style).count();
     [ImportStyle::FromPackage, ImportStyle::ImportAs, ImportStyle::FromModule]
         .into_iter()
@@ -108,6 +120,9 @@ pub struct FileBindings {
     pub style: Option<ImportStyle>,
     /// Every name bound at module level, to detect a clash with a name we would add.
     pub module_names: BTreeSet<String>,
+    /// Set by a rule that needed the repository's import style before the run had
+    /// counted it: the file is processed again once it is known.
+    pub import_style_wanted: Cell<bool>,
 }
 
 impl FileBindings {

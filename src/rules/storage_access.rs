@@ -46,7 +46,11 @@ pub fn access(ctx: &RuleContext, member: &str) -> Result<Access, String> {
         });
     }
     let name = storage.module_name();
-    let (statement, first_name, text) = match (ctx.index.preferred_import, storage.package()) {
+    let style = ctx.index.preferred_import.unwrap_or_else(|| {
+        ctx.bindings.import_style_wanted.set(true);
+        ImportStyle::FromPackage
+    });
+    let (statement, first_name, text) = match (style, storage.package()) {
         (ImportStyle::FromModule, _) => {
             (format!("from {} import {member}", storage.module), member.to_owned(), member.to_owned())
         }
