@@ -16,9 +16,10 @@
 //!    not parse, fixes that do not settle, an output the file's codec cannot hold).
 //! 3. Only input that decodes and parses is changed, and the output decodes and parses.
 //! 4. A second rewrite of the output changes nothing.
-//! 5. Bytes outside the edits are unchanged: everything before the first safe
-//!    fix edit `check` reports and after its last one is identical; the BOM is
-//!    kept, and a file with only CRLF line endings gets no bare LF.
+//! 5. Bytes outside the edits are unchanged: replaying the fix loop with the
+//!    findings `check` reports, each pass keeps the text before its first safe
+//!    edit and after its last one, and the passes end on exactly the output; the
+//!    BOM is kept, and a file with only CRLF line endings gets no bare LF.
 //! 6. The prefilter never changes a result (same outcome and findings without it),
 //!    except that it passes over a file with no trigger word that does not parse.
 //! 7. Every report format renders the results without error.
@@ -29,6 +30,8 @@ use std::sync::OnceLock;
 
 use s3_to_supabase::config::Config;
 use s3_to_supabase::discover::FileKind;
+use s3_to_supabase::finding::Finding;
+use s3_to_supabase::fix::apply::apply_fixes;
 use s3_to_supabase::fix::edit::Applicability;
 use s3_to_supabase::pipeline::{FileInput, Run};
 use s3_to_supabase::project_index::{is_module_file, StorageModule};
@@ -147,7 +150,7 @@ fn check_as(display: &str, bytes: &[u8], input_parses: bool) -> bool {
             if old_text.contains("\r\n") && !has_bare_lf(&old_text) {
                 assert!(!has_bare_lf(&new_text), "a bare LF in a CRLF file {}\n--- output ---\n{}", context(), show(new));
             }
-            check_edits_cover_changes(&checked, &old_text, &new_text, &context);
+            check_passes(display, old, new, &context);
             true
         }
     }
@@ -158,29 +161,50 @@ fn has_bare_lf(text: &str) -> bool {
     bytes.iter().enumerate().any(|(at, &byte)| byte == b'\n' && (at == 0 || bytes[at - 1] != b'\r'))
 }
 
-/// The changed region of the text lies between the first and last edit of the
-/// safe fixes that `check` reports for the input.
-fn check_edits_cover_changes(checked: &FileResult, old: &str, new: &str, context: &dyn Fn() -> String) {
-    let edits: Vec<(usize, usize)> = checked
-        .findings
-        .iter()
-        .filter_map(|finding| finding.fix.as_ref())
-        .filter(|fix| fix.applicability >= Applicability::Safe)
-        .flat_map(|fix| fix.edits.iter())
-        .map(|edit| (edit.range.start().to_usize(), edit.range.end().to_usize()))
-        .collect();
-    let (Some(first), Some(last)) = (edits.iter().map(|e| e.0).min(), edits.iter().map(|e| e.1).max()) else {
-        panic!("the file changed but `check` reports no safe fix {}", context());
-    };
-    let (old, new) = (old.as_bytes(), new.as_bytes());
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let suffix = old.iter().rev().zip(new.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    assert!(
-        prefix >= first && old.len() - suffix <= last,
-        "bytes outside the edits changed: the text differs over {}..{} of the input, the safe edits span {first}..{last} {}",
-        prefix,
-        old.len() - suffix,
+/// Replays the fix loop pass by pass with `check`'s findings and `apply_fixes`:
+/// in each pass, the text before the first safe edit and after the last one is
+/// kept, and the last pass gives exactly the output.
+fn check_passes(display: &str, old: &[u8], new: &[u8], context: &dyn Fn() -> String) {
+    let source = SourceFile::decode(display.to_owned(), FileKind::Python, old).expect("the input decodes");
+    let encoding = source.encoding;
+    let mut text = source.text;
+    for _pass in 0..10 {
+        let bytes = encoding.encode(&text).expect("the text encodes");
+        let checked = process(display, Mode::Check, false, &bytes);
+        let findings: Vec<Finding> = checked
+            .findings
+            .iter()
+            .map(|f| Finding { rule: f.rule, severity: f.severity, range: f.range, message: f.message.clone(), fix: f.fix.clone() })
+            .collect();
+        let applied = apply_fixes(&text, &findings, Applicability::Safe);
+        if applied.fixed.is_empty() {
+            break;
+        }
+        let edits: Vec<(usize, usize)> = findings
+            .iter()
+            .filter_map(|finding| finding.fix.as_ref())
+            .filter(|fix| fix.applicability >= Applicability::Safe)
+            .flat_map(|fix| fix.edits.iter())
+            .map(|edit| (edit.range.start().to_usize(), edit.range.end().to_usize()))
+            .collect();
+        let first = edits.iter().map(|e| e.0).min().expect("a fix applied");
+        let last = edits.iter().map(|e| e.1).max().expect("a fix applied");
+        // By position, not by a minimal diff: deleting `import boto3\n` before
+        // `import faiss` also "matches" `import ` on both sides.
+        let (before, after) = (text.as_bytes(), applied.text.as_bytes());
+        let kept_tail = before.len() - last;
+        assert!(
+            after.len() >= first + kept_tail && after[..first] == before[..first] && after[after.len() - kept_tail..] == before[last..],
+            "bytes outside the safe edits ({first}..{last}) changed {}\n--- pass input ---\n{text}\n--- pass output ---\n{}",
+            context(),
+            applied.text
+        );
+        text = applied.text;
+    }
+    assert_eq!(
+        encoding.encode(&text).expect("the text encodes"),
+        new,
+        "replaying the passes with `check` findings does not give the output {}",
         context()
     );
 }

@@ -130,9 +130,11 @@ fn sync_dir(dir: &Path) {
 /// The OS message on one line, starting lowercase, without ` (os error N)`.
 fn io_message(err: &io::Error) -> String {
     let text = err.to_string();
-    let text = match (text.rfind(" (os error "), text.ends_with(')')) {
-        (Some(at), true) => &text[..at],
-        _ => text.as_str(),
+    // tempfile adds ` at path "/dir/.s3-to-supabase-XXXX.tmp"` after the OS
+    // error: cut there too, the temporary name means nothing to the user.
+    let text = match text.find(" (os error ") {
+        Some(at) => &text[..at],
+        None => text.as_str(),
     };
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut chars = text.chars();
