@@ -2,6 +2,8 @@ use std::process::ExitCode;
 
 use s3_to_supabase::{interrupt, ExitStatus};
 
+// `main` is one of the two places allowed to print (STYLE.md §9).
+#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     // Before anything is written: Ctrl-C stops further writes instead of killing a
     // write half-way, and a write past `ulimit -f` fails with EFBIG instead of
