@@ -1,0 +1,1 @@
+x = ("anantra-" "lms-store")

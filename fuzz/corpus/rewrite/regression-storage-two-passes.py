@@ -1,0 +1,2 @@
+import boto3
+"""HTTP blueprints."""

@@ -1,0 +1,1 @@
+"""Coursh content help# -*- coding: latin-1 -*-
