@@ -197,7 +197,8 @@ fn is_name_char(ch: char) -> bool {
 pub fn bucket_occurrences(haystack: &str, buckets: &[String]) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     for bucket in buckets {
-        for (start, _) in haystack.match_indices(bucket.as_str()) {
+        // memmem: building a `str` searcher per literal costs more than the search itself.
+        for start in memchr::memmem::find_iter(haystack.as_bytes(), bucket.as_bytes()) {
             let end = start + bucket.len();
             let before_ok = haystack[..start].chars().next_back().is_none_or(|ch| !is_name_char(ch));
             let after_ok = haystack[end..].chars().next().is_none_or(|ch| !is_name_char(ch));
