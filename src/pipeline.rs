@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use ruff_text_size::TextSize;
 
@@ -73,7 +73,12 @@ impl<'a> Run<'a> {
         // (a half-migrated handler may still read `e.response`).
         let exception = config.errors.exception.rsplit('.').next().unwrap_or_default();
         patterns.extend(["ucket", "boto", "ClientError", ".exceptions.", exception]);
-        let triggers = AhoCorasick::new(patterns).expect("literal patterns build");
+        // Leftmost-first lets aho-corasick use its SIMD (Teddy) searcher; with the standard
+        // match kind it walks the automaton byte by byte (14 instructions a byte here).
+        let triggers = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(patterns)
+            .expect("literal patterns build");
 
         // Only the storage module is read here (for its bucket-taking functions); the import
         // styles are counted while the files are processed, so no file is parsed twice.

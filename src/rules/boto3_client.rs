@@ -273,6 +273,12 @@ struct Classified {
 }
 
 pub fn check(ctx: &RuleContext) -> Vec<Finding> {
+    // Every client this family tracks comes from a `boto3` import or from the storage
+    // module (its client used elsewhere): without either, the walk below finds nothing.
+    let reaches_storage = ctx.bindings.module.is_some() || !ctx.bindings.functions.is_empty();
+    if !ctx.is_storage_module && !reaches_storage && !ctx.file.text.contains("boto") {
+        return Vec::new();
+    }
     let mut checker = Checker {
         ctx,
         scopes: Vec::new(),
@@ -813,7 +819,7 @@ impl<'a> Checker<'a, '_> {
                         format!(
                             "{} `{name}` is still used on {}{beside}; translate those uses (boto3-call), then rerun to remove it",
                             kind.noun(),
-                            lines_text(&self.ctx.file.text, &left)
+                            lines_text(&self.lines, &left)
                         ),
                         None,
                     )
@@ -868,7 +874,7 @@ impl<'a> Checker<'a, '_> {
                         range,
                         format!(
                             "`{name}` is still used on {}; migrate those uses, then rerun to remove the import (uses for other AWS services: suppress with `# s3-to-supabase: ignore[boto3-import]`)",
-                            lines_text(&self.ctx.file.text, &left)
+                            lines_text(&self.lines, &left)
                         ),
                         None,
                     ));
@@ -1390,13 +1396,10 @@ fn span(range: TextRange) -> (TextSize, TextSize) {
 }
 
 /// 1-based line of an offset.
-fn line_of(text: &str, offset: TextSize) -> usize {
-    text[..offset.to_usize()].matches('\n').count() + 1
-}
-
 /// `line 7`, `lines 7, 9`, `lines 1, 2, 3, 4, 5 and 6 more`.
-fn lines_text(text: &str, offsets: &[TextSize]) -> String {
-    let mut lines: Vec<usize> = offsets.iter().map(|offset| line_of(text, *offset)).collect();
+fn lines_text(lines_index: &LineIndex, offsets: &[TextSize]) -> String {
+    // One index lookup per use: counting newlines from the start for each was quadratic.
+    let mut lines: Vec<usize> = offsets.iter().map(|offset| lines_index.line_of(*offset)).collect();
     lines.sort_unstable();
     lines.dedup();
     let shown: Vec<String> = lines.iter().take(5).map(ToString::to_string).collect();

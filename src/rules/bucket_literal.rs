@@ -4,12 +4,13 @@
 //! Matching is on a literal's VALUE, so every quote style, prefix and implicit
 //! concatenation counts. A name inside a longer bucket name is a different bucket.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
-    Expr, ExprCall, ExprFString, ExprStringLiteral, FStringPart, InterpolatedStringElement, Pattern, Stmt,
+    Expr, ExprCall, ExprFString, ExprStringLiteral, FStringPart, InterpolatedStringElement, Parameters, Pattern, Stmt,
     StringLiteral,
 };
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -212,6 +213,24 @@ pub fn bucket_occurrences(haystack: &str, buckets: &[String]) -> Vec<(usize, usi
     found
 }
 
+/// An enclosing function, lambda or class body whose bound names are collected only
+/// when a rewrite inside it needs them (most scopes hold no bucket name at all).
+struct LazyScope<'a> {
+    parameters: Option<&'a Parameters>,
+    body: &'a [Stmt],
+    names: OnceCell<BTreeSet<String>>,
+}
+
+impl<'a> LazyScope<'a> {
+    fn new(parameters: Option<&'a Parameters>, body: &'a [Stmt]) -> LazyScope<'a> {
+        LazyScope { parameters, body, names: OnceCell::new() }
+    }
+
+    fn names(&self) -> &BTreeSet<String> {
+        self.names.get_or_init(|| bound_names(self.parameters, self.body))
+    }
+}
+
 /// Why an expression cannot replace a literal at the current spot.
 #[derive(Clone, Copy)]
 enum Blocked {
@@ -253,7 +272,7 @@ struct Checker<'a, 'b> {
     ctx: &'b RuleContext<'a>,
     findings: Vec<Finding>,
     /// Names bound in each enclosing function, lambda or class scope.
-    scopes: Vec<BTreeSet<String>>,
+    scopes: Vec<LazyScope<'a>>,
     blocked: Vec<Blocked>,
     /// Start offsets of docstring literals.
     docstrings: BTreeSet<TextSize>,
@@ -286,7 +305,7 @@ impl<'a> Checker<'a, '_> {
     /// The constant's reference at `range`, or the reason it cannot be used there.
     fn reference_at(&self, range: TextRange) -> Result<Access, String> {
         let access = self.constant_access.clone()?;
-        if self.scopes.iter().any(|scope| scope.contains(&access.first_name)) {
+        if self.scopes.iter().any(|scope| scope.names().contains(&access.first_name)) {
             return Err(format!(
                 "`{}` is rebound in this scope, so `{}` would mean something else here; rename the local name, then rerun",
                 access.first_name, access.text
@@ -691,7 +710,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                     self.visit_annotation(returns);
                 }
                 self.note_docstring(&def.body);
-                self.scopes.push(bound_names(Some(&def.parameters), &def.body));
+                self.scopes.push(LazyScope::new(Some(&def.parameters), &def.body));
                 self.visit_body(&def.body);
                 self.scopes.pop();
             }
@@ -703,7 +722,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                     self.visit_arguments(arguments);
                 }
                 self.note_docstring(&class.body);
-                self.scopes.push(bound_names(None, &class.body));
+                self.scopes.push(LazyScope::new(None, &class.body));
                 self.visit_body(&class.body);
                 self.scopes.pop();
             }
@@ -744,11 +763,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                 self.blocked.pop();
             }
             Expr::Lambda(lambda) => {
-                let mut names = BTreeSet::new();
-                if let Some(parameters) = &lambda.parameters {
-                    names = bound_names(Some(parameters), &[]);
-                }
-                self.scopes.push(names);
+                self.scopes.push(LazyScope::new(lambda.parameters.as_deref(), &[]));
                 visitor::walk_expr(self, expr);
                 self.scopes.pop();
             }

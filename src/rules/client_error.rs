@@ -841,6 +841,12 @@ struct Checker<'c> {
 
 pub fn check<'c>(ctx: &'c RuleContext<'c>) -> Vec<Finding> {
     let (exc_module, exc_name) = ctx.config.errors.exception.rsplit_once('.').unwrap_or(("", &ctx.config.errors.exception));
+    // The facts below come from botocore imports, modeled exceptions and imports of the
+    // replacement exception: without any of those words there is nothing to collect.
+    let text = &ctx.file.text;
+    if !text.contains("botocore") && !mentions_modeled(text) && !text.contains(exc_name) {
+        return Vec::new();
+    }
     let mut facts = Collector {
         exc_module: exc_module.to_owned(),
         exc_name: exc_name.to_owned(),
