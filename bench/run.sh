@@ -5,6 +5,7 @@
 #   bash bench/run.sh                 # everything (the LibCST codemod alone takes tens of minutes)
 #   SKIP_LIBCST=1 bash bench/run.sh   # reuse the LibCST result of an earlier run, if any
 #   SKIP_BUILD=1 bash bench/run.sh    # do not run `cargo build --release`
+#   SKIP_TIMINGS=1 bash bench/run.sh  # keep the earlier hyperfine results of everything but LibCST
 #   CORPUS_ONLY=1 bash bench/run.sh   # stop after installing the peers and building the corpora
 #   RUNS=5 WARMUP=1                   # hyperfine settings (defaults shown)
 #
@@ -128,10 +129,16 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     log "cargo build --release"
     (cd "$REPO" && cargo build --release) || echo "warning: cargo build --release failed" >&2
 fi
-rm -f "$BIN"
-if [ -x "$BUILT" ]; then
-    mkdir -p "$W/bin"
-    cp "$BUILT" "$BIN"
+if [ "${SKIP_TIMINGS:-0}" = 1 ] && [ -x "$BIN" ]; then
+    echo "SKIP_TIMINGS=1: keeping the binary the earlier timings used ($BIN)" >&2
+else
+    rm -f "$BIN" "$BIN.info"
+    if [ -x "$BUILT" ]; then
+        mkdir -p "$W/bin" && cp "$BUILT" "$BIN"
+        echo "$("$BIN" --version | awk '{print $2}'), sha256 $(sha256sum "$BIN" | cut -c1-16) (git $(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ', with uncommitted changes in src'))" > "$BIN.info"
+    fi
+fi
+if [ -x "$BIN" ]; then
     set +e
     "$BIN" check "$RELEVANT" > "$RES/ours-probe.txt" 2>&1
     rc=$?
@@ -157,6 +164,7 @@ bench() {
 fresh() { echo "rm -rf '$2' && cp -r '$1' '$2'"; }  # prepare command: fresh copy of corpus $1 at $2
 
 for corpus in mixed relevant; do
+    [ "${SKIP_TIMINGS:-0}" = 1 ] && break
     if [ $corpus = mixed ]; then C=$MIXED; else C=$RELEVANT; fi
     COPY=$W/copy-$corpus
     if [ $OURS = 1 ]; then
@@ -182,14 +190,16 @@ modules: []
 repo_root: '.'
 EOF
     log "mixed-libcst (one run, takes a long time)"
-    echo "/usr/bin/time -v -o '$RES/mixed-libcst.time' '$VENV/bin/python' -m libcst.tool codemod -x -j 2 --no-format --hide-progress libcst_codemod.ReplaceBucketLiteral '$W/copy-mixed-libcst'" > "$RES/mixed-libcst.cmd"
+    echo "/usr/bin/time -v -o '$RES/mixed-libcst.time' '$VENV/bin/python' -m libcst.tool codemod -x -j2 --no-format --hide-progress libcst_codemod.ReplaceBucketLiteral '$W/copy-mixed-libcst'" > "$RES/mixed-libcst.cmd"
     (cd "$W/libcst" && uptime > "$RES/mixed-libcst.load" && \
-     PYTHONPATH=$BENCH hyperfine --runs 1 --warmup 0 -i --style basic --show-output \
+     PYTHONPATH=$BENCH hyperfine --runs 1 --warmup 0 -i --show-output \
         --export-json "$RES/mixed-libcst.json" -n "LibCST codemod (-j 2)" \
         --prepare "$(fresh "$MIXED" "$W/copy-mixed-libcst")" \
         "$(cat "$RES/mixed-libcst.cmd")" \
         > "$RES/mixed-libcst.log" 2>&1; uptime >> "$RES/mixed-libcst.load") || echo "warning: LibCST run failed, see $RES/mixed-libcst.log" >&2
     tail -6 "$RES/mixed-libcst.log" >&2 || true
+    grep -q 'Finished codemodding' "$RES/mixed-libcst.log" \
+        || { echo "warning: the LibCST codemod did not finish; see $RES/mixed-libcst.log" >&2; rm -f "$RES/mixed-libcst.json"; }
 fi
 
 # ---------------------------------------------------------------- peak memory
@@ -220,7 +230,7 @@ count_literals() { rg -o --no-ignore -g '*.py' "[\"']anantra-lms-store[\"']" "$1
 changed_files() { diff -rq "$1" "$2" 2>/dev/null | grep -c '^Files ' || true; }
 missing_import() {  # files that use s3_utils.SUPABASE_BUCKET_NAME without importing s3_utils
     rg -l --no-ignore -g '*.py' 's3_utils\.SUPABASE_BUCKET_NAME' "$1" 2>/dev/null \
-        | { xargs -r rg -L --no-ignore 'import\s.*\bs3_utils\b' || true; } | wc -l
+        | { xargs -r rg --files-without-match --no-ignore 'import\s.*\bs3_utils\b' || true; } | wc -l
 }
 changed_outside_lms() { diff -rq "$1" "$2" 2>/dev/null | grep '^Files ' | grep -v "/lms/" | grep -c . || true; }
 {
@@ -261,7 +271,7 @@ changed_outside_lms() { diff -rq "$1" "$2" 2>/dev/null | grep '^Files ' | grep -
         echo "mixed.libcst_changed_outside_lms $(changed_outside_lms "$MIXED" "$W/copy-mixed-libcst")"
         echo "mixed.libcst_literals_left $(count_literals "$W/copy-mixed-libcst")"
         echo "mixed.libcst_missing_import $(missing_import "$W/copy-mixed-libcst")"
-        echo "mixed.libcst_summary $(grep -E 'Transformed|Skipped|Failed to codemod|warnings were' "$RES/mixed-libcst.log" | tr -s ' \n' ' ')"
+        echo "mixed.libcst_summary $(grep -E '^ - ' "$RES/mixed-libcst.log" | sed 's/^ - //' | paste -sd ';' -)"
     fi
 } > "$RES/checks.txt"
 cat "$RES/checks.txt" >&2
@@ -278,11 +288,11 @@ cat "$RES/checks.txt" >&2
     echo "boto $BOTO_VERSION"
     echo "wheels $(cd "$W/dl" && sha256sum boto3-$BOTO_VERSION-*.whl botocore-$BOTO_VERSION-*.whl | awk '{printf "%s %s; ", $2, $1}')"
     echo "hyperfine $(hyperfine --version | awk '{print $2}')"
-    echo "rg $(rg --version | head -1 | awk '{print $2}')"
+    echo "rg $(rg --version | awk 'NR == 1 {print $2}')"
     echo "ruff $("$RUFF" --version | awk '{print $2}')"
     echo "ast-grep $("$SG" --version | awk '{print $2}')"
     echo "libcst $("$VENV/bin/python" -c 'import libcst, importlib.metadata as m; print(m.version("libcst"))')"
-    echo "ours $( [ -x "$BIN" ] && "$BIN" --version | awk '{print $2}'), sha256 $( [ -x "$BIN" ] && sha256sum "$BIN" | cut -c1-16) (git $(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ', with uncommitted changes in src'))"
+    echo "ours $(cat "$BIN.info" 2>/dev/null || echo 'not built')"
     echo "runs $RUNS warmup $WARMUP"
     echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$RES/meta.txt"
