@@ -8,11 +8,11 @@ does strictly less work than ``s3-to-supabase apply``.
 
 bench/run.sh runs it as:
 
-    python -m libcst.tool codemod -j 2 libcst_codemod.ReplaceBucketLiteral CORPUS
+    python -m libcst.tool codemod -x -j2 --no-format libcst_codemod.ReplaceBucketLiteral CORPUS
 
-from a directory holding a ``.libcst.codemod.yaml`` whose ``modules`` list
-names the package this file is copied into (libcst.tool resolves commands
-relative to those modules).
+with PYTHONPATH=bench (``-x`` makes libcst.tool import the command by its
+dotted name) from bench/work/libcst/, whose ``.libcst.codemod.yaml`` turns the
+formatter off. Use ``-j2``: libcst.tool misparses ``-j 2``.
 """
 
 from __future__ import annotations
