@@ -1428,13 +1428,7 @@ fn line_end_after(text: &str, offset: TextSize) -> TextSize {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::discover::FileKind;
-    use crate::fix::apply::apply_fixes;
-    use crate::fix::edit::Applicability;
-    use crate::project_index::{FileBindings, ProjectIndex, StorageModule};
-    use crate::source::{parse_python, SourceFile};
-
-    const STORAGE: &str = "backend/utils/s3_utils.py";
+    use crate::rules::testing::{findings_of, settle, STORAGE};
     const OTHER: &str = "backend/utils/load_and_process_index.py";
 
     /// This family's findings on `text` as the file `display`.
@@ -1443,68 +1437,19 @@ mod tests {
     }
 
     fn findings_with(config: &Config, text: &str, display: &str) -> Vec<Finding> {
-        let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
-        let index = ProjectIndex::build(config, Some(storage), &[]);
-        let source = SourceFile::decode(display.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
-        let parsed = parse_python(&source.text).unwrap();
-        let bindings = FileBindings::of(parsed.syntax(), display, config, Some(STORAGE));
-        let ctx = RuleContext {
-            config,
-            index: &index,
-            file: &source,
-            module: parsed.syntax(),
-            tokens: parsed.tokens(),
-            bindings: &bindings,
-            is_storage_module: display == STORAGE,
-        };
-        check(&ctx)
+        findings_of(check, config, text, display)
     }
 
-    /// Apply this family's safe fixes until nothing changes; every output must parse
-    /// and the loop must settle (a second run adds no fix).
+    /// Apply this family's safe fixes until nothing changes; the findings left are those
+    /// without a fix.
     fn fixed(text: &str, display: &str) -> (String, Vec<Finding>) {
-        let mut current = text.to_owned();
-        for _ in 0..10 {
-            let found = findings(&current, display);
-            let applied = apply_fixes(&current, &found, Applicability::Safe);
-            if applied.fixed.is_empty() {
-                let left = found.into_iter().filter(|finding| finding.fix.is_none()).collect();
-                return (current, left);
-            }
-            assert!(parse_python(&applied.text).is_ok(), "output does not parse:\n{}", applied.text);
-            current = applied.text;
-        }
-        panic!("fixes did not settle:\n{current}");
+        let (out, found) = settle(text, |current| findings(current, display));
+        (out, found.into_iter().filter(|finding| finding.fix.is_none()).collect())
     }
 
     /// Every rule family together (as the pipeline runs them), to a fixpoint.
     fn fixed_by_all(text: &str, display: &str) -> (String, Vec<Finding>) {
-        let config = Config::defaults();
-        let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
-        let index = ProjectIndex::build(&config, Some(storage), &[]);
-        let mut current = text.to_owned();
-        for _ in 0..10 {
-            let source = SourceFile::decode(display.to_owned(), FileKind::Python, current.as_bytes()).unwrap();
-            let parsed = parse_python(&source.text).unwrap();
-            let bindings = FileBindings::of(parsed.syntax(), display, &config, Some(STORAGE));
-            let ctx = RuleContext {
-                config: &config,
-                index: &index,
-                file: &source,
-                module: parsed.syntax(),
-                tokens: parsed.tokens(),
-                bindings: &bindings,
-                is_storage_module: display == STORAGE,
-            };
-            let found = crate::rules::check_python(&ctx);
-            let applied = apply_fixes(&current, &found, Applicability::Safe);
-            if applied.fixed.is_empty() {
-                return (current, found);
-            }
-            assert!(parse_python(&applied.text).is_ok(), "output does not parse:\n{}", applied.text);
-            current = applied.text;
-        }
-        panic!("fixes did not settle:\n{current}");
+        settle(text, |current| findings_of(crate::rules::check_python, &Config::defaults(), current, display))
     }
 
     #[test]

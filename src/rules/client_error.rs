@@ -1620,52 +1620,24 @@ fn ends_line(text: &str, offset: TextSize) -> bool {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::discover::FileKind;
-    use crate::fix::apply::apply_fixes;
-    use crate::fix::edit::Applicability;
-    use crate::project_index::{FileBindings, ProjectIndex, StorageModule};
-    use crate::source::{parse_python, SourceFile};
-
-    const STORAGE: &str = "backend/utils/s3_utils.py";
+    use crate::rules::testing::{findings_of, settle};
     const FILE: &str = "backend/api/files.py";
 
     fn findings(text: &str) -> Vec<Finding> {
-        let config = Config::defaults();
-        let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
-        let index = ProjectIndex::build(&config, Some(storage), &[]);
-        let source = SourceFile::decode(FILE.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
-        let parsed = parse_python(&source.text).unwrap();
-        let bindings = FileBindings::of(parsed.syntax(), FILE, &config, Some(STORAGE));
-        let ctx = RuleContext {
-            config: &config,
-            index: &index,
-            file: &source,
-            module: parsed.syntax(),
-            tokens: parsed.tokens(),
-            bindings: &bindings,
-            is_storage_module: false,
-        };
-        check(&ctx)
+        findings_of(|ctx| check(ctx), &Config::defaults(), text, FILE)
     }
 
     /// Apply the safe fixes until nothing applies, like the pipeline; every output must
-    /// parse. Returns the text and the findings left (those without a fix).
+    /// parse. Returns the text and the findings left.
     fn fixed(text: &str) -> (String, Vec<Finding>) {
-        let mut current = text.to_owned();
-        for _ in 0..10 {
-            let found = findings(&current);
+        settle(text, |current| {
+            let found = findings(current);
             for finding in &found {
                 // The declared availability holds: both rules fix only sometimes.
                 assert!(finding.fix.is_none() || finding.rule.fix_availability() == crate::rules::FixAvailability::Sometimes);
             }
-            let applied = apply_fixes(&current, &found, Applicability::Safe);
-            if applied.fixed.is_empty() {
-                return (current, found);
-            }
-            assert!(parse_python(&applied.text).is_ok(), "output does not parse:\n{}", applied.text);
-            current = applied.text;
-        }
-        panic!("fixes did not settle:\n{current}");
+            found
+        })
     }
 
     #[track_caller]

@@ -5,6 +5,8 @@ pub mod bucket_literal;
 pub mod client_error;
 pub mod setup_files;
 pub mod storage_access;
+#[cfg(test)]
+pub mod testing;
 
 use ruff_python_ast::token::Tokens;
 use ruff_python_ast::ModModule;
