@@ -516,7 +516,7 @@ fn unreadable_file_and_directory_and_unwritable_directory_as_nobody() {
 fn lms_file(i: usize) -> String {
     let quote = ["\"", "'", "\"\"\"", "r\"", "u'"][i % 5];
     let close = ["\"", "'", "\"\"\"", "\"", "'"][i % 5];
-    let newline = if i % 7 == 0 { "\r\n" } else { "\n" };
+    let newline = if i.is_multiple_of(7) { "\r\n" } else { "\n" };
     let lines = [
         format!("\"\"\"Routes for course {i}.\"\"\""),
         "from flask import Blueprint, request".to_owned(),

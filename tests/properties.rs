@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const SEED: u64 = 0x5EED_5_3_70_5_0BA5E;
+const SEED: u64 = 0x5E_ED53_7050_BA5E;
 const MUTANTS: usize = 3000;
 const TIME_BUDGET: Duration = Duration::from_secs(50);
 

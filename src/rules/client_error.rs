@@ -1624,7 +1624,7 @@ mod tests {
     const FILE: &str = "backend/api/files.py";
 
     fn findings(text: &str) -> Vec<Finding> {
-        findings_of(|ctx| check(ctx), &Config::defaults(), text, FILE)
+        findings_of(check, &Config::defaults(), text, FILE)
     }
 
     /// Apply the safe fixes until nothing applies, like the pipeline; every output must

@@ -14,7 +14,7 @@ use crate::source::{parse_python, SourceFile};
 pub const STORAGE: &str = "backend/utils/s3_utils.py";
 
 /// What `check` finds on `text` read as the file `display`.
-pub fn findings_of(check: impl Fn(&RuleContext) -> Vec<Finding>, config: &Config, text: &str, display: &str) -> Vec<Finding> {
+pub fn findings_of(check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>, config: &Config, text: &str, display: &str) -> Vec<Finding> {
     let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
     let index = ProjectIndex::build(config, Some(storage), &[]);
     let source = SourceFile::decode(display.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
