@@ -153,6 +153,11 @@ impl<'a> Run<'a> {
 
     fn process_candidate(&self, candidate: &Candidate) -> Processed {
         let input = FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) };
+        // After Ctrl-C in `apply` nothing more will be written: stop reading and parsing too.
+        if self.mode == Mode::Apply && crate::interrupt::interrupted() {
+            let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
+            return Processed::done(FileResult { path: input.display, outcome: FileOutcome::Skipped { reason }, findings: Vec::new() });
+        }
         match std::fs::read(&candidate.path) {
             Ok(bytes) => self.process_bytes(&input, &bytes),
             Err(err) => Processed::done(failed(&input.display, None, format!("cannot read file: {}", io_message(&err)))),
