@@ -44,6 +44,7 @@ const PRUNED_DIRS: &[&str] = &[
 
 const REASON_SYMLINK: &str = "symbolic link (not followed)";
 const REASON_DANGLING: &str = "dangling symbolic link";
+const REASON_LOOP: &str = "symbolic link loop";
 const REASON_NOT_REGULAR: &str = "not a regular file";
 const REASON_EXCLUDED: &str = "matches an exclude pattern";
 
@@ -185,10 +186,9 @@ fn discover_root(cwd: Option<&Path>, root: &Path, options: &DiscoverOptions, out
     }
     let file_type = meta.file_type();
     if file_type.is_symlink() {
-        let reason = if fs::metadata(root).is_ok() {
-            REASON_SYMLINK
-        } else {
-            REASON_DANGLING
+        let reason = match fs::metadata(root) {
+            Ok(_) => REASON_SYMLINK,
+            Err(err) => broken_link_reason(&err),
         };
         out.skipped.push(Skip {
             display,
@@ -272,10 +272,10 @@ fn walk_dir(
                         reason: REASON_SYMLINK.to_string(),
                     });
                 }
-                Err(_) if kind.is_some() => {
+                Err(err) if kind.is_some() => {
                     out.skipped.push(Skip {
                         display,
-                        reason: REASON_DANGLING.to_string(),
+                        reason: broken_link_reason(&err).to_string(),
                     });
                 }
                 _ => {}
@@ -452,6 +452,16 @@ fn flatten_ignore_error(
         None => root_display.to_string(),
     };
     errors.push(WalkError { display, message });
+}
+
+/// Why a symbolic link cannot be followed: it loops (ELOOP), or its target is missing.
+fn broken_link_reason(err: &std::io::Error) -> &'static str {
+    const ELOOP: i32 = 40;
+    if err.raw_os_error() == Some(ELOOP) {
+        REASON_LOOP
+    } else {
+        REASON_DANGLING
+    }
 }
 
 #[cfg(test)]
@@ -681,7 +691,7 @@ mod tests {
                 ("fifo.py", "not a regular file"),
                 ("link.py", "symbolic link (not followed)"),
                 ("migrations/0001.py", "matches an exclude pattern"),
-                ("self-loop", "dangling symbolic link"),
+                ("self-loop", "symbolic link loop"),
             ]
         );
         assert_eq!(
