@@ -123,13 +123,14 @@ fn offset(at: usize) -> TextSize {
 }
 
 /// The start of the line after the one `offset` is on (end of text if none).
-fn line_end_after(text: &str, offset: TextSize) -> TextSize {
+pub fn line_end_after(text: &str, offset: TextSize) -> TextSize {
     let from = offset.to_usize();
     let end = text[from..].find('\n').map_or(text.len(), |at| from + at + 1);
     TextSize::try_from(end).unwrap_or_default()
 }
 
-fn line_start(text: &str, offset: TextSize) -> TextSize {
+/// The start of the line `offset` is on.
+pub fn line_start(text: &str, offset: TextSize) -> TextSize {
     let start = text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1);
     TextSize::try_from(start).unwrap_or_default()
 }

@@ -23,7 +23,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
-use crate::fix::imports::{delete_statement, insert_lines, insertion_offset, remove_import_names};
+use crate::fix::imports::{delete_statement, insert_lines, insertion_offset, line_end_after, remove_import_names};
 use crate::rules::storage_access::access;
 use crate::rules::{RuleContext, RuleId};
 use crate::scope::bound_names;
@@ -1415,13 +1415,6 @@ fn first_line(text: &str) -> String {
     } else {
         line.to_owned()
     }
-}
-
-/// The start of the line after the one `offset` is on (end of text if none).
-fn line_end_after(text: &str, offset: TextSize) -> TextSize {
-    let from = offset.to_usize();
-    let end = text[from..].find('\n').map_or(text.len(), |at| from + at + 1);
-    TextSize::try_from(end).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
-use crate::fix::imports::{insert_lines, insertion_offset};
+use crate::fix::imports::{insert_lines, insertion_offset, line_end_after, line_start};
 use crate::rules::{RuleContext, RuleId};
 
 pub const CLIENT_ERROR_DOC: &str = "botocore exceptions (`ClientError`, `NoCredentialsError`, `client.exceptions.NoSuchKey`) in imports and handlers.
@@ -1583,17 +1583,6 @@ fn modeled_type_end(handler: &ExceptHandlerExceptHandler) -> TextSize {
         (None, Some(type_)) => type_.end(),
         (None, None) => handler.start(),
     }
-}
-
-fn line_start(text: &str, offset: TextSize) -> TextSize {
-    let start = text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1);
-    TextSize::try_from(start).unwrap_or_default()
-}
-
-fn line_end_after(text: &str, offset: TextSize) -> TextSize {
-    let from = offset.to_usize();
-    let end = text[from..].find('\n').map_or(text.len(), |at| from + at + 1);
-    TextSize::try_from(end).unwrap_or_default()
 }
 
 /// The whitespace before `offset` on its line, when only whitespace precedes it.
