@@ -213,6 +213,7 @@ impl<'a> Run<'a> {
             let parsed = parse_python(&current.text)?;
             let lines = current.line_index();
             let bindings = FileBindings::of(parsed.syntax(), &input.display, self.config, storage_display);
+            let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
             let ctx = RuleContext {
                 config: self.config,
                 index: &self.index,
@@ -221,15 +222,16 @@ impl<'a> Run<'a> {
                 tokens: parsed.tokens(),
                 bindings: &bindings,
                 is_storage_module: is_storage,
+                lines: &lines,
+                suppressions: &suppressions,
             };
-            let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
             let findings = self.configured(check_python(&ctx), &suppressions, &lines);
             // The style counted is the one the file had before any rewrite.
             if style.get().is_none() {
                 style.set(Some(bindings.style));
             }
             style_wanted.set(style_wanted.get() || bindings.import_style_wanted.get());
-            Ok(findings)
+            Ok((findings, lines))
         });
         let style = style.get().flatten();
         if style_wanted.get() && self.index.preferred_import.is_none() {
@@ -257,7 +259,8 @@ impl<'a> Run<'a> {
             }
             let lines = current.line_index();
             let ctx = SetupContext { config: self.config, file: current };
-            Ok(self.configured(check_setup_file(&ctx), &Suppressions::from_lines(&current.text), &lines))
+            let findings = self.configured(check_setup_file(&ctx), &Suppressions::from_lines(&current.text), &lines);
+            Ok((findings, lines))
         });
         match outcome {
             Ok((current, findings)) => self.finish(input, original, &current, findings),
@@ -272,7 +275,7 @@ impl<'a> Run<'a> {
         &self,
         input: &FileInput,
         source: SourceFile,
-        analyze: impl Fn(&SourceFile) -> Result<Vec<Finding>, ParseFailure>,
+        analyze: impl Fn(&SourceFile) -> Result<(Vec<Finding>, LineIndex), ParseFailure>,
     ) -> Result<(SourceFile, Vec<ReportedFinding>), FileResult> {
         let display = &input.display;
         let encoding = source.encoding;
@@ -280,8 +283,8 @@ impl<'a> Run<'a> {
         let mut fixed: BTreeMap<RuleId, usize> = BTreeMap::new();
         let mut first_findings: Option<Vec<ReportedFinding>> = None;
         for pass in 0..MAX_PASSES {
-            let findings = match analyze(&current) {
-                Ok(findings) => findings,
+            let (findings, lines) = match analyze(&current) {
+                Ok(analyzed) => analyzed,
                 Err(err) => {
                     let position = current.line_index().position(&current.text, err.offset);
                     let message = if pass == 0 {
@@ -296,7 +299,6 @@ impl<'a> Run<'a> {
                     return Err(failed(display, Some(position), message));
                 }
             };
-            let lines = current.line_index();
             if first_findings.is_none() {
                 first_findings = Some(self.place(display, &current.text, &lines, &findings));
             }

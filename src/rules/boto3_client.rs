@@ -28,7 +28,6 @@ use crate::rules::storage_access::access;
 use crate::rules::{RuleContext, RuleId};
 use crate::scope::bound_names;
 use crate::source::LineIndex;
-use crate::suppress::Suppressions;
 
 pub const BOTO3_CLIENT_DOC: &str = "A boto3 S3 client, session or resource being built.
 
@@ -287,8 +286,6 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
         construction_values: BTreeSet::new(),
         calls: Vec::new(),
         covered: 0,
-        suppressions: Suppressions::from_python(&ctx.file.text, ctx.tokens, &ctx.file.line_index()),
-        lines: ctx.file.line_index(),
         findings: Vec::new(),
     };
     checker.scopes.push(Scope::new(ScopeKind::Module, ctx.bindings.module_names.clone()));
@@ -311,8 +308,6 @@ struct Checker<'a, 'b> {
     covered: usize,
     /// Suppression comments: a suppressed construction or import is never removed, even
     /// through the fix it shares with the others.
-    suppressions: Suppressions,
-    lines: LineIndex,
     findings: Vec<Finding>,
 }
 
@@ -371,7 +366,7 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn suppressed(&self, rule: RuleId, offset: TextSize) -> bool {
-        self.suppressions.is_suppressed(rule, self.lines.line_of(offset))
+        self.ctx.suppressions.is_suppressed(rule, self.ctx.lines.line_of(offset))
     }
 
     fn add_binding(&mut self, name: &str, value: Value, def: Def<'a>) -> usize {
@@ -819,7 +814,7 @@ impl<'a> Checker<'a, '_> {
                         format!(
                             "{} `{name}` is still used on {}{beside}; translate those uses (boto3-call), then rerun to remove it",
                             kind.noun(),
-                            lines_text(&self.lines, &left)
+                            lines_text(self.ctx.lines, &left)
                         ),
                         None,
                     )
@@ -874,7 +869,7 @@ impl<'a> Checker<'a, '_> {
                         range,
                         format!(
                             "`{name}` is still used on {}; migrate those uses, then rerun to remove the import (uses for other AWS services: suppress with `# s3-to-supabase: ignore[boto3-import]`)",
-                            lines_text(&self.lines, &left)
+                            lines_text(self.ctx.lines, &left)
                         ),
                         None,
                     ));

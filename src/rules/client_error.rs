@@ -937,7 +937,7 @@ impl<'c> Checker<'c> {
                 self.resolved.insert(local, aliases[0].bound.clone());
             } else {
                 let other = self.facts.bindings.get(&local).and_then(|sites| sites.iter().find(|site| !ranges.contains(site))).copied();
-                let line = other.map(|site| self.ctx.file.line_index().line_of(site.start())).unwrap_or_default();
+                let line = other.map(|site| self.ctx.lines.line_of(site.start())).unwrap_or_default();
                 for alias in aliases {
                     self.push(
                         RuleId::ClientError,
@@ -1222,7 +1222,7 @@ impl<'c> Checker<'c> {
                 match self.merge_modeled(try_stmt, index, later, &status) {
                     Ok((edits, moved)) => {
                         self.note_extra(Need::Config);
-                        let line = self.ctx.file.line_index().line_of(try_stmt.handlers[later].start());
+                        let line = self.ctx.lines.line_of(try_stmt.handlers[later].start());
                         self.merges.push((
                             edits,
                             moved,
@@ -1235,7 +1235,7 @@ impl<'c> Checker<'c> {
                 }
             }
             Some(later) => {
-                let line = self.ctx.file.line_index().line_of(try_stmt.handlers[later].start());
+                let line = self.ctx.lines.line_of(try_stmt.handlers[later].start());
                 refuse(self, format!(
                     "the handler on line {line} would also catch `{reference}`, so re-raising here would skip it; merge this handler into that one as `if str(e.status) == \"{status}\":` by hand"
                 ))

@@ -14,7 +14,8 @@ use ruff_python_ast::ModModule;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::project_index::{FileBindings, ProjectIndex};
-use crate::source::SourceFile;
+use crate::source::{LineIndex, SourceFile};
+use crate::suppress::Suppressions;
 
 use crate::finding::Severity;
 
@@ -152,6 +153,9 @@ pub struct RuleContext<'a> {
     pub tokens: &'a Tokens,
     pub bindings: &'a FileBindings,
     pub is_storage_module: bool,
+    /// The file's line index and suppression comments, built once per pass.
+    pub lines: &'a LineIndex,
+    pub suppressions: &'a Suppressions,
 }
 
 /// All findings of all rule families for one parsed Python file, before suppression

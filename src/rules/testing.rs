@@ -9,6 +9,7 @@ use crate::fix::edit::Applicability;
 use crate::project_index::{FileBindings, ProjectIndex, StorageModule};
 use crate::rules::RuleContext;
 use crate::source::{parse_python, SourceFile};
+use crate::suppress::Suppressions;
 
 /// The storage module's path in these tests.
 pub const STORAGE: &str = "backend/utils/s3_utils.py";
@@ -20,6 +21,8 @@ pub fn findings_of(check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>, 
     let source = SourceFile::decode(display.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
     let parsed = parse_python(&source.text).unwrap();
     let bindings = FileBindings::of(parsed.syntax(), display, config, Some(STORAGE));
+    let lines = source.line_index();
+    let suppressions = Suppressions::from_python(&source.text, parsed.tokens(), &lines);
     let ctx = RuleContext {
         config,
         index: &index,
@@ -28,6 +31,8 @@ pub fn findings_of(check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>, 
         tokens: parsed.tokens(),
         bindings: &bindings,
         is_storage_module: display == STORAGE,
+        lines: &lines,
+        suppressions: &suppressions,
     };
     check(&ctx)
 }
