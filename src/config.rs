@@ -12,6 +12,7 @@ use toml::Spanned;
 use crate::finding::Severity;
 use crate::report::Position;
 use crate::rules::RuleId;
+use crate::source::position_after;
 
 /// The repository's rules.toml, the configuration when a project has none.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../rules.toml");
@@ -402,9 +403,7 @@ fn toml_error(err: &toml::de::Error, path: &str, text: &str) -> ConfigError {
 }
 
 fn position_in(text: &str, offset: usize) -> Position {
-    let before = &text[..offset.min(text.len())];
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    Position { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
+    position_after(&text[..offset.min(text.len())])
 }
 
 /// The nearest config file in the directory of `start` or above it.

@@ -383,7 +383,7 @@ fn join_display(root_display: &str, relative: &Path) -> String {
 }
 
 /// The OS message of an I/O error on one line, without ` (os error N)`.
-fn io_message(err: &io::Error) -> String {
+pub(crate) fn io_message(err: &io::Error) -> String {
     // Errors from the walker wrap the OS error ("IO error for operation on
     // <path>: <message>"); we already show the path, so use the inner one.
     if err.raw_os_error().is_none() {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use ruff_text_size::TextSize;
 
 use crate::config::{Config, ImportStyle};
-use crate::discover::{Candidate, Discovered, FileKind};
+use crate::discover::{io_message, Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
@@ -414,11 +414,3 @@ fn failed(display: &str, position: Option<crate::report::Position>, message: Str
     FileResult { path: display.to_owned(), outcome: FileOutcome::Failed { position, message }, findings: Vec::new() }
 }
 
-/// An OS error's message without the `(os error N)` suffix.
-pub fn io_message(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
-}

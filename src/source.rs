@@ -157,7 +157,8 @@ fn cookie_name(comment: &str) -> Option<&str> {
     (end > 0).then(|| &rest[..end])
 }
 
-fn position_after(prefix: &str) -> Position {
+/// The position just after `prefix`, the text before some offset.
+pub(crate) fn position_after(prefix: &str) -> Position {
     let line = prefix.matches('\n').count() + 1;
     let line_start = prefix.rfind('\n').map_or(0, |at| at + 1);
     Position { line, column: prefix[line_start..].chars().count() + 1 }
