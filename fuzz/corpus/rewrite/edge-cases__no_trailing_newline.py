@@ -1,1 +1,0 @@
-BUCKET = "anantra-lms-store"

@@ -1,1 +1,0 @@
-"""Course content helpers called by the API layer."""

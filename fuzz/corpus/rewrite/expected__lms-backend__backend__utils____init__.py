@@ -1,1 +1,0 @@
-"""Shared helpers: object storage and FAISS index loading."""

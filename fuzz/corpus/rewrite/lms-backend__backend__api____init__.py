@@ -1,1 +1,0 @@
-"""JSON API handlers used by the blueprints."""
