@@ -8,11 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::discover::{discover, DiscoverOptions, FileKind};
-use crate::finding::Severity;
+use crate::rule::Severity;
 use crate::pipeline::{FileInput, Run};
 use crate::project_index::{is_module_file, StorageModule};
 use crate::report::{self, FileOutcome, Format, Mode, Report};
-use crate::rules::RuleId;
+use crate::rule::RuleId;
 use crate::source::{parse_python, SourceFile};
 
 /// Exit codes, as black and ruff users expect.
@@ -322,7 +322,7 @@ fn rules_command(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
 
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{:<22} {:<8} {:<10} summary", "rule", "severity", "fix")?;
-    for rule in RuleId::ALL {
+    for &rule in RuleId::ALL {
         writeln!(
             out,
             "{:<22} {:<8} {:<10} {}",

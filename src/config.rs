@@ -9,9 +9,9 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::finding::Severity;
+use crate::rule::Severity;
 use crate::report::Position;
-use crate::rules::RuleId;
+use crate::rule::RuleId;
 use crate::source::position_after;
 
 /// The repository's rules.toml, the configuration when a project has none.

@@ -15,6 +15,7 @@ pub mod interrupt;
 pub mod pipeline;
 pub mod project_index;
 pub mod report;
+pub mod rule;
 pub mod rules;
 pub mod scope;
 pub mod source;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_text_size::Ranged;
 
-use crate::rules::RuleId;
+use crate::rule::RuleId;
 use crate::source::LineIndex;
 
 const MARKER: &str = "s3-to-supabase: ignore";

@@ -9,7 +9,7 @@ use ruff_text_size::TextSize;
 
 use crate::finding::Finding;
 use crate::fix::edit::{Applicability, Edit};
-use crate::rules::RuleId;
+use crate::rule::RuleId;
 
 /// The text after one round of fixes.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,7 +59,7 @@ mod tests {
     use ruff_text_size::TextRange;
 
     use super::*;
-    use crate::finding::Severity;
+    use crate::rule::Severity;
     use crate::fix::edit::Fix;
 
     fn finding(edits: Vec<Edit>) -> Finding {

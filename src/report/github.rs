@@ -10,7 +10,7 @@
 use std::io::{self, Write};
 
 use super::{FileOutcome, Report};
-use crate::finding::Severity;
+use crate::rule::Severity;
 
 /// Title of the annotation for a file that could not be processed. Not every
 /// failure is a parse error (read and decode errors, a fix loop that does not

@@ -27,7 +27,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{FileOutcome, Mode, Position, Report, ReportedFinding, Summary};
-use crate::finding::Severity;
+use crate::rule::Severity;
 use crate::fix::edit::Applicability;
 
 pub const VERSION: u32 = 1;

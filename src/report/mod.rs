@@ -12,9 +12,9 @@ pub mod text;
 
 use ruff_text_size::TextRange;
 
-use crate::finding::Severity;
+use crate::rule::Severity;
 use crate::fix::edit::Fix;
-use crate::rules::RuleId;
+use crate::rule::RuleId;
 
 /// Which command produced the report; renderers word things accordingly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{FileOutcome, Report, ReportedFinding};
-use crate::finding::Severity;
-use crate::rules::RuleId;
+use crate::rule::Severity;
+use crate::rule::RuleId;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -182,8 +182,8 @@ fn rule_index(rule: RuleId) -> usize {
 
 fn rules() -> Vec<Rule> {
     RuleId::ALL
-        .into_iter()
-        .map(|rule| Rule {
+        .iter()
+        .map(|&rule| Rule {
             id: rule.as_str(),
             short_description: Text { text: rule.summary() },
             full_description: Text { text: rule.docs() },
@@ -298,8 +298,8 @@ mod tests {
     fn rules_json() -> Value {
         Value::Array(
             RuleId::ALL
-                .into_iter()
-                .map(|rule| {
+                .iter()
+                .map(|&rule| {
                     json!({
                         "id": rule.as_str(),
                         "shortDescription": {"text": rule.summary()},

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use super::text::{paint, BOLD, YELLOW};
 use super::{FileOutcome, Mode, Report};
-use crate::finding::Severity;
+use crate::rule::Severity;
 
 /// `1 file`, `2 files`, `0 files`.
 fn count(n: usize, singular: &str, plural: &str) -> String {

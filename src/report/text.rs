@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use super::{FileOutcome, Report};
-use crate::finding::Severity;
+use crate::rule::Severity;
 
 pub(super) const BOLD: &str = "\x1b[1m";
 pub(super) const RED: &str = "\x1b[31m";
@@ -63,10 +63,10 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
 pub(super) mod fixtures {
     use ruff_text_size::{TextRange, TextSize};
 
-    use crate::finding::Severity;
+    use crate::rule::Severity;
     use crate::fix::edit::{Edit, Fix};
     use crate::report::{FileOutcome, FileResult, Mode, Position, Report, ReportedFinding};
-    use crate::rules::RuleId;
+    use crate::rule::RuleId;
 
     pub fn range(start: u32, end: u32) -> TextRange {
         TextRange::new(TextSize::new(start), TextSize::new(end))

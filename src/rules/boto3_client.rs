@@ -25,125 +25,13 @@ use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
 use crate::fix::imports::{delete_statement, insert_lines, insertion_offset, line_end_after, remove_import_names};
 use crate::rules::storage_access::access;
-use crate::rules::{RuleContext, RuleId};
+use crate::rule::RuleId;
+use crate::rules::RuleContext;
 use crate::scope::bound_names;
 use crate::source::LineIndex;
 
-pub const BOTO3_CLIENT_DOC: &str = "A boto3 S3 client, session or resource being built.
 
-## What it finds
-Every construction of an S3 client: `boto3.client(\"s3\", ...)` with any keywords,
-`boto3.Session(...).client(\"s3\")`, `boto3.session.Session().client(\"s3\")`,
-`session.client(\"s3\")` on a name bound to `boto3.Session(...)`, `boto3.resource(\"s3\")`
-(and `.Bucket(...)` on it), and `client(\"s3\")` after `from boto3 import client [as x]`.
-Clients are tracked in module-level names, function locals and `self.<attr>` inside a
-class. `client(\"s3\")` on anything else (`self.registry.client(\"s3\")`) is not a client.
 
-## Why
-The plan replaces S3 with Supabase Storage: the storage module builds one Supabase
-client (`supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)`,
-`storage = supabase.storage`) and every other file goes through that module.
-
-## Before
-    s3_client = boto3.client(
-        \"s3\",
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        region_name=REGION_NAME,
-    )
-
-## After
-In the storage module, while `s3_client` still has calls to translate, the Supabase
-client is added beside it:
-
-    s3_client = boto3.client(
-        ...
-    )
-    SUPABASE_URL = os.getenv(\"SUPABASE_URL\")
-    SUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")
-    supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)
-    storage = supabase.storage
-
-with `from supabase import Client, create_client` (and `import os`) added. Once no use
-of `s3_client` is left, a run replaces the S3 client with those lines and removes
-`import boto3` when nothing else uses it.
-Elsewhere, a function-local client (or a private `_name` / `self._attr`) with no use
-left is removed with its session and with the names imported only to configure it
-(`ACCESS_KEY, SECRET_KEY, REGION_NAME` from the storage module); an emptied block gets
-`pass`. A public module-level name or attribute (`s3`, `self.s3`) may be read by other
-modules this file cannot see: with no use left here it is reported, not removed. A
-name assigned under `global`/`nonlocal` is not a local client.
-
-## Fix safety
-Safe. Nothing that is still used is removed: a client with remaining calls is kept and
-reported, because replacing it would leave a NameError (or, pointed at Supabase's
-`storage`, an AttributeError on every S3 method) behind code that looks migrated.
-A construction whose arguments call anything but `os.getenv` is never removed (the call
-might matter); it is reported instead. AWS credential constants in the storage module
-stay (`client.keep_aws_credentials`: the plan keeps them for rollback and the data
-migration); with `false` each is reported, without a fix, since other modules may
-still import them.
-
-## Manual follow-up
-Translate each `boto3-call` on the client; then rerun, and the client goes. Uses of the
-storage module's client from other files (`s3_utils.s3_client.copy_object(...)`) are
-reported in those files: translate them before the storage module's client is removed.
-Not tracked: clients unpacked from tuples (`a, b = boto3.client(\"s3\"), ...`) and clients
-received as parameters; the construction is still reported, and `import boto3` stays
-(reported) until every use is gone.";
-
-pub const BOTO3_IMPORT_DOC: &str = "An import of boto3 or botocore.
-
-## What it finds
-`import boto3`, `import boto3.session`, `from boto3 import client as x`, `import botocore`,
-`from botocore.config import Config`, ... (not `botocore.exceptions`, which is the
-`client-error` family's).
-
-## Why
-After the migration nothing should need boto3; `requirements` can then drop it.
-
-## Before
-    import boto3
-    from boto3 import client as boto_client
-
-## After
-    (removed, once nothing uses them)
-
-## Fix safety
-Safe. An import is removed only when no reference to it is left after this run's
-other `boto3-client` removals; one name is taken out of a multi-name import, keeping its
-formatting; an emptied block gets `pass`.
-
-## Manual follow-up
-An import still used is reported with the line of its first remaining use: migrate
-that use (usually a `boto3-client` or `boto3-call` finding) and rerun.";
-
-pub const BOTO3_CALL_DOC: &str = "A call on a boto3 S3 client, resource or paginator.
-
-## What it finds
-Every use of a tracked boto3 object: `s3_client.put_object(...)`, `self.s3.get_object(...)`,
-`paginator.paginate(...)`, `bucket.objects.filter(...)`, `obj.delete()`,
-`except s3_client.exceptions.NoSuchKey:`, the client passed on or returned, and the
-storage module's client reached from another file (`s3_utils.s3_client.copy_object(...)`).
-
-## Why
-Supabase Storage has a different API: `storage.from_(bucket).upload/download/list/remove/
-copy/create_signed_url`, with different arguments, return values and errors. The message
-names the Supabase call that replaces each S3 method.
-
-## Before
-    s3_client.put_object(Bucket=bucket_name, Key=file_path, Body=content)
-
-## After
-    storage.from_(bucket_name).upload(file_path, content.encode(\"utf-8\"), {\"upsert\": \"true\"})
-
-## Fix safety
-No fix: each translation changes types (a `str` body is a local path to `upload`,
-`download` returns bytes rather than a dict, `list` is one level and 100 entries a page).
-
-## Manual follow-up
-Translate the call as the message says. When a client has no call left, the next run
-removes it (`boto3-client`).";
 
 /// What a name or expression holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -2086,14 +1974,5 @@ def local(_s3):
     fn botocore_exceptions_belong_to_client_error() {
         let text = "from botocore.exceptions import ClientError\nimport botocore.exceptions\n";
         assert!(findings(text, OTHER).is_empty());
-    }
-
-    #[test]
-    fn docs_have_every_heading() {
-        for doc in [BOTO3_CLIENT_DOC, BOTO3_IMPORT_DOC, BOTO3_CALL_DOC] {
-            for heading in ["## What it finds", "## Why", "## Before", "## After", "## Fix safety", "## Manual follow-up"] {
-                assert!(doc.contains(heading), "missing {heading} in {doc}");
-            }
-        }
     }
 }

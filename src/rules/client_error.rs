@@ -20,94 +20,10 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
 use crate::fix::imports::{insert_lines, insertion_offset, line_end_after, line_start};
-use crate::rules::{RuleContext, RuleId};
+use crate::rule::RuleId;
+use crate::rules::RuleContext;
 
-pub const CLIENT_ERROR_DOC: &str = "botocore exceptions (`ClientError`, `NoCredentialsError`, `client.exceptions.NoSuchKey`) in imports and handlers.
 
-## What it finds
-Names bound by a botocore import: `from botocore.exceptions import ClientError`,
-`import botocore.exceptions [as bce]`, `from botocore import exceptions`, and their
-uses: `except ClientError`, `except (ClientError, X)`, `except bce.ClientError`,
-`isinstance(e, ClientError)`. Also `except <client>.exceptions.NoSuchKey` (and the
-other modeled S3 exceptions), `raise ClientError(...)` and `class X(ClientError)`.
-A `ClientError` imported from elsewhere or defined in the file is not botocore's and
-is left alone, as are strings and comments.
-
-## Why
-After the migration storage calls raise `storage3.exceptions.StorageApiError`
-(`[errors] exception`) and transport errors come from httpx; a handler for botocore's
-exceptions would never run.
-
-## Before
-    from botocore.exceptions import ClientError, NoCredentialsError
-    try:
-        data = s3_client.get_object(Bucket=bucket, Key=key)[\"Body\"].read()
-    except s3_client.exceptions.NoSuchKey:
-        data = None
-    except (ClientError, NoCredentialsError) as e:
-        log(e)
-
-## After
-    from storage3.exceptions import StorageApiError
-    import httpx
-    try:
-        data = s3_client.get_object(Bucket=bucket, Key=key)[\"Body\"].read()
-    except StorageApiError as _storage_error:
-        if str(_storage_error.status) != \"404\":
-            raise
-        data = None
-    except (StorageApiError, httpx.HTTPError) as e:
-        log(e)
-
-(When a later handler of the same `try` catches `ClientError`, the NoSuchKey handler
-is merged into it instead: `if str(e.status) == \"404\":` + its body, so errors still
-reach that handler.)
-
-## Fix safety
-Safe. The import statement is rewritten in place (same indentation) into the imports
-the new names need; a name that must stay (unmapped, or used by `raise`/a subclass)
-stays in a `from botocore.exceptions import ...` line. `import httpx` is added once.
-All edits of a file apply together.
-
-## Manual follow-up
-An unmapped botocore exception (add it to `[errors.exceptions]` in rules.toml),
-`raise ClientError(...)`, `class X(ClientError)`, a star import, a name also bound
-elsewhere in the file, and NoSuchKey handlers the tool cannot translate exactly are
-reported without a fix.";
-
-pub const ERROR_CODE_CHECK_DOC: &str = "S3 error-code checks on a caught ClientError.
-
-## What it finds
-In a handler of `ClientError` (or of the exception it becomes), with `as e`:
-`e.response[\"Error\"][\"Code\"]` and `e.response.get(\"Error\", {}).get(\"Code\")`
-compared with `==`, `!=`, `in`, `not in` to string literals (or a list, tuple or set of
-them), a variable assigned from such an access and then compared, and
-`e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"] == 404`. Any other use of
-`e.response` (`e.response[\"Error\"][\"Message\"]`, the code used as a value, the
-response passed along) is reported without a fix.
-
-## Why
-`StorageApiError` has no `.response`; it carries `.status` (a string such as \"404\"),
-`.code` (Supabase's error name, e.g. \"not_found\") and `.message`.
-
-## Before
-    except ClientError as e:
-        if e.response[\"Error\"][\"Code\"] in [\"NoSuchKey\", \"404\"]:
-            return None
-
-## After
-    except StorageApiError as e:
-        if str(e.status) == \"404\":
-            return None
-
-## Fix safety
-Safe. Each S3 code maps to a status through `[errors.status]`; the statuses are
-de-duplicated, and a single remaining status is compared with `==`/`!=`.
-
-## Manual follow-up
-A code without a status in `[errors.status]`, and accesses of `e.response` other than
-the compared code or status, are reported: rewrite them with `e.message`, `e.code` or
-`str(e.status)`.";
 
 /// The S3 exceptions botocore models on a client (`client.exceptions.NoSuchKey`).
 const MODELED: [&str; 8] = [
@@ -1623,7 +1539,7 @@ mod tests {
             let found = findings(current);
             for finding in &found {
                 // The declared availability holds: both rules fix only sometimes.
-                assert!(finding.fix.is_none() || finding.rule.fix_availability() == crate::rules::FixAvailability::Sometimes);
+                assert!(finding.fix.is_none() || finding.rule.fix_availability() == crate::rule::FixAvailability::Sometimes);
             }
             found
         })
@@ -1998,18 +1914,5 @@ mod tests {
     #[test]
     fn must_stay_silent_on_response_of_other_exceptions() {
         assert_silent("try:\n    f()\nexcept requests.HTTPError as e:\n    if e.response.status_code == 404:\n        pass\n");
-    }
-
-    // ----- docs -----
-
-    #[test]
-    fn docs_have_every_heading() {
-        for doc in [CLIENT_ERROR_DOC, ERROR_CODE_CHECK_DOC] {
-            for heading in ["## What it finds", "## Why", "## Before", "## After", "## Fix safety", "## Manual follow-up"] {
-                assert!(doc.contains(heading), "missing {heading}");
-            }
-        }
-        assert_eq!(RuleId::ClientError.docs(), CLIENT_ERROR_DOC);
-        assert_eq!(RuleId::ErrorCodeCheck.docs(), ERROR_CODE_CHECK_DOC);
     }
 }

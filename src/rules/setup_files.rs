@@ -12,111 +12,10 @@ use toml::Spanned;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
-use crate::rules::{RuleId, SetupContext};
+use crate::rule::RuleId;
+use crate::rules::SetupContext;
 
-pub const REQUIREMENTS_DOC: &str = "A requirements file or pyproject that depends on boto3 but not on supabase.
 
-## What it finds
-- A `requirements*.txt` (or `requirements/*.txt`) that lists `boto3` or `botocore`
-  and no `supabase` entry. The finding sits on the boto3 line (the botocore line
-  when boto3 is absent). A requirements file that lists neither is not about S3
-  and is left alone, even when other requirements files in the run get supabase.
-- A pyproject.toml whose `[project] dependencies` array lists boto3 or botocore and
-  not supabase. The finding covers the array. Dependencies declared elsewhere
-  (`[tool.poetry.dependencies]`, `[project.optional-dependencies]`, dependency
-  groups) are not examined: add supabase there by hand.
-
-Names are compared the way pip compares them: case-insensitively, with `-`, `_`
-and `.` equivalent, ignoring extras, versions and markers. `supabase[...]>=2` and
-`Supabase==2.0` count as supabase; `supabase-py`, `supabase_auth`, `boto3-stubs`
-and `types-boto3` are other packages. `-r`/`-c` includes, `-e` and `--index-url`
-style option lines are never read as requirements and never changed.
-
-With `setup.remove_boto3 = true` the boto3 and botocore entries are removed as well,
-and a file that already has supabase but still lists boto3 is reported too.
-
-## Why
-Phase 1 of the migration: the Supabase Python client must be installed before the
-storage module can import it. The plan keeps boto3 by default (rollback, data
-migration); removing it is optional.
-
-## Before
-    # Storage (AWS S3)
-    boto3==1.34.0
-    botocore==1.34.0
-
-## After
-    # Storage (AWS S3)
-    boto3==1.34.0
-    supabase==2.34.1
-    botocore==1.34.0
-
-With `remove_boto3 = true`:
-
-    # Storage (AWS S3)
-    supabase==2.34.1
-
-In a pyproject the entry `\"supabase==2.34.1\",` goes right after the boto3 entry,
-in the array's own layout: on its own line with the boto3 line's indentation and a
-trailing comma, or inline after `\"boto3...\",`; the quote style of the boto3 entry
-is reused.
-
-## Fix safety
-Safe. The requirement (`setup.requirement`, default `supabase==2.34.1`) is added as a
-plain line, without comment or marker, right after the boto3 line, with that line's
-line ending; a file without a final newline keeps having none. Everything else in
-the file, including comments, blank lines and `\\` continuations, is kept byte for
-byte. Removal (`remove_boto3`) deletes only the boto3/botocore lines, with the
-comment on the same line (and their continuation lines); comment lines above them
-stay. An existing supabase entry is never duplicated.
-
-## Manual follow-up
-A requirements file using `--hash` (hash-checking mode) is reported without a fix:
-pip would reject an unhashed line, so add supabase with its hashes (for example by
-re-running `pip-compile --generate-hashes`). Re-lock any lock file (poetry.lock,
-uv.lock, a pip-compile `.in` source) yourself.";
-
-pub const ENV_EXAMPLE_DOC: &str = "An environment example without the Supabase variables.
-
-## What it finds
-An environment example (`files.env_example`, default `.env.example`) that does not
-assign the Supabase URL, the service role key or the bucket variable
-(`client.url_env`, `client.key_env`, `storage.env_var`). A variable counts as present
-when a line assigns it, `NAME=...` or `export NAME=...`; a commented-out line does
-not count. The finding sits at the start of the file.
-
-## Why
-Phase 1 of the migration: the storage module reads these variables, and whoever sets
-up the project learns about them from the example file.
-
-## Before
-    # OpenAI
-    OPENAI_API_KEY=sk-your-openai-key
-
-## After
-    # OpenAI
-    OPENAI_API_KEY=sk-your-openai-key
-
-    # Supabase Storage
-    # Supabase project URL (Project Settings > API)
-    SUPABASE_URL=https://your-project-ref.supabase.co
-    # Service role key: server-side only, it bypasses Row Level Security
-    SUPABASE_SERVICE_ROLE_KEY=your-service-role-key
-    # Storage bucket (create it in the Supabase dashboard first)
-    SUPABASE_BUCKET_NAME=anantra-lms-store
-
-## Fix safety
-Safe. Only the missing variables are appended, as one block at the end of the file
-under a `# Supabase Storage` heading, separated by a blank line, each with a one-line
-comment, in the file's line ending. The bucket placeholder is
-`storage.default_bucket`. AWS variables are kept: the plan keeps them for rollback
-and the data migration. Running it again changes nothing.
-
-## Manual follow-up
-Put the real values in your `.env` and deployment secrets. Every file named like an
-environment example gets the block, whatever directory it is in: a client-side
-example (a frontend's) must not carry the service role key, so exclude it
-(`files.exclude`) or delete the lines.";
 
 pub fn check(ctx: &SetupContext) -> Vec<Finding> {
     let finding = match ctx.file.kind {
@@ -1017,14 +916,5 @@ mod tests {
             pyproject_remove("[project]\ndependencies = [\"boto3\", \"botocore\", \"botocore\"]\n"),
             "[project]\ndependencies = [\"supabase==2.34.1\"]\n"
         );
-    }
-
-    #[test]
-    fn docs_have_every_section() {
-        for doc in [REQUIREMENTS_DOC, ENV_EXAMPLE_DOC] {
-            for heading in ["## What it finds", "## Why", "## Before", "## After", "## Fix safety", "## Manual follow-up"] {
-                assert!(doc.contains(heading), "{heading}");
-            }
-        }
     }
 }
