@@ -253,7 +253,7 @@ changed_outside_lms() { diff -rq "$1" "$2" 2>/dev/null | grep '^Files ' | grep -
             echo "$corpus.ours_check_exit $?"
             set -e
             echo "$corpus.ours_check_summary $(grep -h 'files checked' "$RES/$corpus-ours-check.out" "$RES/$corpus-ours-check.err" | tail -1)"
-            echo "$corpus.ours_hardcoded_bucket_findings $(grep -c ' hardcoded-bucket ' "$RES/$corpus-ours-check.out" || true)"
+            echo "$corpus.ours_hardcoded_bucket_findings $(grep -c ' error\[hardcoded-bucket\] ' "$RES/$corpus-ours-check.out" || true)"
             if [ -d "$W/copy-$corpus-ours" ]; then
                 echo "$corpus.ours_apply_changed_files $(changed_files "$C" "$W/copy-$corpus-ours")"
                 echo "$corpus.ours_apply_literals_left $(count_literals "$W/copy-$corpus-ours")"

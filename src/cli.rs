@@ -2,12 +2,12 @@
 //! of one command, and the mapping of its outcome to an exit code.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::discover::{discover, DiscoverOptions, FileKind};
+use crate::discover::{discover, io_message, DiscoverOptions, FileKind};
 use crate::rule::Severity;
 use crate::pipeline::{FileInput, Run};
 use crate::project_index::{is_module_file, StorageModule};
@@ -32,7 +32,7 @@ Examples:
   s3-to-supabase diff backend/ | git apply   ... and apply it with git
   s3-to-supabase apply backend/           rewrite the files in place
   s3-to-supabase check backend/           CI gate: exit 1 while findings remain
-  s3-to-supabase check --format github .  annotations in a GitHub Actions log
+  s3-to-supabase --format github check .  annotations in a GitHub Actions log
   s3-to-supabase rules hardcoded-bucket   what a rule does, with before/after
   cat x.py | s3-to-supabase apply - --stdin-filename backend/x.py
 
@@ -49,23 +49,44 @@ Suppress a finding with `# s3-to-supabase: ignore[rule-id]` on its line.";
 /// Hardcoded bucket names become the storage module's constant, boto3 clients and
 /// ClientError handling become Supabase's, and setup files gain the Supabase
 /// entries. Every rewrite is a byte-range edit on the original text, re-parsed
-/// before it is shown or written. With no command, `diff` runs.
+/// before it is shown or written. With no command, or a path first, `diff` runs.
 #[derive(Debug, Parser)]
-#[command(name = "s3-to-supabase", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+#[command(name = "s3-to-supabase", version, after_help = AFTER_HELP, subcommand_required = true)]
 struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
     #[command(flatten)]
-    diff: DiffArgs,
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
 }
 
+/// Options that apply to every command; they may stand before or after it.
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// Use this configuration file for every path instead of the nearest one.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    format: Format,
+    /// Write the findings to FILE instead of the terminal (any format).
+    #[arg(long, short = 'o', value_name = "FILE", global = true)]
+    output_file: Option<PathBuf>,
+    /// When to colour the output (auto: only on a terminal; NO_COLOR turns it off, FORCE_COLOR on).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    /// Print no summary line or notes on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+/// The commands. A new one is a variant here and an arm in `run`.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print a unified diff of every file the migration would change (the default).
     ///
     /// The patch goes to stdout with `a/` and `b/` paths relative to the current
     /// directory, so `git apply` and `patch -p1` take it unchanged. Findings that
-    /// need a person go to stderr.
+    /// need a person go to stderr (or to --output-file).
     Diff(DiffArgs),
     /// Rewrite the files in place, atomically; print the findings left for a person.
     ///
@@ -75,8 +96,8 @@ enum Command {
     Apply(CommonArgs),
     /// Report every finding without changing anything: the CI gate.
     ///
-    /// Prints `path:line:col: rule-id message` per finding and exits 1 while any
-    /// finding of severity error remains.
+    /// Prints `path:line:col: severity[rule-id] message` per finding and exits 1
+    /// while any finding of severity error remains.
     Check(CommonArgs),
     /// List the rules, or explain one with a before/after example.
     Rules(RulesArgs),
@@ -87,21 +108,9 @@ struct CommonArgs {
     /// Files or directories to process; `-` reads one file from stdin.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Use this configuration file instead of searching upward from the paths.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// How to print findings.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// When to colour the output (auto: only on a terminal, and never with NO_COLOR set).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
     /// The path to report (and to match the storage module against) for `-`.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
-    /// Print no summary line or notes on stderr.
-    #[arg(long, short)]
-    quiet: bool,
     /// Parse every file, even those without any trigger word (for testing the prefilter).
     #[arg(long, hide = true)]
     no_prefilter: bool,
@@ -135,6 +144,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let args = with_default_command(args.into_iter().map(Into::into).collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
@@ -142,19 +152,59 @@ where
             return if err.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
-    match cli.command {
-        Some(Command::Rules(args)) => rules_command(&args, &mut stdout, &mut stderr),
-        Some(Command::Diff(args)) => migrate(Mode::Diff, &args.common, args.exit_code, &mut stdout, &mut stderr),
-        None => migrate(Mode::Diff, &cli.diff.common, cli.diff.exit_code, &mut stdout, &mut stderr),
-        Some(Command::Apply(args)) => migrate(Mode::Apply, &args, false, &mut stdout, &mut stderr),
-        Some(Command::Check(args)) => migrate(Mode::Check, &args, false, &mut stdout, &mut stderr),
+    let global = &cli.global;
+    match &cli.command {
+        Command::Rules(args) => rules_command(args),
+        Command::Diff(args) => migrate(Mode::Diff, global, &args.common, args.exit_code),
+        Command::Apply(args) => migrate(Mode::Apply, global, args, false),
+        Command::Check(args) => migrate(Mode::Check, global, args, false),
     }
 }
 
-fn migrate(mode: Mode, args: &CommonArgs, exit_code: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
-    let config = match Config::load(args.config.as_deref(), &args.paths) {
+/// Global options that take a value, so the value is not mistaken for the first path.
+const GLOBAL_WITH_VALUE: [&str; 5] = ["--config", "--format", "--output-file", "-o", "--color"];
+const GLOBAL_FLAGS: [&str; 2] = ["--quiet", "-q"];
+
+/// `diff` is the default command: insert it when no command is named, that is when the
+/// first argument after the global options is absent, a path (`-`, an existing file or
+/// directory, or anything with a `/` or `.`), or an option of `diff`. A bare word that is
+/// none of these stays, so a typo (`chek`) gets clap's error and its suggestion.
+fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let commands: Vec<String> = {
+        let cli = Cli::command();
+        cli.get_subcommands()
+            .flat_map(|command| std::iter::once(command.get_name().to_owned()).chain(command.get_all_aliases().map(str::to_owned)))
+            .chain(["help".to_owned()])
+            .collect()
+    };
+    let mut at = 1;
+    while at < args.len() {
+        let arg = args[at].to_string_lossy();
+        if GLOBAL_FLAGS.contains(&arg.as_ref()) || (arg.starts_with("--") && GLOBAL_WITH_VALUE.iter().any(|name| arg.starts_with(&format!("{name}=")))) {
+            at += 1;
+        } else if GLOBAL_WITH_VALUE.contains(&arg.as_ref()) {
+            at += 2;
+        } else {
+            break;
+        }
+    }
+    let Some(first) = args.get(at).map(|arg| arg.to_string_lossy().into_owned()) else {
+        args.push("diff".into());
+        return args;
+    };
+    let is_command = commands.contains(&first);
+    let is_top_level = matches!(first.as_str(), "-h" | "--help" | "-V" | "--version");
+    let is_path = first == "-" || first.contains(['/', '.']) || Path::new(&first).exists();
+    let is_option = first.starts_with('-') && first != "-";
+    if !is_command && !is_top_level && (is_path || is_option) {
+        args.insert(at, "diff".into());
+    }
+    args
+}
+
+fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, exit_code: bool) -> ExitStatus {
+    let mut stderr = std::io::stderr();
+    let config = match Config::load(global.config.as_deref(), &args.paths) {
         Ok(config) => config,
         Err(err) => {
             let _ = writeln!(stderr, "error: {err}");
@@ -174,6 +224,25 @@ fn migrate(mode: Mode, args: &CommonArgs, exit_code: bool, stdout: &mut dyn Writ
         let _ = writeln!(stderr, "error: `-` (stdin) cannot be combined with other paths");
         return ExitStatus::Error;
     }
+    // A machine-readable report and the patch cannot share stdout.
+    if mode == Mode::Diff && global.format != Format::Text && global.output_file.is_none() {
+        let _ = writeln!(
+            stderr,
+            "error: `diff` prints the patch on stdout; write the {} report to a file with --output-file FILE",
+            global.format.as_str()
+        );
+        return ExitStatus::Error;
+    }
+    let mut report_file = match &global.output_file {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(std::io::BufWriter::new(file)),
+            Err(err) => {
+                let _ = writeln!(stderr, "error: cannot create {}: {}", path.display(), io_message(&err));
+                return ExitStatus::Error;
+            }
+        },
+    };
     let (report, stdin_output) = if from_stdin {
         let mut bytes = Vec::new();
         if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
@@ -187,20 +256,42 @@ fn migrate(mode: Mode, args: &CommonArgs, exit_code: bool, stdout: &mut dyn Writ
             let discovered = discover(&args.paths, &options);
             let mut notes = Vec::new();
             let run = Run::prepare(&config, &discovered.candidates, mode, !args.no_prefilter, &mut notes);
-            let bar = progress_bar(discovered.candidates.len(), args.quiet);
+            // Nothing may hold the stderr lock while the bar draws from the worker threads.
+            let bar = progress_bar(discovered.candidates.len(), global.quiet);
             let report = run.run(&discovered, notes, &|| bar.inc(1));
             bar.finish_and_clear();
             (report, None)
         })
     };
-    let color = use_color(args.color, std::io::stdout().is_terminal());
-    let color_err = use_color(args.color, std::io::stderr().is_terminal());
+    // Only now, with every worker done, are the streams locked for the output.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut stderr = stderr.lock();
+    let color = use_color(global.color, std::io::stdout().is_terminal());
+    let color_err = use_color(global.color, std::io::stderr().is_terminal());
+    let outputs = Outputs { stdout: &mut stdout, stderr: &mut stderr, report_file: report_file.as_mut().map(|file| file as &mut dyn Write), color, color_err };
     // Broken pipes (`| head`) end the output quietly; the exit code still reports the run.
-    let _ = render(&report, mode, args.format, stdin_output.as_deref(), stdout, stderr, color, color_err);
-    if !args.quiet {
-        let _ = report::summary::render(&report, stderr, color_err);
+    let rendered = render(&report, mode, global.format, stdin_output.as_deref(), outputs);
+    let _ = stdout.flush();
+    if let (Err(err), Some(path)) = (&rendered, &global.output_file) {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = writeln!(stderr, "error: cannot write {}: {}", path.display(), io_message(err));
+            return ExitStatus::Error;
+        }
+    }
+    if !global.quiet {
+        let _ = report::summary::render(&report, &mut stderr, color_err);
     }
     exit_status(&report, mode, exit_code)
+}
+
+/// Where the output of a run goes.
+struct Outputs<'a> {
+    stdout: &'a mut dyn Write,
+    stderr: &'a mut dyn Write,
+    /// `--output-file`: every finding goes there, in the chosen format.
+    report_file: Option<&'a mut dyn Write>,
+    color: bool,
+    color_err: bool,
 }
 
 /// Files from which a run counts as long work worth a progress bar.
@@ -244,28 +335,21 @@ fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (R
     (Report { mode, files: vec![result], notes }, output)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render(
-    report: &Report,
-    mode: Mode,
-    format: Format,
-    stdin_output: Option<&[u8]>,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-    color: bool,
-    color_err: bool,
-) -> std::io::Result<()> {
+fn render(report: &Report, mode: Mode, format: Format, stdin_output: Option<&[u8]>, outputs: Outputs<'_>) -> std::io::Result<()> {
+    let Outputs { stdout, stderr, report_file, color, color_err } = outputs;
     if let Some(new_text) = stdin_output {
         stdout.write_all(new_text)?;
     }
-    // In `diff` the patch is the product on stdout, so the findings go to stderr.
-    let (findings_out, findings_color): (&mut dyn Write, bool) = match mode {
-        Mode::Diff => {
-            report::diff::render(report, stdout, color)?;
-            (stderr, color_err)
-        }
-        Mode::Apply if stdin_output.is_some() => (stderr, color_err),
-        Mode::Apply | Mode::Check => (stdout, color),
+    if mode == Mode::Diff {
+        report::diff::render(report, stdout, color)?;
+    }
+    // The findings go to the report file when there is one; else to stdout, unless
+    // stdout already carries the product (the patch, or the text from stdin).
+    let (findings_out, findings_color): (&mut dyn Write, bool) = match (report_file, mode) {
+        (Some(file), _) => (file, false),
+        (None, Mode::Diff) => (stderr, color_err),
+        (None, Mode::Apply) if stdin_output.is_some() => (stderr, color_err),
+        (None, Mode::Apply | Mode::Check) => (stdout, color),
     };
     match format {
         Format::Text => report::text::render(report, findings_out, findings_color),
@@ -277,10 +361,12 @@ fn render(
 }
 
 fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto => is_terminal || set("FORCE_COLOR"),
     }
 }
 
@@ -299,9 +385,11 @@ fn exit_status(report: &Report, mode: Mode, exit_code: bool) -> ExitStatus {
     }
 }
 
-fn rules_command(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
+fn rules_command(args: &RulesArgs) -> ExitStatus {
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
     let written = match &args.rule {
-        None => list_rules(stdout),
+        None => list_rules(&mut stdout),
         Some(id) => match RuleId::from_id(id) {
             Some(rule) => writeln!(
                 stdout,

@@ -253,7 +253,7 @@ fn exit_codes() {
     // A file with no trigger word is not parsed at all (it cannot hold anything to migrate).
     fs::write(clean.path().join("unrelated.py"), "def broken(:\n").unwrap();
     assert!(!stdout(&run_in(clean.path(), &["check", "."])).contains("unrelated.py"));
-    assert!(stdout(&output).contains("lit.py:1:5: hardcoded-bucket "), "{}", stdout(&output));
+    assert!(stdout(&output).contains("lit.py:1:5: error[hardcoded-bucket] "), "{}", stdout(&output));
 }
 
 #[test]
@@ -337,4 +337,67 @@ fn apply_refuses_nothing_it_should_not_and_keeps_modes() {
         .filter(|name| name.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn global_options_stand_before_or_after_the_command() {
+    let tmp = small_project();
+    let before = run_in(tmp.path(), &["-q", "--format", "json", "check", "app"]);
+    let after = run_in(tmp.path(), &["check", "app", "--format", "json", "-q"]);
+    assert_eq!(code(&before), 1, "{}", stderr(&before));
+    assert_eq!((code(&before), stdout(&before), stderr(&before)), (code(&after), stdout(&after), stderr(&after)));
+    assert_expected("small.check.json", stdout(&before));
+    assert_eq!(stderr(&before), "");
+
+    // `-q apply .` applies: nothing is taken as a path named `apply`.
+    let apply = run_in(tmp.path(), &["-q", "--color", "never", "apply", "app"]);
+    assert_eq!((code(&apply), stderr(&apply)), (1, String::new()));
+    assert!(fs::read_to_string(tmp.path().join("app/routes.py")).unwrap().contains("BUCKET = s3_utils.SUPABASE_BUCKET_NAME\n"));
+    assert_eq!(
+        stdout(&apply),
+        "app/routes.py:4:7: error[bucket-needs-review] bucket name in a bytes literal; rewrite by hand (e.g. encode the constant)\n\
+         app/routes.py:5:28: warning[unlisted-bucket] unlisted bucket literal \"old-bucket\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n"
+    );
+}
+
+#[test]
+fn diff_is_the_default_for_a_path_or_nothing_and_a_typo_gets_a_suggestion() {
+    let tmp = small_project();
+    let explicit = run_in(tmp.path(), &["diff", "app"]);
+    for args in [&["app"][..], &["-q", "app"], &["./app"], &["--exit-code", "app"]] {
+        let output = run_in(tmp.path(), args);
+        assert_eq!(stdout(&output), stdout(&explicit), "{args:?}");
+    }
+    assert!(stdout(&explicit).starts_with("--- a/app/routes.py\n"), "{}", stdout(&explicit));
+    let in_app = run_in(&tmp.path().join("app"), &[]);
+    assert_eq!((code(&in_app), stdout(&in_app).lines().next()), (0, Some("--- a/routes.py")));
+
+    let typo = run_in(tmp.path(), &["chek", "app"]);
+    assert_eq!(code(&typo), 2);
+    assert_eq!(stdout(&typo), "");
+    assert_eq!(
+        stderr(&typo),
+        "error: unrecognized subcommand 'chek'\n\n  tip: a similar subcommand exists: 'check'\n\nUsage: s3-to-supabase [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.\n"
+    );
+    let global_then_typo = run_in(tmp.path(), &["--format", "json", "aply", "app"]);
+    assert_eq!(code(&global_then_typo), 2);
+    assert!(stderr(&global_then_typo).contains("tip: a similar subcommand exists: 'apply'"), "{}", stderr(&global_then_typo));
+}
+
+#[test]
+fn text_output_escapes_control_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A literal that would clear the screen and one that would split the line, both unlisted buckets.
+    fs::write(
+        tmp.path().join("evil.py"),
+        "s3.get_object(Bucket=\"\\x1b[2J\\x1b[31mred\", Key=\"k\")\ns3.get_object(Bucket=\"a\\r\\nb\", Key=\"k\")\n",
+    )
+    .unwrap();
+    let output = run_in(tmp.path(), &["check", "--color", "never", "."]);
+    assert_eq!(code(&output), 0, "warnings only: {}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "evil.py:1:22: warning[unlisted-bucket] unlisted bucket literal \"\\x1b[2J\\x1b[31mred\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n\
+         evil.py:2:22: warning[unlisted-bucket] unlisted bucket literal \"a\\r\\nb\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n"
+    );
 }

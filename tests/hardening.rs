@@ -387,7 +387,7 @@ fn paths_with_spaces_and_non_ascii_characters() {
     let path = write(dir.path(), name, LITERAL);
     let check = run(dir.path(), &["check", "."]);
     check.assert_code(1);
-    check.assert_line_starting(&format!("{name}:1:5: hardcoded-bucket "));
+    check.assert_line_starting(&format!("{name}:1:5: error[hardcoded-bucket] "));
 
     // The patch names the file so that `git apply` finds it.
     let pristine = tree();
@@ -751,7 +751,7 @@ fn bucket_split_by_implicit_concatenation_is_found_with_the_prefilter() {
     let path = write(dir.path(), "two.py", "x = (\"anantra-\" \"lms-store\")\n");
     let run = run(dir.path(), &["check", "."]);
     run.assert_code(1);
-    run.assert_line_starting("two.py:1:6: hardcoded-bucket ");
+    run.assert_line_starting("two.py:1:6: error[hardcoded-bucket] ");
     self::run(dir.path(), &["apply", "."]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(b"x = (\"anantra-\" \"lms-store\")\n", "two.py"));
 }

@@ -1,10 +1,13 @@
-//! Plain-text findings, one line each: `{path}:{line}:{col}: {rule-id} {message}`.
+//! Plain-text findings, one line each: `{path}:{line}:{col}: {severity}[{rule-id}] {message}`
+//! (ast-grep's shape, so a log without colour still tells errors from warnings).
+//! Paths and messages have their control characters escaped (see [`escape_control`]).
 //!
 //! A file that failed gets `{path}:{line}:{col}: error: {message}` (or
 //! `{path}: error: {message}` when the failure has no position), printed before
 //! that file's findings. Files arrive sorted by path and findings by range; the
 //! order is kept as given.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::{FileOutcome, Report};
@@ -37,22 +40,45 @@ pub(super) fn severity_color(severity: Severity) -> &'static str {
     }
 }
 
+/// `text` with every control character spelled out (`\x1b`, `\r`, `\n`, `\t`, and the
+/// bidirectional overrides as `\u{202e}`), so that a literal decoded from a file can
+/// neither drive the reviewer's terminal nor split one finding over several lines.
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    let needs_escape = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            c if u32::from(c) < 0x100 && needs_escape(c) => escaped.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if needs_escape(c) => escaped.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     for file in &report.files {
         if let FileOutcome::Failed { position, message } = &file.outcome {
-            paint(out, color, BOLD, file.path.as_bytes())?;
+            paint(out, color, BOLD, escape_control(&file.path).as_bytes())?;
             if let Some(position) = position {
                 write!(out, ":{}:{}", position.line, position.column)?;
             }
             out.write_all(b": ")?;
             paint(out, color, BOLD_RED, b"error:")?;
-            writeln!(out, " {message}")?;
+            writeln!(out, " {}", escape_control(message))?;
         }
         for finding in &file.findings {
-            paint(out, color, BOLD, finding.path.as_bytes())?;
+            paint(out, color, BOLD, escape_control(&finding.path).as_bytes())?;
             write!(out, ":{}:{}: ", finding.start.line, finding.start.column)?;
-            paint(out, color, severity_color(finding.severity), finding.rule.as_str().as_bytes())?;
-            writeln!(out, " {}", finding.message)?;
+            let label = format!("{}[{}]", finding.severity.as_str(), finding.rule.as_str());
+            paint(out, color, severity_color(finding.severity), label.as_bytes())?;
+            writeln!(out, " {}", escape_control(&finding.message))?;
         }
     }
     Ok(())
@@ -209,9 +235,9 @@ mod tests {
         assert_eq!(
             rendered(&sample(Mode::Check), false),
             "app/broken.py:2:7: error: unexpected indentation\n\
-             app/storage.py:3:12: hardcoded-bucket bucket name \"media\" is hard-coded\n\
-             app/storage.py:7:5: unlisted-bucket bucket \"logs\" is not in rules.toml; add it under [buckets]\n\
-             ok.py:1:1: boto3-call check this call by hand\n\
+             app/storage.py:3:12: error[hardcoded-bucket] bucket name \"media\" is hard-coded\n\
+             app/storage.py:7:5: warning[unlisted-bucket] bucket \"logs\" is not in rules.toml; add it under [buckets]\n\
+             ok.py:1:1: info[boto3-call] check this call by hand\n\
              unreadable.py: error: cannot read: permission denied\n"
         );
     }
@@ -221,9 +247,9 @@ mod tests {
         assert_eq!(
             rendered(&sample(Mode::Check), true),
             "\x1b[1mapp/broken.py\x1b[0m:2:7: \x1b[1;31merror:\x1b[0m unexpected indentation\n\
-             \x1b[1mapp/storage.py\x1b[0m:3:12: \x1b[31mhardcoded-bucket\x1b[0m bucket name \"media\" is hard-coded\n\
-             \x1b[1mapp/storage.py\x1b[0m:7:5: \x1b[33munlisted-bucket\x1b[0m bucket \"logs\" is not in rules.toml; add it under [buckets]\n\
-             \x1b[1mok.py\x1b[0m:1:1: \x1b[36mboto3-call\x1b[0m check this call by hand\n\
+             \x1b[1mapp/storage.py\x1b[0m:3:12: \x1b[31merror[hardcoded-bucket]\x1b[0m bucket name \"media\" is hard-coded\n\
+             \x1b[1mapp/storage.py\x1b[0m:7:5: \x1b[33mwarning[unlisted-bucket]\x1b[0m bucket \"logs\" is not in rules.toml; add it under [buckets]\n\
+             \x1b[1mok.py\x1b[0m:1:1: \x1b[36minfo[boto3-call]\x1b[0m check this call by hand\n\
              \x1b[1munreadable.py\x1b[0m: \x1b[1;31merror:\x1b[0m cannot read: permission denied\n"
         );
     }
