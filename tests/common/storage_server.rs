@@ -56,7 +56,8 @@ pub struct StorageServer {
 }
 
 /// The server's S3-compatible endpoint (`STORAGE_DIRECT_URL/s3`, region `local`, path
-/// style). It does not work through the proxy, which changes the path the client signed.
+/// style). It also answers through the proxy at `url()/storage/v1/s3`, as on hosted Supabase
+/// (the proxy keeps the client's Host and sends `X-Forwarded-Prefix`, so signatures verify).
 #[derive(Debug)]
 pub struct S3Endpoint<'a> {
     pub endpoint: &'a str,

@@ -248,14 +248,16 @@ start() {
   anon=$(make_jwt anon "$secret")
 
   # The S3-compatible endpoint, off unless STORAGE_S3_PROTOCOL=1: what rclone or boto3 would
-  # talk to instead of the REST API. Use STORAGE_DIRECT_URL/s3 (region `local`, path style).
+  # talk to instead of the REST API, at STORAGE_DIRECT_URL/s3 (region `local`, path style) or
+  # through the proxy at SUPABASE_URL/storage/v1/s3 (the server honours X-Forwarded-Prefix).
   # The server signs with STORAGE_S3_REGION; unset, every signed request fails in its verifier.
   local s3_enabled=false s3_key_id="" s3_secret=""
   if [ "${STORAGE_S3_PROTOCOL:-0}" = 1 ]; then
     s3_enabled=true; s3_key_id=$(openssl rand -hex 16); s3_secret=$(openssl rand -hex 32)
   fi
   # REQUEST_ALLOW_X_FORWARDED_PATH: the server builds the TUS Location from the gateway's
-  # X-Forwarded-Prefix (/storage/v1) and X-Forwarded-Host, as behind Supabase's gateway.
+  # X-Forwarded-Prefix (/storage/v1) and X-Forwarded-Host, and checks S3 signatures against
+  # the prefixed path, as behind Supabase's gateway.
   apiport=$(free_port)
   (
     cd "$SRC"
