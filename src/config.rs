@@ -12,6 +12,7 @@ use toml::Spanned;
 use crate::rule::Severity;
 use crate::report::Position;
 use crate::rule::RuleId;
+use crate::python_syntax::{check_dotted_name, check_identifier, check_qualified_name, control_char, is_env_var_name};
 use crate::source::position_after;
 
 /// The repository's rules.toml, the configuration when a project has none.
@@ -50,16 +51,16 @@ macro_rules! section {
 
 section!(
     /// `[buckets]`
-    RawBuckets { names: Spanned<Vec<String>>, keywords: Vec<String> }
+    RawBuckets { names: Spanned<Vec<String>>, keywords: Vec<Spanned<String>> }
 );
 section!(
     /// `[storage]`
     RawStorage {
         module: Spanned<String>,
         constant: Spanned<String>,
-        env_var: String,
-        default_bucket: String,
-        legacy_constants: Vec<String>,
+        env_var: Spanned<String>,
+        default_bucket: Spanned<String>,
+        legacy_constants: Vec<Spanned<String>>,
         import_style: Spanned<String>,
     }
 );
@@ -71,10 +72,10 @@ section!(
 section!(
     /// `[client]`
     RawClient {
-        url_env: String,
-        key_env: String,
-        client_name: String,
-        storage_name: String,
+        url_env: Spanned<String>,
+        key_env: Spanned<String>,
+        client_name: Spanned<String>,
+        storage_name: Spanned<String>,
         keep_aws_credentials: bool,
     }
 );
@@ -82,8 +83,8 @@ section!(
     /// `[errors]`
     RawErrors {
         exception: Spanned<String>,
-        exceptions: BTreeMap<String, String>,
-        status: BTreeMap<String, String>,
+        exceptions: BTreeMap<Spanned<String>, Spanned<String>>,
+        status: BTreeMap<Spanned<String>, Spanned<String>>,
     }
 );
 section!(
@@ -270,12 +271,7 @@ impl Config {
                 return Err(error_at(names.span(), format!("buckets.names holds an empty name {bad:?}")));
             }
         }
-        for identifier in [&user.storage.module, &user.storage.constant].into_iter().flatten() {
-            let valid = identifier.get_ref().split('.').all(is_identifier);
-            if !valid {
-                return Err(error_at(identifier.span(), format!("{:?} is not a Python dotted name", identifier.get_ref())));
-            }
-        }
+        ConfigText { path, text }.check_written_values(&user)?;
         let import_style = match &user.storage.import_style {
             Some(style) => parse_import_style(style.get_ref())
                 .ok_or_else(|| error_at(style.span(), format!(
@@ -292,14 +288,6 @@ impl Config {
             exclude.add(glob);
         }
 
-        if let Some(exception) = &user.errors.exception {
-            if !exception.get_ref().contains('.') || !exception.get_ref().split('.').all(is_identifier) {
-                return Err(error_at(exception.span(), format!(
-                    "errors.exception = \"{}\": expected a dotted path such as \"storage3.exceptions.StorageApiError\"",
-                    exception.get_ref()
-                )));
-            }
-        }
         if let Some(requirement) = &user.setup.requirement {
             if requirement.get_ref().trim().is_empty() {
                 return Err(error_at(requirement.span(), "setup.requirement is empty".to_owned()));
@@ -325,13 +313,13 @@ impl Config {
         Ok(Config {
             origin: path.to_owned(),
             buckets: buckets.names.ok_or_else(|| required("buckets.names"))?.into_inner(),
-            bucket_keywords: buckets.keywords.unwrap_or_default(),
+            bucket_keywords: buckets.keywords.unwrap_or_default().into_iter().map(Spanned::into_inner).collect(),
             storage: StorageConfig {
                 module: storage.module.ok_or_else(|| required("storage.module"))?.into_inner(),
                 constant: storage.constant.ok_or_else(|| required("storage.constant"))?.into_inner(),
-                env_var: storage.env_var.ok_or_else(|| required("storage.env_var"))?,
-                default_bucket: storage.default_bucket.ok_or_else(|| required("storage.default_bucket"))?,
-                legacy_constants: storage.legacy_constants.unwrap_or_default(),
+                env_var: storage.env_var.ok_or_else(|| required("storage.env_var"))?.into_inner(),
+                default_bucket: storage.default_bucket.ok_or_else(|| required("storage.default_bucket"))?.into_inner(),
+                legacy_constants: storage.legacy_constants.unwrap_or_default().into_iter().map(Spanned::into_inner).collect(),
                 import_style: import_style
                     .or_else(|| storage.import_style.and_then(|style| parse_import_style(style.get_ref())))
                     .unwrap_or(ImportStyle::Auto),
@@ -340,22 +328,120 @@ impl Config {
             exclude: exclude.build().map_err(|err| required(&err.to_string()))?,
             env_example: files.env_example.unwrap_or_default(),
             client: ClientConfig {
-                url_env: client.url_env.ok_or_else(|| required("client.url_env"))?,
-                key_env: client.key_env.ok_or_else(|| required("client.key_env"))?,
-                client_name: client.client_name.ok_or_else(|| required("client.client_name"))?,
-                storage_name: client.storage_name.ok_or_else(|| required("client.storage_name"))?,
+                url_env: client.url_env.ok_or_else(|| required("client.url_env"))?.into_inner(),
+                key_env: client.key_env.ok_or_else(|| required("client.key_env"))?.into_inner(),
+                client_name: client.client_name.ok_or_else(|| required("client.client_name"))?.into_inner(),
+                storage_name: client.storage_name.ok_or_else(|| required("client.storage_name"))?.into_inner(),
                 keep_aws_credentials: client.keep_aws_credentials.unwrap_or(true),
             },
             errors: ErrorsConfig {
                 exception: errors.exception.ok_or_else(|| required("errors.exception"))?.into_inner(),
-                exceptions: errors.exceptions.unwrap_or_default(),
-                status: errors.status.unwrap_or_default(),
+                exceptions: unspanned(errors.exceptions.unwrap_or_default()),
+                status: unspanned(errors.status.unwrap_or_default()),
             },
             setup: SetupConfig {
                 requirement: setup.requirement.ok_or_else(|| required("setup.requirement"))?.into_inner(),
                 remove_boto3: setup.remove_boto3.unwrap_or(false),
             },
         })
+    }
+}
+
+fn unspanned(table: BTreeMap<Spanned<String>, Spanned<String>>) -> BTreeMap<String, String> {
+    table.into_iter().map(|(key, value)| (key.into_inner(), value.into_inner())).collect()
+}
+
+/// What a configuration value must be, because of where the tool writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A name bound or referenced in code (`storage.constant`, `client.client_name`).
+    Identifier,
+    /// A module path written into imports (`storage.module`).
+    DottedName,
+    /// An object in a module, written into imports (`errors.exception`).
+    QualifiedName,
+    /// A variable read with `os.getenv` and listed in `.env.example` (`storage.env_var`).
+    EnvVar,
+    /// Both a Python variable and the environment variable it reads (`client.url_env`).
+    EnvVarIdentifier,
+    /// Text written on one line: a string literal, a `.env.example` value (`storage.default_bucket`).
+    OneLine,
+    /// A line of requirements.txt (`setup.requirement`).
+    Requirement,
+}
+
+/// A configuration file's path and text, for errors that point into it.
+pub struct ConfigText<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+impl ConfigText<'_> {
+    pub fn error_at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        ConfigError { path: self.path.to_owned(), position: Some(position_in(self.text, span.start)), message }
+    }
+
+    /// `key = value` is fit for where it is written, or a config error at the value.
+    pub fn check(&self, key: &str, value: &Spanned<String>, kind: ValueKind) -> Result<(), ConfigError> {
+        let text = value.get_ref().as_str();
+        let problem = match kind {
+            ValueKind::Identifier => check_identifier(text).err().map(|why| format!("not a Python identifier: {why}")),
+            ValueKind::DottedName => check_dotted_name(text).err().map(|why| format!("not a Python dotted name: {why}")),
+            ValueKind::QualifiedName => check_qualified_name(text).err().map(|why| format!("not a Python dotted path: {why}")),
+            ValueKind::EnvVar | ValueKind::EnvVarIdentifier if !is_env_var_name(text) => Some(
+                "not an environment variable name: ASCII letters, digits and `_`, not starting with a digit".to_owned(),
+            ),
+            ValueKind::EnvVarIdentifier => check_identifier(text).err().map(|why| format!("not a Python identifier: {why}")),
+            ValueKind::EnvVar => None,
+            ValueKind::OneLine | ValueKind::Requirement if control_char(text).is_some() => Some(format!(
+                "holds the control character {:?}; it must fit on one line",
+                control_char(text).unwrap_or_default()
+            )),
+            ValueKind::Requirement if !text.trim_start().starts_with(|ch: char| ch.is_ascii_alphanumeric()) => {
+                Some("expected a requirement such as \"supabase==2.34.1\"".to_owned())
+            }
+            ValueKind::OneLine | ValueKind::Requirement => None,
+        };
+        match problem {
+            Some(problem) => Err(self.error_at(value.span(), format!("{key} = {text:?}: {problem}"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Every value the tool writes into code or setup files, checked where it was written.
+    fn check_written_values(&self, user: &RawConfig) -> Result<(), ConfigError> {
+        use ValueKind::*;
+        let single = [
+            ("storage.module", &user.storage.module, DottedName),
+            ("storage.constant", &user.storage.constant, Identifier),
+            ("storage.env_var", &user.storage.env_var, EnvVar),
+            ("storage.default_bucket", &user.storage.default_bucket, OneLine),
+            ("client.url_env", &user.client.url_env, EnvVarIdentifier),
+            ("client.key_env", &user.client.key_env, EnvVarIdentifier),
+            ("client.client_name", &user.client.client_name, Identifier),
+            ("client.storage_name", &user.client.storage_name, Identifier),
+            ("errors.exception", &user.errors.exception, QualifiedName),
+            ("setup.requirement", &user.setup.requirement, Requirement),
+        ];
+        for (key, value, kind) in single {
+            if let Some(value) = value {
+                self.check(key, value, kind)?;
+            }
+        }
+        for value in user.storage.legacy_constants.iter().flatten() {
+            self.check("storage.legacy_constants", value, Identifier)?;
+        }
+        for value in user.buckets.keywords.iter().flatten() {
+            self.check("buckets.keywords", value, Identifier)?;
+        }
+        for (name, replacement) in user.errors.exceptions.iter().flatten() {
+            self.check("errors.exceptions key", name, Identifier)?;
+            self.check(&format!("errors.exceptions.{}", name.get_ref()), replacement, QualifiedName)?;
+        }
+        for (code, status) in user.errors.status.iter().flatten() {
+            self.check(&format!("errors.status.{}", code.get_ref()), status, OneLine)?;
+        }
+        Ok(())
     }
 }
 
@@ -367,12 +453,6 @@ fn parse_import_style(style: &str) -> Option<ImportStyle> {
         "from-module" => Some(ImportStyle::FromModule),
         _ => None,
     }
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|first| first == '_' || first.is_alphabetic())
-        && chars.all(|ch| ch == '_' || ch.is_alphanumeric())
 }
 
 fn parse_raw(text: &str, path: &str) -> Result<RawConfig, ConfigError> {
@@ -502,6 +582,96 @@ mod tests {
             err.to_string(),
             "rules.toml:2:20: rules.hardcoded-bucket = \"loud\": expected \"error\", \"warning\", \"info\" or \"off\""
         );
+    }
+
+    #[test]
+    fn values_written_into_code_are_validated_where_they_stand() {
+        let cases = [
+            (
+                "[storage]\ndefault_bucket = \"x\\\") or __import__(\\\"os\\\").system(\\\"id\\\") or (\\\"\"\n",
+                None,
+            ),
+            ("[storage]\ndefault_bucket = \"back\\\\slash\"\n", None),
+            (
+                "[storage]\ndefault_bucket = \"b\\nSUPABASE_URL=https://evil\"\n",
+                Some("rules.toml:2:18: storage.default_bucket = \"b\\nSUPABASE_URL=https://evil\": holds the control character '\\n'; it must fit on one line"),
+            ),
+            (
+                "[storage]\nconstant = \"None\"\n",
+                Some("rules.toml:2:12: storage.constant = \"None\": not a Python identifier: `None` is a keyword"),
+            ),
+            (
+                "[storage]\nconstant = \"utils.BUCKET\"\n",
+                Some("rules.toml:2:12: storage.constant = \"utils.BUCKET\": not a Python identifier: '.' cannot appear in a name"),
+            ),
+            (
+                "[storage]\nmodule = \"utils.class\"\n",
+                Some("rules.toml:2:10: storage.module = \"utils.class\": not a Python dotted name: `class` is a keyword"),
+            ),
+            (
+                "[storage]\nmodule = \"utils..s3\"\n",
+                Some("rules.toml:2:10: storage.module = \"utils..s3\": not a Python dotted name: a dotted name has an empty segment"),
+            ),
+            (
+                "[storage]\nenv_var = \"BUCKET\\\")\"\n",
+                Some("rules.toml:2:11: storage.env_var = \"BUCKET\\\")\": not an environment variable name: ASCII letters, digits and `_`, not starting with a digit"),
+            ),
+            (
+                "[storage]\nlegacy_constants = [\"OLD\", \"class\"]\n",
+                Some("rules.toml:2:28: storage.legacy_constants = \"class\": not a Python identifier: `class` is a keyword"),
+            ),
+            (
+                "[client]\nclient_name = \"supabase client\"\n",
+                Some("rules.toml:2:15: client.client_name = \"supabase client\": not a Python identifier: ' ' cannot appear in a name"),
+            ),
+            (
+                "[client]\nstorage_name = \"ＳＴＯＲＥ\"\n",
+                Some("rules.toml:2:16: client.storage_name = \"ＳＴＯＲＥ\": not a Python identifier: Python reads it as `STORE` (NFKC); write that instead"),
+            ),
+            (
+                "[client]\nurl_env = \"None\"\n",
+                Some("rules.toml:2:11: client.url_env = \"None\": not a Python identifier: `None` is a keyword"),
+            ),
+            (
+                "[client]\nkey_env = \"KEY-1\"\n",
+                Some("rules.toml:2:11: client.key_env = \"KEY-1\": not an environment variable name: ASCII letters, digits and `_`, not starting with a digit"),
+            ),
+            (
+                "[buckets]\nkeywords = [\"Bucket\", \"bucket name\"]\n",
+                Some("rules.toml:2:23: buckets.keywords = \"bucket name\": not a Python identifier: ' ' cannot appear in a name"),
+            ),
+            (
+                "[errors]\nexception = \"StorageApiError\"\n",
+                Some("rules.toml:2:13: errors.exception = \"StorageApiError\": not a Python dotted path: expected a dotted path such as `package.module.Name`"),
+            ),
+            (
+                "[errors.exceptions]\nReadTimeoutError = \"httpx.Read Timeout\"\n",
+                Some("rules.toml:2:20: errors.exceptions.ReadTimeoutError = \"httpx.Read Timeout\": not a Python dotted path: ' ' cannot appear in a name"),
+            ),
+            (
+                "[errors.exceptions]\n\"Read-Timeout\" = \"httpx.ReadTimeout\"\n",
+                Some("rules.toml:2:1: errors.exceptions key = \"Read-Timeout\": not a Python identifier: '-' cannot appear in a name"),
+            ),
+            (
+                "[errors.status]\nNoSuchKey = \"404\\n\"\n",
+                Some("rules.toml:2:13: errors.status.NoSuchKey = \"404\\n\": holds the control character '\\n'; it must fit on one line"),
+            ),
+            (
+                "[setup]\nrequirement = \"--index-url https://example.invalid/simple\"\n",
+                Some("rules.toml:2:15: setup.requirement = \"--index-url https://example.invalid/simple\": expected a requirement such as \"supabase==2.34.1\""),
+            ),
+        ];
+        for (text, expected) in cases {
+            match (load(text), expected) {
+                (Ok(_), None) => {}
+                (Err(err), Some(expected)) => assert_eq!(err.to_string(), expected, "{text}"),
+                (Ok(_), Some(expected)) => panic!("{text} was accepted; expected {expected}"),
+                (Err(err), None) => panic!("{text} was rejected: {err}"),
+            }
+        }
+        // Accepted values are kept as written: the literal writer escapes them where they are used.
+        let config = load("[storage]\ndefault_bucket = \"a\\\"b\\\\c\"\n").unwrap();
+        assert_eq!(config.storage.default_bucket, "a\"b\\c");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod interrupt;
 pub mod pipeline;
 pub mod project_index;
+pub mod python_syntax;
 pub mod report;
 pub mod rule;
 pub mod rules;

@@ -755,3 +755,59 @@ fn bucket_split_by_implicit_concatenation_is_found_with_the_prefilter() {
     self::run(dir.path(), &["apply", "."]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(b"x = (\"anantra-\" \"lms-store\")\n", "two.py"));
 }
+
+// ------------------------------------------------- config values written into code
+
+#[test]
+fn config_value_with_quotes_and_backslashes_is_written_as_one_string_literal() {
+    let dir = tree();
+    let root = dir.path();
+    let storage = write(root, "utils/s3_utils.py", "import os\nS3_BUCKET_NAME = \"anantra-lms-store\"\n");
+    write(root, "rules.toml", "[storage]\ndefault_bucket = 'x\") or __import__(\"os\").system(\"id\") or (\"\\'\n");
+    run(root, &["apply", "."]).assert_code(0);
+    assert_eq!(
+        fs::read_to_string(&storage).unwrap(),
+        concat!(
+            "import os\n",
+            r#"SUPABASE_BUCKET_NAME = os.getenv("SUPABASE_BUCKET_NAME", "x\") or __import__(\"os\").system(\"id\") or (\"\\")"#,
+            "\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n",
+        )
+    );
+    run(root, &["diff", "--exit-code", "."]).assert_code(0);
+}
+
+#[test]
+fn config_value_that_would_become_code_is_an_error_and_nothing_is_written() {
+    let cases = [
+        ("[client]\nclient_name = \"None\"\n", "rules.toml:2:15: client.client_name = \"None\": not a Python identifier: `None` is a keyword"),
+        ("[storage]\nconstant = \"class\"\n", "rules.toml:2:12: storage.constant = \"class\": not a Python identifier: `class` is a keyword"),
+        (
+            "[storage]\nmodule = \"utils.s3-utils\"\n",
+            "rules.toml:2:10: storage.module = \"utils.s3-utils\": not a Python dotted name: '-' cannot appear in a name",
+        ),
+        (
+            "[storage]\nenv_var = 'X\") or print(\"'\n",
+            "rules.toml:2:11: storage.env_var = \"X\\\") or print(\\\"\": not an environment variable name: ASCII letters, digits and `_`, not starting with a digit",
+        ),
+        (
+            "[storage]\ndefault_bucket = \"b\\nAWS_SECRET=x\"\n",
+            "rules.toml:2:18: storage.default_bucket = \"b\\nAWS_SECRET=x\": holds the control character '\\n'; it must fit on one line",
+        ),
+    ];
+    for (config, line) in cases {
+        let dir = tree();
+        let root = dir.path();
+        write(root, "utils/s3_utils.py", "import boto3\nS3_BUCKET_NAME = \"anantra-lms-store\"\n");
+        write(root, "app.py", LITERAL);
+        write(root, ".env.example", "AWS_REGION=eu-west-1\n");
+        write(root, "rules.toml", config);
+        let before = snapshot(root);
+        for command in ["apply", "check", "diff"] {
+            let run = run(root, &[command, "--config", "rules.toml", "."]);
+            run.assert_code(2);
+            assert_eq!(run.stdout, "", "{}", run.show());
+            assert_eq!(run.stderr, format!("error: {line}\n"), "{}", run.show());
+        }
+        assert!(snapshot(root) == before, "{config}: a file was written");
+    }
+}

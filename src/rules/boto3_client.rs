@@ -29,6 +29,7 @@ use crate::rule::RuleId;
 use crate::rules::RuleContext;
 use crate::scope::bound_names;
 use crate::source::LineIndex;
+use crate::python_syntax::string_literal;
 
 
 
@@ -892,7 +893,7 @@ impl<'a> Checker<'a, '_> {
         let mut lines = Vec::new();
         for (constant, env) in [(&client.url_env, &client.url_env), (&client.key_env, &client.key_env)] {
             if !names.contains(constant.as_str()) {
-                lines.push(format!("{constant} = os.getenv(\"{env}\")"));
+                lines.push(format!("{constant} = os.getenv({})", string_literal(env, '"')));
             }
         }
         let mut wanted: Vec<&str> = Vec::new();

@@ -22,6 +22,7 @@ use crate::rules::storage_access::{access, Access};
 use crate::rule::RuleId;
 use crate::rules::RuleContext;
 use crate::scope::bound_names;
+use crate::python_syntax::string_literal;
 
 
 
@@ -229,7 +230,7 @@ impl<'a> Checker<'a, '_> {
 
     fn definition_value(&self) -> String {
         let storage = &self.ctx.config.storage;
-        format!("os.getenv(\"{}\", \"{}\")", storage.env_var, storage.default_bucket)
+        format!("os.getenv({}, {})", string_literal(&storage.env_var, '"'), string_literal(&storage.default_bucket, '"'))
     }
 
     fn imports_os(&self) -> bool {

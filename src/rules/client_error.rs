@@ -22,6 +22,7 @@ use crate::fix::edit::{Edit, Fix};
 use crate::fix::imports::{insert_lines, insertion_offset, line_end_after, line_start};
 use crate::rule::RuleId;
 use crate::rules::RuleContext;
+use crate::python_syntax::string_literal;
 
 
 
@@ -598,7 +599,7 @@ impl CodeChecker<'_> {
                 self.status_text()
             ));
         }
-        let quoted: Vec<String> = statuses.iter().map(|status| format!("{quote}{status}{quote}")).collect();
+        let quoted: Vec<String> = statuses.iter().map(|status| string_literal(status, quote)).collect();
         let negated = matches!(op, CmpOp::NotEq | CmpOp::NotIn);
         let (op_text, comparand) = match (quoted.as_slice(), bracket) {
             ([single], _) => (if negated { "!=" } else { "==" }, single.clone()),
@@ -1205,7 +1206,7 @@ impl<'c> Checker<'c> {
         let first = handler.body.first().ok_or_else(String::new)?;
         let handler_indent = indentation(text, handler.start());
         let check = |indent: &str, unit: &str| {
-            format!("{indent}if str({name}.status) != \"{status}\":{nl}{indent}{unit}raise{nl}")
+            format!("{indent}if str({name}.status) != {}:{nl}{indent}{unit}raise{nl}", string_literal(status, '"'))
         };
         if starts_line(text, first.start()) {
             let body_indent = indentation(text, first.start());
@@ -1267,7 +1268,7 @@ impl<'c> Checker<'c> {
         }
         let unit = self.indent_unit(indentation(text, target.start()), target_indent);
         let name = target.name.as_ref().map_or_else(|| self.fresh_name(), |name| name.to_string());
-        let mut block = format!("{target_indent}if str({name}.status) == \"{status}\":{nl}");
+        let mut block = format!("{target_indent}if str({name}.status) == {}:{nl}", string_literal(status, '"'));
         for line in text[moved].split_inclusive('\n') {
             if !line.trim().is_empty() {
                 block.push_str(&unit);
