@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::discover::{discover, io_message, DiscoverOptions, FileKind};
+use crate::discover::{discover, io_message, is_deliberate_skip, DiscoverOptions, FileKind};
 use crate::rule::Severity;
 use crate::pipeline::{FileInput, Run};
 use crate::project_index::{is_module_file, StorageModule};
@@ -98,7 +98,7 @@ enum Command {
     ///
     /// Prints `path:line:col: severity[rule-id] message` per finding and exits 1
     /// while any finding of severity error remains.
-    Check(CommonArgs),
+    Check(CheckArgs),
     /// List the rules, or explain one with a before/after example.
     Rules(RulesArgs),
 }
@@ -123,6 +123,17 @@ struct DiffArgs {
     /// Exit 1 when there are changes.
     #[arg(long)]
     exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Exit 0 or 1 even when a file was skipped unread (an unsupported encoding, a FIFO);
+    /// without it such a file makes the gate exit 2. Symbolic links are never followed
+    /// and excluded paths are left alone by design: those never count.
+    #[arg(long)]
+    allow_skipped: bool,
 }
 
 #[derive(Debug, Args)]
@@ -155,9 +166,9 @@ where
     let global = &cli.global;
     match &cli.command {
         Command::Rules(args) => rules_command(args),
-        Command::Diff(args) => migrate(Mode::Diff, global, &args.common, args.exit_code),
-        Command::Apply(args) => migrate(Mode::Apply, global, args, false),
-        Command::Check(args) => migrate(Mode::Check, global, args, false),
+        Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::default() }),
+        Command::Apply(args) => migrate(Mode::Apply, global, args, Gate::default()),
+        Command::Check(args) => migrate(Mode::Check, global, &args.common, Gate { allow_skipped: args.allow_skipped, ..Gate::default() }),
     }
 }
 
@@ -202,7 +213,16 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
     args
 }
 
-fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, exit_code: bool) -> ExitStatus {
+/// What turns a run's report into its exit status, beyond the mode.
+#[derive(Clone, Copy, Debug, Default)]
+struct Gate {
+    /// `diff --exit-code`: changes exit 1.
+    exit_code: bool,
+    /// `check --allow-skipped`: files skipped unread do not exit 2.
+    allow_skipped: bool,
+}
+
+fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> ExitStatus {
     let mut stderr = std::io::stderr();
     let config = match Config::load(global.config.as_deref(), &args.paths) {
         Ok(config) => config,
@@ -263,6 +283,10 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, exit_code: bool) 
             (report, None)
         })
     };
+    let mut report = report;
+    if mode == Mode::Diff {
+        refuse_unappliable_paths(&mut report);
+    }
     // Only now, with every worker done, are the streams locked for the output.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut stderr = stderr.lock();
@@ -281,7 +305,22 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, exit_code: bool) 
     if !global.quiet {
         let _ = report::summary::render(&report, &mut stderr, color_err);
     }
-    exit_status(&report, mode, exit_code)
+    exit_status(&report, mode, gate)
+}
+
+/// A patch header `a/../x.py` or `a//abs/x.py` is rejected by `git apply` and `patch -p1`,
+/// so a changed file outside the current directory becomes an error for that file
+/// (the others' patch still prints) instead of a patch that cannot apply.
+fn refuse_unappliable_paths(report: &mut Report) {
+    for file in &mut report.files {
+        let outside = file.path.starts_with('/') || file.path.split('/').any(|segment| segment == "..");
+        if outside && matches!(file.outcome, FileOutcome::Changed { .. }) {
+            file.outcome = FileOutcome::Failed {
+                position: None,
+                message: "outside the current directory, so no patch for it could be applied with `git apply` or `patch -p1`; run `diff` from a directory that contains it".to_owned(),
+            };
+        }
+    }
 }
 
 /// Where the output of a run goes.
@@ -315,7 +354,6 @@ fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (R
     let mut notes = Vec::new();
     let mut run = Run::prepare(config, &[], mode, !args.no_prefilter, &mut notes);
     if is_module_file(&display, &config.storage.module) {
-        notes.clear();
         let parsed = SourceFile::decode(display.clone(), FileKind::Python, bytes)
             .ok()
             .and_then(|source| parse_python(&source.text).ok());
@@ -332,6 +370,7 @@ fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (R
         (FileOutcome::Unchanged, Mode::Apply) => Some(bytes.to_vec()),
         _ => None,
     };
+    notes.extend(run.storage_note());
     (Report { mode, files: vec![result], notes }, output)
 }
 
@@ -370,13 +409,18 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-fn exit_status(report: &Report, mode: Mode, exit_code: bool) -> ExitStatus {
+fn exit_status(report: &Report, mode: Mode, gate: Gate) -> ExitStatus {
     let summary = report.summary();
     let errors_left = report.findings().any(|finding| finding.severity == Severity::Error);
-    if summary.failed > 0 {
+    // The gate must not pass a file it never looked at (links and excludes are by design).
+    let unread = report
+        .files
+        .iter()
+        .any(|file| matches!(&file.outcome, FileOutcome::Skipped { reason } if !is_deliberate_skip(reason)));
+    if summary.failed > 0 || (mode == Mode::Check && unread && !gate.allow_skipped) {
         ExitStatus::Error
     } else if match mode {
-        Mode::Diff => exit_code && summary.changed > 0,
+        Mode::Diff => gate.exit_code && summary.changed > 0,
         Mode::Apply | Mode::Check => errors_left,
     } {
         ExitStatus::Failure

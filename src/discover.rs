@@ -48,6 +48,12 @@ const REASON_LOOP: &str = "symbolic link loop";
 const REASON_NOT_REGULAR: &str = "not a regular file";
 const REASON_EXCLUDED: &str = "matches an exclude pattern";
 
+/// Whether a skip is by design (an exclude pattern, a symbolic link, which is never
+/// followed) rather than a file that should have been read and was not.
+pub fn is_deliberate_skip(reason: &str) -> bool {
+    [REASON_EXCLUDED, REASON_SYMLINK, REASON_DANGLING, REASON_LOOP].contains(&reason)
+}
+
 /// What a candidate file is, decided by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {

@@ -6,6 +6,8 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
@@ -43,7 +45,13 @@ pub struct Run<'a> {
     /// `false` parses every file (the prefilter must never change a result; tests compare).
     pub prefilter: bool,
     triggers: AhoCorasick,
+    /// Set once a rewrite (applied, or offered in `check`) refers to the storage module.
+    storage_needed: Arc<AtomicBool>,
 }
+
+/// Rules whose fixes write a reference to a member of the storage module.
+const NEEDS_STORAGE_MODULE: [RuleId; 4] =
+    [RuleId::HardcodedBucket, RuleId::BucketInString, RuleId::BucketEnvLookup, RuleId::Boto3Client];
 
 impl<'a> Run<'a> {
     /// Locate the storage module among `candidates` and build the trigger words.
@@ -53,11 +61,7 @@ impl<'a> Run<'a> {
             .filter(|candidate| candidate.kind == FileKind::Python && is_module_file(&candidate.display, &config.storage.module))
             .collect();
         match storage_files.as_slice() {
-            [] => notes.push(format!(
-                "the storage module `{}` is not among the paths; the rewritten files expect it to define `{}`",
-                config.storage.module, config.storage.constant
-            )),
-            [_] => {}
+            [] | [_] => {}
             [first, ..] => notes.push(format!(
                 "several files could be the storage module `{}`; using {}",
                 config.storage.module, first.display
@@ -95,7 +99,18 @@ impl<'a> Run<'a> {
             }
         });
         let index = ProjectIndex::pending(config, storage_module);
-        Run { config, index, mode, prefilter, triggers }
+        Run { config, index, mode, prefilter, triggers, storage_needed: Arc::default() }
+    }
+
+    /// The note for a run whose rewrites refer to a storage module that is not among the
+    /// paths; `None` when it is there or nothing depends on it.
+    pub fn storage_note(&self) -> Option<String> {
+        (self.index.storage.is_none() && self.storage_needed.load(Ordering::Relaxed)).then(|| {
+            format!(
+                "the storage module `{}` is not among the paths; the rewritten files expect it to define `{}`",
+                self.config.storage.module, self.config.storage.constant
+            )
+        })
     }
 
     /// Process every discovered file, in parallel, results in path order;
@@ -141,6 +156,7 @@ impl<'a> Run<'a> {
             files.push(failed(&error.display, None, error.message.clone()));
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        notes.extend(self.storage_note());
         notes.dedup();
         Report { mode: self.mode, files, notes }
     }
@@ -149,7 +165,14 @@ impl<'a> Run<'a> {
     fn with_import_style(&self, style: ImportStyle) -> Run<'a> {
         let mut index = self.index.clone();
         index.preferred_import.get_or_insert(style);
-        Run { config: self.config, index, mode: self.mode, prefilter: self.prefilter, triggers: self.triggers.clone() }
+        Run {
+            config: self.config,
+            index,
+            mode: self.mode,
+            prefilter: self.prefilter,
+            triggers: self.triggers.clone(),
+            storage_needed: Arc::clone(&self.storage_needed),
+        }
     }
 
     fn process_candidate(&self, candidate: &Candidate) -> Processed {
@@ -304,6 +327,8 @@ impl<'a> Run<'a> {
                 first_findings = Some(self.place(display, &current.text, &lines, &findings));
             }
             if self.mode == Mode::Check {
+                let offered = findings.iter().filter(|finding| finding.fix.is_some()).map(|finding| finding.rule);
+                self.note_storage_use(display, offered);
                 return Ok((current, first_findings.unwrap_or_default()));
             }
             let applied = apply_fixes(&current.text, &findings, Applicability::Safe);
@@ -312,6 +337,7 @@ impl<'a> Run<'a> {
                 let left = self.place(display, &current.text, &lines, &findings);
                 return Ok((current, left));
             }
+            self.note_storage_use(display, applied.fixed.keys().copied());
             for (rule, count) in applied.fixed {
                 *fixed.entry(rule).or_insert(0) += count;
             }
@@ -322,6 +348,13 @@ impl<'a> Run<'a> {
             None,
             format!("internal error: fixes by {} did not settle after {MAX_PASSES} passes; file left untouched", rule_list(&fixed)),
         ))
+    }
+
+    /// Remember that a rewrite in a file other than the storage module refers to it.
+    fn note_storage_use(&self, display: &str, mut rules: impl Iterator<Item = RuleId>) {
+        if !self.index.is_storage_module(display) && rules.any(|rule| NEEDS_STORAGE_MODULE.contains(&rule)) {
+            self.storage_needed.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Encode the final text, then diff or write it.

@@ -401,3 +401,68 @@ fn text_output_escapes_control_characters() {
          evil.py:2:22: warning[unlisted-bucket] unlisted bucket literal \"a\\r\\nb\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n"
     );
 }
+
+#[test]
+fn check_is_a_gate_that_does_not_pass_what_it_did_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("ok.py"), "print('hello')\n").unwrap();
+    fs::write(tmp.path().join("cp1252.py"), "# -*- coding: cp1252 -*-\nB = 'anantra-lms-store'\n").unwrap();
+    let output = run_in(tmp.path(), &["check", "--color", "never", "."]);
+    assert_eq!((code(&output), stdout(&output)), (2, String::new()));
+    assert_eq!(
+        stderr(&output),
+        "cp1252.py: skipped: declared encoding `cp1252` is not supported (UTF-8 and latin-1 are); convert it to UTF-8 to migrate it\n\
+         1 file checked: no errors or warnings; 1 skipped, 0 failed\n"
+    );
+    let allowed = run_in(tmp.path(), &["check", "--allow-skipped", "."]);
+    assert_eq!(code(&allowed), 0, "{}", stderr(&allowed));
+
+    // A missing path is a failure, and nothing counts as checked.
+    let missing = run_in(tmp.path(), &["check", "--color", "never", "missing.py"]);
+    assert_eq!(code(&missing), 2);
+    assert_eq!(stdout(&missing), "missing.py: error: No such file or directory\n");
+    assert_eq!(stderr(&missing), "0 files checked: no errors or warnings; 0 skipped, 1 failed\n");
+
+    // An empty tree says so, without the storage-module note.
+    let empty = tempfile::tempdir().unwrap();
+    for command in ["check", "diff", "apply"] {
+        let output = run_in(empty.path(), &[command, "--color", "never", "."]);
+        assert_eq!((code(&output), stdout(&output), stderr(&output)), (0, String::new(), "warning: no Python files found\n".to_owned()), "{command}");
+    }
+}
+
+#[test]
+fn the_storage_module_note_only_when_a_rewrite_needs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("ok.py"), "print('hello')\n").unwrap();
+    fs::write(tmp.path().join("requirements.txt"), "boto3==1.34.0\n").unwrap();
+    for command in ["check", "diff"] {
+        let output = run_in(tmp.path(), &[command, "."]);
+        assert!(!stderr(&output).contains("note:"), "{command}: {}", stderr(&output));
+    }
+    fs::write(tmp.path().join("lit.py"), "B = 'anantra-lms-store'\n").unwrap();
+    let note = "note: the storage module `utils.s3_utils` is not among the paths; the rewritten files expect it to define `SUPABASE_BUCKET_NAME`\n";
+    for command in ["check", "diff"] {
+        let output = run_in(tmp.path(), &[command, "--color", "never", "."]);
+        assert!(stderr(&output).starts_with(note), "{command}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn diff_refuses_a_patch_for_files_outside_the_current_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (here, other) = (tmp.path().join("here"), tmp.path().join("other"));
+    fs::create_dir_all(&here).unwrap();
+    fs::create_dir_all(&other).unwrap();
+    fs::write(here.join("a.py"), "from utils import s3_utils\nB = 'anantra-lms-store'\n").unwrap();
+    fs::write(other.join("b.py"), "from utils import s3_utils\nB = 'anantra-lms-store'\n").unwrap();
+    let absolute = other.join("b.py").display().to_string();
+    let output = run_in(&here, &["diff", "--color", "never", "-q", "a.py", "../other/b.py", &absolute]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stdout(&output),
+        "--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n from utils import s3_utils\n-B = 'anantra-lms-store'\n+B = s3_utils.SUPABASE_BUCKET_NAME\n"
+    );
+    let refusal = "outside the current directory, so no patch for it could be applied with `git apply` or `patch -p1`; run `diff` from a directory that contains it";
+    assert_eq!(stderr(&output), format!("../other/b.py: error: {refusal}\n{absolute}: error: {refusal}\n"));
+}

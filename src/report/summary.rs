@@ -5,12 +5,14 @@
 //! {path}: skipped: {reason}                 (each skipped file)
 //! 3 files scanned: 1 would change, 1 unchanged, 1 skipped, 0 failed; 1 error, 0 warnings left   (diff)
 //! 3 files scanned: 1 changed, 1 unchanged, 1 skipped, 0 failed; 1 error, 0 warnings left        (apply)
-//! 3 files checked: 1 error, 0 warnings in 1 file; 1 skipped, 0 failed                          (check)
+//! 2 files checked: 1 error, 0 warnings in 1 file; 1 skipped, 0 failed                          (check)
+//! warning: no Python files found            (instead of the line, when there was no file at all)
 //! ```
 //!
 //! In `apply`, a changed file whose `written` is false is counted apart as
 //! `{k} not written` (after `changed`, and only when k > 0). In `check`, a run
-//! without errors or warnings says `no errors or warnings` instead of counts.
+//! without errors or warnings says `no errors or warnings` instead of counts, and
+//! only the files read count as checked.
 
 use std::io::{self, Write};
 
@@ -36,6 +38,10 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
             writeln!(out, " {reason}")?;
         }
     }
+    if report.files.is_empty() {
+        paint(out, color, YELLOW, b"warning:")?;
+        return writeln!(out, " no Python files found");
+    }
     writeln!(out, "{}", line(report))
 }
 
@@ -43,6 +49,8 @@ pub fn render(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
 fn line(report: &Report) -> String {
     let summary = report.summary();
     let files = count(summary.scanned, "file", "files");
+    // `check` counts the files it read: a skipped or failed file was not checked.
+    let checked = count(summary.changed + summary.unchanged, "file", "files");
     let findings = format!(
         "{}, {}",
         count(summary.errors, "error", "errors"),
@@ -86,7 +94,7 @@ fn line(report: &Report) -> String {
                 format!("{findings} in {}", count(with_findings, "file", "files"))
             };
             format!(
-                "{files} checked: {found}; {} skipped, {} failed",
+                "{checked} checked: {found}; {} skipped, {} failed",
                 summary.skipped, summary.failed
             )
         }
@@ -138,7 +146,7 @@ mod tests {
     fn check_mode() {
         assert_eq!(
             rendered(&sample(Mode::Check), false),
-            format!("{HEAD}8 files checked: 1 error, 1 warning in 1 file; 1 skipped, 2 failed\n")
+            format!("{HEAD}5 files checked: 1 error, 1 warning in 1 file; 1 skipped, 2 failed\n")
         );
     }
 
@@ -173,10 +181,7 @@ mod tests {
     fn empty_run() {
         let report =
             Report { mode: Mode::Diff, files: Vec::<FileResult>::new(), notes: Vec::new() };
-        assert_eq!(
-            rendered(&report, false),
-            "0 files scanned: 0 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 0 warnings left\n"
-        );
+        assert_eq!(rendered(&report, false), "warning: no Python files found\n");
     }
 
     #[test]
