@@ -12,6 +12,7 @@ pub mod discover;
 pub mod finding;
 pub mod fix;
 pub mod interrupt;
+pub mod model;
 pub mod pipeline;
 pub mod project_index;
 pub mod python_syntax;

@@ -11,6 +11,8 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::config::{Config, ImportStyle};
 use crate::scope::bound_names;
 
+pub mod modules;
+
 /// Parameter names that mark a storage function's first argument as a bucket.
 const BUCKET_PARAMETERS: [&str; 4] = ["bucket", "bucket_name", "bucket_id", "Bucket"];
 
