@@ -7,6 +7,7 @@ mod common;
 
 // Inline, so that the files are found in tests/live/ (the crate root is tests/).
 mod live {
+    mod behaviour;
     mod conformance;
     mod harness;
 }

@@ -60,6 +60,26 @@ where
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", py.display()))
 }
 
+/// `python -m pytest -q -p no:cacheprovider -rA --strict-markers <path>` with the venv's
+/// python, from the crate root, writing no bytecode; the caller adds its environment.
+pub fn pytest_command(path: &Path) -> Command {
+    let mut command = Command::new(python());
+    command
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            "--strict-markers",
+        ])
+        .arg(path)
+        .current_dir(manifest_dir())
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    command
+}
+
 fn base_python() -> String {
     std::env::var("S3_TO_SUPABASE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string())
 }

@@ -2,10 +2,9 @@
 //! real pinned supabase-py client and raw HTTP: pytest files under tests/python/conformance/,
 //! each run against the shared server with a fresh bucket of its own.
 
-use crate::common::python::{manifest_dir, python, python_dir};
+use crate::common::python::{pytest_command, python_dir};
 use crate::common::storage_server::server;
 use serde_json::json;
-use std::process::Command;
 
 /// Runs one pytest file of tests/python/conformance/ with the server's variables, a fresh
 /// bucket in `CONFORMANCE_BUCKET` and `extra` variables; every test in it must pass (a skip
@@ -18,22 +17,10 @@ fn pytest(file: &str, extra: &[(&str, &str)]) {
 pub(crate) fn pytest_in(file: &str, bucket: &str, extra: &[(&str, &str)]) {
     let s = server();
     let path = python_dir().join("conformance").join(file);
-    let out = Command::new(python())
-        .args([
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-rA",
-            "--strict-markers",
-        ])
-        .arg(&path)
-        .current_dir(manifest_dir())
+    let out = pytest_command(&path)
         .envs(s.env())
         .env("CONFORMANCE_BUCKET", bucket)
         .envs(extra.iter().copied())
-        .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .unwrap_or_else(|e| panic!("cannot run pytest: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
