@@ -68,3 +68,8 @@ fn listing_one_level_pages_prefixes_order() {
 fn s3_protocol_direct_and_through_the_gateway() {
     pytest("test_s3_protocol.py", &[]);
 }
+
+#[test]
+fn copy_move_buckets_and_the_anon_key() {
+    pytest("test_copy_buckets_anon.py", &[]);
+}
