@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::discover::{discover, io_message, is_deliberate_skip, DiscoverOptions, FileKind};
+use crate::config_discovery::{discover_grouped, effective_settings, ConfigFinder, Group};
+use crate::discover::{io_message, is_deliberate_skip, FileKind};
 use crate::rule::Severity;
 use crate::pipeline::{FileInput, Run};
 use crate::project_index::{is_module_file, StorageModule};
@@ -39,8 +40,9 @@ Examples:
 Exit codes: 0 clean; 1 findings (check, apply) or changes (diff --exit-code);
 2 usage, configuration or I/O error, or a file that could not be parsed.
 
-Configuration: rules.toml, .s3-to-supabase.toml or [tool.s3-to-supabase] in
-pyproject.toml, found upward from the first path; --config names one. Without
+Configuration: each file takes the nearest .s3-to-supabase.toml, s3-to-supabase.toml,
+rules.toml (with this tool's tables) or [tool.s3-to-supabase] in pyproject.toml, up to
+the repository root; --config names one, --show-settings shows what applies. Without
 one, the built-in rules.toml applies (see `s3-to-supabase rules`).
 Suppress a finding with `# s3-to-supabase: ignore[rule-id]` on its line.";
 
@@ -111,6 +113,9 @@ struct CommonArgs {
     /// The path to report (and to match the storage module against) for `-`.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
+    /// Print which configuration applies to each path, with every value, and exit.
+    #[arg(long)]
+    show_settings: bool,
     /// Parse every file, even those without any trigger word (for testing the prefilter).
     #[arg(long, hide = true)]
     no_prefilter: bool,
@@ -224,13 +229,6 @@ struct Gate {
 
 fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> ExitStatus {
     let mut stderr = std::io::stderr();
-    let config = match Config::load(global.config.as_deref(), &args.paths) {
-        Ok(config) => config,
-        Err(err) => {
-            let _ = writeln!(stderr, "error: {err}");
-            return ExitStatus::Error;
-        }
-    };
     // A large stack: a 10,000-deep nested expression must not overflow the parser.
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build() {
         Ok(pool) => pool,
@@ -263,7 +261,21 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
             }
         },
     };
-    let (report, stdin_output) = if from_stdin {
+    let mut finder = ConfigFinder::default();
+    if args.show_settings {
+        return show_settings(&args.paths, global.config.as_deref(), &mut finder);
+    }
+    let (mut report, stdin_output) = if from_stdin {
+        // The configuration of the file stdin stands for, as for a file on disk.
+        let stands_for = args.stdin_filename.as_deref().map_or(Path::new("."), Path::new);
+        let path = global.config.clone().or_else(|| finder.nearest(stands_for));
+        let config = match Config::load(path.as_deref()) {
+            Ok(config) => config,
+            Err(err) => {
+                let _ = writeln!(stderr, "error: {err}");
+                return ExitStatus::Error;
+            }
+        };
         let mut bytes = Vec::new();
         if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
             let _ = writeln!(stderr, "error: cannot read stdin: {err}");
@@ -271,19 +283,23 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
         }
         pool.install(|| run_stdin(&config, mode, args, &bytes))
     } else {
-        let options = DiscoverOptions { exclude: config.exclude.clone(), env_example_names: config.env_example.clone() };
+        let groups = match pool.install(|| discover_grouped(&args.paths, global.config.as_deref(), &mut finder)) {
+            Ok(groups) => groups,
+            Err(err) => {
+                let _ = writeln!(stderr, "error: {err}");
+                return ExitStatus::Error;
+            }
+        };
         pool.install(|| {
-            let discovered = discover(&args.paths, &options);
-            let mut notes = Vec::new();
-            let run = Run::prepare(&config, &discovered.candidates, mode, !args.no_prefilter, &mut notes);
+            let files = groups.iter().map(|group| group.discovered.candidates.len()).sum();
             // Nothing may hold the stderr lock while the bar draws from the worker threads.
-            let bar = progress_bar(discovered.candidates.len(), global.quiet);
-            let report = run.run(&discovered, notes, &|| bar.inc(1));
+            let bar = progress_bar(files, global.quiet);
+            let report = run_groups(&groups, mode, !args.no_prefilter, &|| bar.inc(1));
             bar.finish_and_clear();
             (report, None)
         })
     };
-    let mut report = report;
+    report.notes.extend(finder.notes);
     if mode == Mode::Diff {
         refuse_unappliable_paths(&mut report);
     }
@@ -306,6 +322,46 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
         let _ = report::summary::render(&report, &mut stderr, color_err);
     }
     exit_status(&report, mode, gate)
+}
+
+/// `--show-settings`: for each path, the configuration file that applies and every value.
+fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut ConfigFinder) -> ExitStatus {
+    let mut stdout = std::io::stdout().lock();
+    for path in paths {
+        let found = explicit.map(Path::to_path_buf).or_else(|| finder.nearest(path));
+        let config = match Config::load(found.as_deref()) {
+            Ok(config) => config,
+            Err(err) => {
+                let _ = writeln!(std::io::stderr(), "error: {err}");
+                return ExitStatus::Error;
+            }
+        };
+        let settings = effective_settings(found.as_deref(), &config);
+        let origin = found.as_deref().map_or_else(|| "built-in defaults".to_owned(), |file| file.display().to_string());
+        let _ = writeln!(stdout, "# settings for {}
+# from {origin}
+{}", path.display(), toml::to_string(&settings).unwrap_or_default());
+    }
+    for note in &finder.notes {
+        let _ = writeln!(std::io::stderr(), "note: {note}");
+    }
+    ExitStatus::Success
+}
+
+/// Each group of files under one configuration is its own project (its storage module,
+/// its import style); the reports merge in path order.
+fn run_groups(groups: &[Group], mode: Mode, prefilter: bool, on_file: &(dyn Fn() + Sync)) -> Report {
+    let mut merged = Report { mode, files: Vec::new(), notes: Vec::new() };
+    for group in groups {
+        let mut notes = Vec::new();
+        let run = Run::prepare(&group.config, &group.discovered.candidates, mode, prefilter, &mut notes);
+        let report = run.run(&group.discovered, notes, on_file);
+        merged.files.extend(report.files);
+        merged.notes.extend(report.notes);
+    }
+    merged.files.sort_by(|a, b| a.path.cmp(&b.path));
+    merged.notes.dedup();
+    merged
 }
 
 /// A patch header `a/../x.py` or `a//abs/x.py` is rejected by `git apply` and `patch -p1`,

@@ -3,7 +3,7 @@
 //! default supplies every key a project's file leaves out.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -17,9 +17,6 @@ use crate::source::position_after;
 
 /// The repository's rules.toml, the configuration when a project has none.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../rules.toml");
-
-/// File names searched for upward from the paths, in this order within a directory.
-const CONFIG_NAMES: [&str; 3] = [".s3-to-supabase.toml", "rules.toml", "pyproject.toml"];
 
 /// A configuration problem, located in its file: `path:line:col: message`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -207,16 +204,11 @@ impl Config {
         Config { origin: "built-in defaults".to_owned(), ..raw }
     }
 
-    /// The configuration for a run: `--config` if given, else the first file found
-    /// upward from the first path, else the built-in defaults.
-    pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, ConfigError> {
-        let found = match explicit {
-            Some(path) => Some(path.to_path_buf()),
-            None => find_upward(paths.first().map_or(Path::new("."), PathBuf::as_path)),
-        };
-        match found {
+    /// The configuration in `path`, or the built-in defaults for `None`.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
             None => Ok(Config::defaults()),
-            Some(path) => Config::from_file(&path),
+            Some(path) => Config::from_file(path),
         }
     }
 
@@ -486,33 +478,6 @@ fn position_in(text: &str, offset: usize) -> Position {
     position_after(&text[..offset.min(text.len())])
 }
 
-/// The nearest config file in the directory of `start` or above it.
-fn find_upward(start: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(start).ok()?;
-    let first_dir = if absolute.is_dir() { absolute.as_path() } else { absolute.parent()? };
-    for dir in first_dir.ancestors() {
-        for name in CONFIG_NAMES {
-            let candidate = dir.join(name);
-            if !candidate.is_file() {
-                continue;
-            }
-            if name == "pyproject.toml" && !pyproject_has_section(&candidate) {
-                continue;
-            }
-            return Some(candidate);
-        }
-    }
-    None
-}
-
-fn pyproject_has_section(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| {
-        text.parse::<toml::Table>().is_ok_and(|table| {
-            table.get("tool").and_then(|tool| tool.get("s3-to-supabase")).is_some()
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,16 +640,14 @@ mod tests {
     }
 
     #[test]
-    fn pyproject_section_is_read_and_found_upward() {
+    fn pyproject_section_is_read() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("pyproject.toml"),
             "[project]\nname = \"x\"\n[tool.s3-to-supabase.storage]\nconstant = \"BUCKET\"\n",
         )
         .unwrap();
-        let nested = dir.path().join("backend/utils");
-        std::fs::create_dir_all(&nested).unwrap();
-        let config = Config::load(None, &[nested]).unwrap();
+        let config = Config::load(Some(&dir.path().join("pyproject.toml"))).unwrap();
         assert_eq!(config.storage.constant, "BUCKET");
         assert!(config.origin.ends_with("pyproject.toml"));
     }

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod config_discovery;
 pub mod discover;
 pub mod finding;
 pub mod fix;

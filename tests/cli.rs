@@ -466,3 +466,65 @@ fn diff_refuses_a_patch_for_files_outside_the_current_directory() {
     let refusal = "outside the current directory, so no patch for it could be applied with `git apply` or `patch -p1`; run `diff` from a directory that contains it";
     assert_eq!(stderr(&output), format!("../other/b.py: error: {refusal}\n{absolute}: error: {refusal}\n"));
 }
+
+#[test]
+fn each_file_takes_its_nearest_configuration_inside_the_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A parent project's unrelated rules.toml and a config above the repository never apply.
+    fs::write(tmp.path().join("rules.toml"), "[lint]\nstrict = true\n").unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("svc/utils")).unwrap();
+    fs::create_dir_all(repo.join("legacy")).unwrap();
+    fs::write(repo.join("app.py"), "B = 'anantra-lms-store'\nC = 'other-bucket'\n").unwrap();
+    fs::write(repo.join("legacy/old.py"), "B = 'anantra-lms-store'\nC = 'other-bucket'\n").unwrap();
+    fs::write(repo.join("svc/.s3-to-supabase.toml"), "[buckets]\nnames = [\"other-bucket\"]\n").unwrap();
+    fs::write(repo.join("svc/job.py"), "B = 'anantra-lms-store'\nC = 'other-bucket'\n").unwrap();
+    let output = run_in(&repo, &["check", "--color", "never", "."]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "app.py:1:5: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n\
+         legacy/old.py:1:5: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n\
+         svc/job.py:2:5: error[hardcoded-bucket] hardcoded bucket \"other-bucket\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n"
+    );
+    // The same from inside: the path given first does not decide for the others.
+    let reversed = run_in(&repo, &["check", "--color", "never", "svc", "app.py", "legacy"]);
+    assert_eq!(stdout(&reversed), stdout(&output));
+
+    // From the parent directory, outside any repository, the unrelated rules.toml is
+    // ignored with a note, not an error.
+    let outer = tempfile::tempdir().unwrap();
+    fs::write(outer.path().join("rules.toml"), "[lint]\nstrict = true\n").unwrap();
+    fs::write(outer.path().join("a.py"), "print('hi')\n").unwrap();
+    let ignored = run_in(outer.path(), &["check", "--color", "never", "."]);
+    assert_eq!(code(&ignored), 0, "{}", stderr(&ignored));
+    let rules = std::path::absolute(outer.path().join("rules.toml")).unwrap();
+    assert_eq!(
+        stderr(&ignored),
+        format!(
+            "note: ignored {}: not an s3-to-supabase configuration (it has none of the tables [buckets], [storage], [client], [errors], [setup] or a [rules] table of this tool's rule ids)\n\
+             1 file checked: no errors or warnings; 0 skipped, 0 failed\n",
+            rules.display()
+        )
+    );
+}
+
+#[test]
+fn show_settings_names_the_file_and_every_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    fs::create_dir_all(tmp.path().join("svc")).unwrap();
+    fs::write(tmp.path().join("svc/s3-to-supabase.toml"), "[buckets]\nnames = [\"x-bucket\"]\n[rules]\nbucket-in-text = \"off\"\n").unwrap();
+    let output = run_in(tmp.path(), &["check", "--show-settings", "svc/a.py", "b.py"]);
+    assert_eq!((code(&output), stderr(&output)), (0, String::new()));
+    let text = stdout(&output);
+    let config = std::path::absolute(tmp.path().join("svc/s3-to-supabase.toml")).unwrap();
+    let (svc, root) = text.split_once("# settings for b.py\n").expect("one block per path");
+    assert!(svc.starts_with(&format!("# settings for svc/a.py\n# from {}\n[buckets]\n", config.display())), "{text}");
+    assert!(root.starts_with("# from built-in defaults\n[buckets]\n"), "{text}");
+    for line in ["names = [\"x-bucket\"]\n", "bucket-in-text = \"off\"\n", "hardcoded-bucket = \"error\"\n", "unlisted-bucket = \"warning\"\n", "module = \"utils.s3_utils\"\n"] {
+        assert!(svc.contains(line), "{line} missing:\n{svc}");
+    }
+    assert!(root.contains("names = [\"anantra-lms-store\"]\n") && root.contains("bucket-in-text = \"warning\"\n"), "{root}");
+}
