@@ -113,6 +113,15 @@ struct CommonArgs {
     /// The path to report (and to match the storage module against) for `-`.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
+    /// Run only these rules (comma-separated ids), as if every other were off.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    select: Vec<RuleId>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    ignore: Vec<RuleId>,
+    /// Exit 0 even when findings remain (errors reading or parsing a file still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
     /// Print which configuration applies to each path, with every value, and exit.
     #[arg(long)]
     show_settings: bool,
@@ -139,6 +148,9 @@ struct CheckArgs {
     /// and excluded paths are left alone by design: those never count.
     #[arg(long)]
     allow_skipped: bool,
+    /// Print how many findings each rule has instead of the findings (text or json).
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,9 +183,12 @@ where
     let global = &cli.global;
     match &cli.command {
         Command::Rules(args) => rules_command(args),
-        Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::default() }),
-        Command::Apply(args) => migrate(Mode::Apply, global, args, Gate::default()),
-        Command::Check(args) => migrate(Mode::Check, global, &args.common, Gate { allow_skipped: args.allow_skipped, ..Gate::default() }),
+        Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::of(&args.common) }),
+        Command::Apply(args) => migrate(Mode::Apply, global, args, Gate::of(args)),
+        Command::Check(args) => {
+            let gate = Gate { allow_skipped: args.allow_skipped, statistics: args.statistics, ..Gate::of(&args.common) };
+            migrate(Mode::Check, global, &args.common, gate)
+        }
     }
 }
 
@@ -225,6 +240,21 @@ struct Gate {
     exit_code: bool,
     /// `check --allow-skipped`: files skipped unread do not exit 2.
     allow_skipped: bool,
+    /// `--exit-zero`: findings left do not exit 1.
+    exit_zero: bool,
+    /// `check --statistics`: counts per rule instead of the findings.
+    statistics: bool,
+}
+
+impl Gate {
+    fn of(args: &CommonArgs) -> Gate {
+        Gate { exit_zero: args.exit_zero, ..Gate::default() }
+    }
+}
+
+/// A rule id on the command line, with a suggestion for a mistyped one.
+fn parse_rule(id: &str) -> Result<RuleId, String> {
+    RuleId::from_id(id).ok_or_else(|| RuleId::unknown_message(id))
 }
 
 fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> ExitStatus {
@@ -240,6 +270,10 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
     let from_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
     if from_stdin && args.paths.len() > 1 {
         let _ = writeln!(stderr, "error: `-` (stdin) cannot be combined with other paths");
+        return ExitStatus::Error;
+    }
+    if gate.statistics && !matches!(global.format, Format::Text | Format::Json) {
+        let _ = writeln!(stderr, "error: --statistics prints text or json, not {}", global.format.as_str());
         return ExitStatus::Error;
     }
     // A machine-readable report and the patch cannot share stdout.
@@ -269,7 +303,7 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
         // The configuration of the file stdin stands for, as for a file on disk.
         let stands_for = args.stdin_filename.as_deref().map_or(Path::new("."), Path::new);
         let path = global.config.clone().or_else(|| finder.nearest(stands_for));
-        let config = match Config::load(path.as_deref()) {
+        let mut config = match Config::load(path.as_deref()) {
             Ok(config) => config,
             Err(err) => {
                 let _ = writeln!(stderr, "error: {err}");
@@ -281,15 +315,19 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
             let _ = writeln!(stderr, "error: cannot read stdin: {err}");
             return ExitStatus::Error;
         }
+        config.restrict_rules(&args.select, &args.ignore);
         pool.install(|| run_stdin(&config, mode, args, &bytes))
     } else {
-        let groups = match pool.install(|| discover_grouped(&args.paths, global.config.as_deref(), &mut finder)) {
+        let mut groups = match pool.install(|| discover_grouped(&args.paths, global.config.as_deref(), &mut finder)) {
             Ok(groups) => groups,
             Err(err) => {
                 let _ = writeln!(stderr, "error: {err}");
                 return ExitStatus::Error;
             }
         };
+        for group in &mut groups {
+            group.config.restrict_rules(&args.select, &args.ignore);
+        }
         pool.install(|| {
             let files = groups.iter().map(|group| group.discovered.candidates.len()).sum();
             // Nothing may hold the stderr lock while the bar draws from the worker threads.
@@ -310,7 +348,7 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
     let color_err = use_color(global.color, std::io::stderr().is_terminal());
     let outputs = Outputs { stdout: &mut stdout, stderr: &mut stderr, report_file: report_file.as_mut().map(|file| file as &mut dyn Write), color, color_err };
     // Broken pipes (`| head`) end the output quietly; the exit code still reports the run.
-    let rendered = render(&report, mode, global.format, stdin_output.as_deref(), outputs);
+    let rendered = render(&report, mode, global.format, stdin_output.as_deref(), outputs, gate.statistics);
     let _ = stdout.flush();
     if let (Err(err), Some(path)) = (&rendered, &global.output_file) {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
@@ -430,7 +468,7 @@ fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (R
     (Report { mode, files: vec![result], notes }, output)
 }
 
-fn render(report: &Report, mode: Mode, format: Format, stdin_output: Option<&[u8]>, outputs: Outputs<'_>) -> std::io::Result<()> {
+fn render(report: &Report, mode: Mode, format: Format, stdin_output: Option<&[u8]>, outputs: Outputs<'_>, statistics: bool) -> std::io::Result<()> {
     let Outputs { stdout, stderr, report_file, color, color_err } = outputs;
     if let Some(new_text) = stdin_output {
         stdout.write_all(new_text)?;
@@ -447,6 +485,8 @@ fn render(report: &Report, mode: Mode, format: Format, stdin_output: Option<&[u8
         (None, Mode::Apply | Mode::Check) => (stdout, color),
     };
     match format {
+        Format::Text if statistics => report::statistics::render_text(report, findings_out),
+        Format::Json if statistics => report::statistics::render_json(report, findings_out),
         Format::Text => report::text::render(report, findings_out, findings_color),
         Format::Json => report::json::render(report, findings_out),
         Format::Github => report::github::render(report, findings_out),
@@ -477,7 +517,7 @@ fn exit_status(report: &Report, mode: Mode, gate: Gate) -> ExitStatus {
         ExitStatus::Error
     } else if match mode {
         Mode::Diff => gate.exit_code && summary.changed > 0,
-        Mode::Apply | Mode::Check => errors_left,
+        Mode::Apply | Mode::Check => errors_left && !gate.exit_zero,
     } {
         ExitStatus::Failure
     } else {
@@ -499,7 +539,7 @@ fn rules_command(args: &RulesArgs) -> ExitStatus {
                 rule.docs()
             ),
             None => {
-                let _ = writeln!(stderr, "error: unknown rule `{id}`; `s3-to-supabase rules` lists them");
+                let _ = writeln!(stderr, "error: {}", RuleId::unknown_message(id));
                 return ExitStatus::Error;
             }
         },

@@ -193,6 +193,16 @@ impl Config {
         self.severities.get(&rule).copied().unwrap_or(Some(rule.default_severity()))
     }
 
+    /// `--select`/`--ignore`: only the selected rules run (all when `select` is empty),
+    /// minus the ignored ones.
+    pub fn restrict_rules(&mut self, select: &[RuleId], ignore: &[RuleId]) {
+        for &rule in RuleId::ALL {
+            if (!select.is_empty() && !select.contains(&rule)) || ignore.contains(&rule) {
+                self.severities.insert(rule, None);
+            }
+        }
+    }
+
     pub fn is_bucket(&self, value: &str) -> bool {
         self.buckets.iter().any(|bucket| bucket == value)
     }
@@ -239,7 +249,10 @@ impl Config {
         let mut severities = BTreeMap::new();
         for (id, severity) in &user.rules {
             let rule = RuleId::from_id(id).ok_or_else(|| {
-                error_at(severity.span(), format!("unknown rule `{id}` in [rules]; `s3-to-supabase rules` lists them"))
+                {
+                let suggestion = RuleId::closest(id).map(|rule| format!(" (did you mean `{rule}`?)")).unwrap_or_default();
+                error_at(severity.span(), format!("unknown rule `{id}` in [rules]{suggestion}; `s3-to-supabase rules` lists them"))
+            }
             })?;
             let level = match severity.get_ref().as_str() {
                 "error" => Some(Severity::Error),

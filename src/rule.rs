@@ -102,6 +102,24 @@ rules! {
 }
 
 impl RuleId {
+    /// The known id closest to a mistyped one, if any is close (for "did you mean").
+    pub fn closest(id: &str) -> Option<RuleId> {
+        RuleId::ALL
+            .iter()
+            .map(|&rule| (strsim::jaro_winkler(id, rule.as_str()), rule))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, rule)| rule)
+    }
+
+    /// `unknown rule `x``, with the closest id as a suggestion when there is one.
+    pub fn unknown_message(id: &str) -> String {
+        match RuleId::closest(id) {
+            Some(rule) => format!("unknown rule `{id}` (did you mean `{rule}`?); `s3-to-supabase rules` lists them"),
+            None => format!("unknown rule `{id}`; `s3-to-supabase rules` lists them"),
+        }
+    }
+
     pub fn from_id(id: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|rule| rule.as_str() == id)
     }

@@ -528,3 +528,43 @@ fn show_settings_names_the_file_and_every_value() {
     }
     assert!(root.contains("names = [\"anantra-lms-store\"]\n") && root.contains("bucket-in-text = \"warning\"\n"), "{root}");
 }
+
+#[test]
+fn select_ignore_exit_zero_statistics_and_did_you_mean() {
+    let tmp = small_project();
+    let select = run_in(tmp.path(), &["check", "--color", "never", "--select", "hardcoded-bucket,unlisted-bucket", "app"]);
+    assert_eq!(code(&select), 1);
+    assert_eq!(
+        stdout(&select),
+        "app/routes.py:3:10: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n\
+         app/routes.py:5:28: warning[unlisted-bucket] unlisted bucket literal \"old-bucket\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n"
+    );
+    let ignore = run_in(tmp.path(), &["check", "--color", "never", "--ignore", "hardcoded-bucket", "--ignore", "bucket-needs-review", "app"]);
+    assert_eq!(code(&ignore), 0, "only a warning is left");
+    assert_eq!(stdout(&ignore).lines().count(), 1);
+    let zero = run_in(tmp.path(), &["check", "--exit-zero", "app"]);
+    assert_eq!((code(&zero), stdout(&zero).lines().count()), (0, 3));
+
+    let statistics = run_in(tmp.path(), &["check", "--statistics", "app"]);
+    assert_eq!(code(&statistics), 1);
+    assert_eq!(
+        stdout(&statistics),
+        "    1  error[bucket-needs-review]  0 fixable\n    1  error[hardcoded-bucket]  1 fixable\n    1  warning[unlisted-bucket]  0 fixable\n"
+    );
+    let json = run_in(tmp.path(), &["--format", "json", "check", "--statistics", "app"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value[1], serde_json::json!({"rule": "hardcoded-bucket", "severity": "error", "count": 1, "fixable": 1}));
+
+    let typo = run_in(tmp.path(), &["check", "--select", "hardcoded-buckets", "app"]);
+    assert_eq!(code(&typo), 2);
+    assert!(
+        stderr(&typo).starts_with("error: invalid value 'hardcoded-buckets' for '--select <RULE>': unknown rule `hardcoded-buckets` (did you mean `hardcoded-bucket`?)"),
+        "{}",
+        stderr(&typo)
+    );
+    let rules = run_in(tmp.path(), &["rules", "boto3-clint"]);
+    assert_eq!(
+        (code(&rules), stderr(&rules)),
+        (2, "error: unknown rule `boto3-clint` (did you mean `boto3-client`?); `s3-to-supabase rules` lists them\n".to_owned())
+    );
+}

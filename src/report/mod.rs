@@ -7,6 +7,7 @@ pub mod diff;
 pub mod github;
 pub mod json;
 pub mod sarif;
+pub mod statistics;
 pub mod summary;
 pub mod text;
 
