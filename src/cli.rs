@@ -103,6 +103,13 @@ enum Command {
     Check(CheckArgs),
     /// List the rules, or explain one with a before/after example.
     Rules(RulesArgs),
+    /// Copy the objects of an S3 bucket into Supabase Storage, verified and resumable.
+    ///
+    /// Source credentials come from the AWS variables and shared config files, the
+    /// destination from SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY. A manifest records
+    /// every object, so a rerun continues where a run stopped. Exits 1 if any object
+    /// failed, did not verify or conflicts; 2 on a usage or credential error.
+    MigrateData(crate::migrate::MigrateDataArgs),
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +196,7 @@ where
             let gate = Gate { allow_skipped: args.allow_skipped, statistics: args.statistics, ..Gate::of(&args.common) };
             migrate(Mode::Check, global, &args.common, gate)
         }
+        Command::MigrateData(args) => migrate_data(global, args),
     }
 }
 
@@ -522,6 +530,18 @@ fn exit_status(report: &Report, mode: Mode, gate: Gate) -> ExitStatus {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
+    }
+}
+
+fn migrate_data(global: &GlobalArgs, args: &crate::migrate::MigrateDataArgs) -> ExitStatus {
+    let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
+    match crate::migrate::run(args, global.config.as_deref(), &mut stdout, &mut stderr) {
+        Ok(crate::migrate::RunOutcome::Complete) => ExitStatus::Success,
+        Ok(crate::migrate::RunOutcome::Incomplete) => ExitStatus::Failure,
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}");
+            ExitStatus::Error
+        }
     }
 }
 

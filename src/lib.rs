@@ -13,6 +13,7 @@ pub mod discover;
 pub mod finding;
 pub mod fix;
 pub mod interrupt;
+pub mod migrate;
 pub mod model;
 pub mod pipeline;
 pub mod project_index;

@@ -1,0 +1,262 @@
+//! The Supabase side, through the Storage REST API under `SUPABASE_URL/storage/v1` with the
+//! service role key: the bucket and its limits, a recursive listing built from the one-level
+//! list, a streamed standard upload, a streamed download. Errors arrive as HTTP 400 with the
+//! real status as a string in the body (storage-server-observed.md); [`ApiError`] reads it.
+
+use std::io::Read;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Deserialize;
+use ureq::http::Response;
+use ureq::{Body, SendBody};
+
+use super::http::{error_body, is_retryable_status, stream_error, transport, Attempt, Failure, RetryPolicy};
+
+/// Bytes of a key kept as they are in a URL path; everything else is percent-encoded.
+const KEY_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// Entries per list request (the server has no maximum; 1000 keeps answers small).
+const LIST_PAGE: usize = 1000;
+
+pub struct Destination {
+    /// `SUPABASE_URL/storage/v1`.
+    base: String,
+    service_key: String,
+    pub bucket: String,
+    agent: ureq::Agent,
+    policy: RetryPolicy,
+}
+
+/// An error answer, with the status the server meant (the body's `statusCode`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn read(response: Response<Body>) -> ApiError {
+        #[derive(Deserialize)]
+        struct Envelope {
+            #[serde(rename = "statusCode")]
+            status: Option<String>,
+            error: Option<String>,
+            message: Option<String>,
+        }
+        let http_status = response.status().as_u16();
+        let body = error_body(response);
+        match serde_json::from_str::<Envelope>(&body) {
+            Ok(envelope) => ApiError {
+                status: envelope.status.and_then(|s| s.parse().ok()).unwrap_or(http_status),
+                code: envelope.error.unwrap_or_default(),
+                message: envelope.message.unwrap_or_default(),
+            },
+            Err(_) => ApiError { status: http_status, code: String::new(), message: body.trim().chars().take(200).collect() },
+        }
+    }
+
+    pub fn into_failure(self, what: &str) -> Failure {
+        let detail = match (self.code.is_empty(), self.message.is_empty()) {
+            (false, false) => format!("{} ({})", self.message, self.code),
+            (true, false) => self.message,
+            _ => self.code,
+        };
+        Failure::status(what, self.status, &detail)
+    }
+}
+
+/// What a standard upload ended in, short of a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uploaded {
+    Created,
+    /// 409: the key exists and `x-upsert` was false.
+    AlreadyExists,
+}
+
+#[derive(Deserialize)]
+struct ListEntry {
+    name: String,
+    id: Option<String>,
+    metadata: Option<ListMetadata>,
+}
+
+#[derive(Deserialize)]
+struct ListMetadata {
+    size: Option<u64>,
+}
+
+impl Destination {
+    pub fn new(supabase_url: &str, service_key: String, bucket: String, agent: ureq::Agent, policy: RetryPolicy) -> Destination {
+        let base = format!("{}/storage/v1", supabase_url.trim_end_matches('/'));
+        Destination { base, service_key, bucket, agent, policy }
+    }
+
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The bucket-and-key part of an object URL, each segment percent-encoded.
+    pub fn object_path(&self, key: &str) -> String {
+        let encoded: Vec<String> = key.split('/').map(|segment| utf8_percent_encode(segment, KEY_SEGMENT).to_string()).collect();
+        format!("{}/{}", utf8_percent_encode(&self.bucket, KEY_SEGMENT), encoded.join("/"))
+    }
+
+    pub fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        request.header("Authorization", format!("Bearer {}", self.service_key)).header("apikey", &self.service_key)
+    }
+
+    /// The bucket exists and the key may use it; returns its `file_size_limit`, if any.
+    pub fn check_bucket(&self) -> Attempt<Option<u64>> {
+        #[derive(Deserialize)]
+        struct BucketInfo {
+            file_size_limit: Option<u64>,
+        }
+        self.policy.run(|_| {
+            let url = self.url(&format!("/bucket/{}", utf8_percent_encode(&self.bucket, KEY_SEGMENT)));
+            let response = self.authorize(self.agent.get(&url)).call().map_err(|err| transport("Supabase bucket", err))?;
+            if !response.status().is_success() {
+                let error = ApiError::read(response);
+                return Err(match error.status {
+                    404 => Failure::fatal(format!("Supabase bucket `{}` does not exist (create it first)", self.bucket)),
+                    400 | 401 | 403 => Failure::fatal(format!(
+                        "Supabase refused SUPABASE_SERVICE_ROLE_KEY for bucket `{}`: {} {}",
+                        self.bucket, error.code, error.message
+                    )),
+                    _ => error.into_failure("Supabase bucket"),
+                });
+            }
+            let info: BucketInfo = serde_json::from_reader(response.into_body().into_reader())
+                .map_err(|err| Failure::transient(format!("Supabase bucket: unreadable answer: {err}")))?;
+            Ok(info.file_size_limit)
+        })
+    }
+
+    /// The server's upload limit, as its resumable endpoint announces it (`Tus-Max-Size`).
+    pub fn upload_limit(&self) -> Attempt<Option<u64>> {
+        self.policy.run(|_| {
+            let response = self.agent.options(self.url("/upload/resumable")).call().map_err(|err| transport("Supabase upload limit", err))?;
+            if is_retryable_status(response.status().as_u16()) {
+                return Err(ApiError::read(response).into_failure("Supabase upload limit"));
+            }
+            Ok(response.headers().get("tus-max-size").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()))
+        })
+    }
+
+    /// Calls `visit(key, size)` for every object under `prefix` (empty or ending in `/`),
+    /// walking folders with the one-level list, a page of [`LIST_PAGE`] entries at a time.
+    /// The server matches prefixes case-insensitively, so a listed key may differ in case
+    /// from a real one: callers treat a listing as a hint and check the object itself.
+    pub fn list_tree(&self, prefix: &str, mut visit: impl FnMut(String, u64)) -> Attempt<()> {
+        let mut folders = vec![prefix.to_owned()];
+        while let Some(folder) = folders.pop() {
+            let mut offset = 0;
+            loop {
+                let body = serde_json::json!({
+                    "prefix": folder, "limit": LIST_PAGE, "offset": offset,
+                    "sortBy": {"column": "name", "order": "asc"},
+                })
+                .to_string();
+                let entries: Vec<ListEntry> = self.policy.run(|_| {
+                    let url = self.url(&format!("/object/list/{}", utf8_percent_encode(&self.bucket, KEY_SEGMENT)));
+                    let response = self
+                        .authorize(self.agent.post(&url))
+                        .header("Content-Type", "application/json")
+                        .send(body.as_bytes())
+                        .map_err(|err| transport("Supabase list", err))?;
+                    if !response.status().is_success() {
+                        return Err(ApiError::read(response).into_failure("Supabase list"));
+                    }
+                    serde_json::from_reader(response.into_body().into_reader())
+                        .map_err(|err| Failure::transient(format!("Supabase list: unreadable answer: {err}")))
+                })?;
+                let count = entries.len();
+                for entry in entries {
+                    match entry.id {
+                        Some(_) => visit(format!("{folder}{}", entry.name), entry.metadata.and_then(|m| m.size).unwrap_or(0)),
+                        // `a//b` makes a folder named "": nothing the source can hold maps there.
+                        None if entry.name.is_empty() => {}
+                        None => folders.push(format!("{folder}{}/", entry.name)),
+                    }
+                }
+                if count < LIST_PAGE {
+                    break;
+                }
+                offset += count;
+            }
+        }
+        Ok(())
+    }
+
+    /// One attempt at a standard upload of `length` bytes read from `body`, streamed.
+    pub fn upload(
+        &self,
+        key: &str,
+        content_type: Option<&str>,
+        cache_control: Option<&str>,
+        upsert: bool,
+        length: u64,
+        body: &mut dyn Read,
+    ) -> Attempt<Uploaded> {
+        let url = self.url(&format!("/object/{}", self.object_path(key)));
+        let mut request = self
+            .authorize(self.agent.post(&url))
+            .header("Content-Length", length.to_string())
+            .header("x-upsert", if upsert { "true" } else { "false" });
+        if let Some(content_type) = content_type.filter(|t| !t.is_empty()) {
+            request = request.header("Content-Type", content_type);
+        }
+        if let Some(cache_control) = cache_control {
+            request = request.header("Cache-Control", cache_control);
+        }
+        let response = request.send(SendBody::from_reader(body)).map_err(|err| transport("Supabase upload", err))?;
+        if response.status().is_success() {
+            // Read the (small) answer so the connection goes back to the pool.
+            let _ = std::io::copy(&mut response.into_body().into_reader(), &mut std::io::sink());
+            return Ok(Uploaded::Created);
+        }
+        match ApiError::read(response) {
+            error if error.status == 409 => Ok(Uploaded::AlreadyExists),
+            error => Err(error.into_failure("Supabase upload")),
+        }
+    }
+
+    /// Starts reading `key` back; `None` when it does not exist.
+    pub fn download(&self, key: &str) -> Attempt<Option<(u64, ureq::BodyReader<'static>)>> {
+        let url = self.url(&format!("/object/authenticated/{}", self.object_path(key)));
+        let response = self.authorize(self.agent.get(&url)).call().map_err(|err| transport("Supabase download", err))?;
+        if !response.status().is_success() {
+            return match ApiError::read(response) {
+                error if error.status == 404 => Ok(None),
+                error => Err(error.into_failure("Supabase download")),
+            };
+        }
+        let length = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| Failure::transient("Supabase download: answer without Content-Length"))?;
+        Ok(Some((length, response.into_body().into_reader())))
+    }
+}
+
+/// Reads `reader` to its end into `sink`, naming `what` in a failure.
+pub fn drain(what: &str, reader: &mut dyn Read, sink: &mut dyn std::io::Write) -> Attempt<u64> {
+    std::io::copy(reader, sink).map_err(|err| stream_error(what, &err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_paths_are_encoded_per_segment() {
+        let d = Destination::new("http://h/", "k".into(), "b".into(), ureq::Agent::new_with_defaults(), RetryPolicy::new(0));
+        assert_eq!(d.object_path("a b/c?d&e+f.txt"), "b/a%20b/c%3Fd%26e%2Bf.txt");
+        assert_eq!(d.url("/x"), "http://h/storage/v1/x");
+    }
+}

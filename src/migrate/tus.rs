@@ -1,0 +1,161 @@
+//! Supabase's resumable uploads (the TUS protocol at `/storage/v1/upload/resumable`), as the
+//! real server behaves (issue 10): the upload URL is built from the last segment of the
+//! `Location` it answers (which names the server's own host and scheme, not the gateway's);
+//! `x-upsert` goes on every request, or the final PATCH fails on an existing key;
+//! `cacheControl` metadata must be digits (seconds of max-age); a create over the limit is
+//! answered 413 at once.
+
+use std::io::Read;
+
+use base64::Engine as _;
+use ureq::SendBody;
+
+use super::dest::{ApiError, Destination};
+use super::http::{transport, Attempt, Failure};
+
+/// Supabase's chunk size for resumable uploads; objects above it go this way.
+pub const CHUNK: u64 = 6 * 1024 * 1024;
+const TUS_VERSION: &str = "1.0.0";
+
+/// An upload the server has created.
+pub struct Upload<'d> {
+    dest: &'d Destination,
+    path: String,
+    upsert: bool,
+}
+
+/// What creating an upload ended in, short of a failure.
+pub enum Created<'d> {
+    Upload(Upload<'d>),
+    /// 409: the key exists and `upsert` was false.
+    AlreadyExists,
+}
+
+/// Metadata values are base64; `cacheControl` is left out unless it is a plain max-age.
+fn metadata(bucket: &str, key: &str, content_type: Option<&str>, max_age: Option<&str>) -> String {
+    let b64 = |value: &str| base64::engine::general_purpose::STANDARD.encode(value);
+    let mut pairs = vec![format!("bucketName {}", b64(bucket)), format!("objectName {}", b64(key))];
+    if let Some(content_type) = content_type.filter(|t| !t.is_empty()) {
+        pairs.push(format!("contentType {}", b64(content_type)));
+    }
+    if let Some(seconds) = max_age {
+        pairs.push(format!("cacheControl {}", b64(seconds)));
+    }
+    pairs.join(",")
+}
+
+/// The seconds of a cache-control that TUS can carry (`max-age=N` exactly), if it is one.
+/// No cache-control at all also goes by TUS (the server stores its default, as S3 has none).
+pub fn tus_max_age(cache_control: Option<&str>) -> Result<Option<&str>, ()> {
+    match cache_control.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(value) => match value.strip_prefix("max-age=") {
+            Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(digits)),
+            _ => Err(()),
+        },
+    }
+}
+
+pub fn create<'d>(
+    dest: &'d Destination,
+    key: &str,
+    length: u64,
+    content_type: Option<&str>,
+    max_age: Option<&str>,
+    upsert: bool,
+) -> Attempt<Created<'d>> {
+    let response = dest
+        .authorize(dest.agent().post(dest.url("/upload/resumable")))
+        .header("Tus-Resumable", TUS_VERSION)
+        .header("Upload-Length", length.to_string())
+        .header("Upload-Metadata", metadata(&dest.bucket, key, content_type, max_age))
+        .header("x-upsert", upsert_value(upsert))
+        .send(&[][..])
+        .map_err(|err| transport("Supabase resumable create", err))?;
+    let status = response.status().as_u16();
+    if status == 201 {
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let id = location.rsplit('/').next().unwrap_or_default();
+        if id.is_empty() {
+            return Err(Failure::transient("Supabase resumable create: answer without Location"));
+        }
+        return Ok(Created::Upload(Upload { dest, path: format!("/upload/resumable/{id}"), upsert }));
+    }
+    // TUS answers carry the real status (409, 413) with a plain-text body.
+    match ApiError::read(response) {
+        error if error.status == 409 => Ok(Created::AlreadyExists),
+        error => Err(error.into_failure("Supabase resumable create")),
+    }
+}
+
+fn upsert_value(upsert: bool) -> &'static str {
+    if upsert {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+impl Upload<'_> {
+    /// Sends `length` bytes of `body` at `offset`; returns the server's new offset.
+    pub fn patch(&self, offset: u64, length: u64, body: &mut dyn Read) -> Attempt<u64> {
+        let response = self
+            .dest
+            .authorize(self.dest.agent().patch(self.dest.url(&self.path)))
+            .header("Tus-Resumable", TUS_VERSION)
+            .header("Upload-Offset", offset.to_string())
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Content-Length", length.to_string())
+            .header("x-upsert", upsert_value(self.upsert))
+            .send(SendBody::from_reader(body))
+            .map_err(|err| transport("Supabase resumable upload", err))?;
+        if response.status().as_u16() == 204 {
+            return new_offset(&response);
+        }
+        Err(ApiError::read(response).into_failure("Supabase resumable upload"))
+    }
+
+    /// The offset the server holds (after a failed PATCH, to resume from there).
+    pub fn offset(&self) -> Attempt<u64> {
+        let response = self
+            .dest
+            .authorize(self.dest.agent().head(self.dest.url(&self.path)))
+            .header("Tus-Resumable", TUS_VERSION)
+            .header("x-upsert", upsert_value(self.upsert))
+            .call()
+            .map_err(|err| transport("Supabase resumable offset", err))?;
+        if response.status().is_success() {
+            return new_offset(&response);
+        }
+        Err(ApiError::read(response).into_failure("Supabase resumable offset"))
+    }
+}
+
+fn new_offset(response: &ureq::http::Response<ureq::Body>) -> Attempt<u64> {
+    response
+        .headers()
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| Failure::transient("Supabase resumable upload: answer without Upload-Offset"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_max_age_goes_by_tus() {
+        assert_eq!(tus_max_age(None), Ok(None));
+        assert_eq!(tus_max_age(Some("max-age=86400")), Ok(Some("86400")));
+        assert_eq!(tus_max_age(Some("public, max-age=60")), Err(()));
+        assert_eq!(tus_max_age(Some("no-store")), Err(()));
+        assert_eq!(tus_max_age(Some("max-age=")), Err(()));
+    }
+
+    #[test]
+    fn metadata_is_base64() {
+        assert_eq!(metadata("b", "k.bin", Some("image/png"), Some("60")), "bucketName Yg==,objectName ay5iaW4=,contentType aW1hZ2UvcG5n,cacheControl NjA=");
+        assert_eq!(metadata("b", "k", None, None), "bucketName Yg==,objectName aw==");
+    }
+}
