@@ -10,4 +10,5 @@ mod live {
     mod behaviour;
     mod conformance;
     mod harness;
+    mod migrate_data;
 }

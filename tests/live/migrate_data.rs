@@ -195,7 +195,10 @@ fn a_bucket_in_stages_dry_run_trial_subset_rest_and_a_rerun_that_copies_nothing(
             {"key": "media/oversize.bin", "size": UPLOAD_LIMIT + 1, "content_type": "application/octet-stream"},
         ],
         "placeholders": ["data/", "data/d1/", "media/", "empty/"],
-        "extra": [{"key": "zz/ü.txt", "text": "umlaut"}, {"key": "zz/a#b.txt", "text": "hash"}],
+        "extra": [
+            {"key": "zz/ü.txt", "text": "umlaut"}, {"key": "zz/a#b.txt", "text": "hash"},
+            {"key": "data/odd name+1 (copy)&x=y;@:,?!*'.txt", "text": "every allowed character"},
+        ],
     });
     let (src, seeded) = seed("mig-stages", spec, dir.path());
     let dst = server().fresh_bucket("mig-stages");
@@ -206,7 +209,7 @@ fn a_bucket_in_stages_dry_run_trial_subset_rest_and_a_rerun_that_copies_nothing(
     let all: Vec<&String> = seeded.objects.keys().collect();
     let refused = ["media/oversize.bin", "zz/a#b.txt", "zz/ü.txt"];
     let valid: Vec<&String> = all.iter().copied().filter(|k| !refused.contains(&k.as_str())).collect();
-    assert_eq!((all.len(), valid.len()), (2405, 2402));
+    assert_eq!((all.len(), valid.len()), (2406, 2403));
 
     // The plan: nothing written, not even the manifest.
     let out = migrate(dir.path(), server().url(), &["--from", &from, "--to", &dst, "--manifest", m, "--dry-run"]);
@@ -214,8 +217,8 @@ fn a_bucket_in_stages_dry_run_trial_subset_rest_and_a_rerun_that_copies_nothing(
     let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
     let expected_plan = format!(
         "plan: {from_shown} -> {to_shown} (nothing is written in a dry run)\n  {:<34} {:>8}  {}\n  {:<34} {:>8}  {}\n  {:<34} {:>8}\n  {:<34} {:>8}  {}\n  {:<34} {:>8}\n  {:<34} {:>8}  {}\n  {:<34} {:>8}\n",
-        "objects", 2405, mb(seeded.bytes(&all)),
-        "to copy", 2402, mb(seeded.bytes(&valid)),
+        "objects", 2406, mb(seeded.bytes(&all)),
+        "to copy", 2403, mb(seeded.bytes(&valid)),
         "at the destination, to compare", 0,
         "verified by an earlier run", 0, mb(0),
         "placeholders skipped", 4,
@@ -249,10 +252,10 @@ fn a_bucket_in_stages_dry_run_trial_subset_rest_and_a_rerun_that_copies_nothing(
     let out = migrate(dir.path(), server().url(), &["--from", &from, "--to", &dst, "--manifest", m, "--jobs", "8", "--progress-every", "100000"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let rest: Vec<&String> = valid[100..].to_vec();
-    assert_eq!(table_without_timing(&text(&out.stdout)), table(&from_shown, &to_shown, "full", [2405, 2302, 100, 4, 0, 3, 0], seeded.bytes(&rest)));
+    assert_eq!(table_without_timing(&text(&out.stdout)), table(&from_shown, &to_shown, "full", [2406, 2303, 100, 4, 0, 3, 0], seeded.bytes(&rest)));
     let stderr = text(&out.stderr);
     assert!(stderr.ends_with(&refusals), "{stderr}");
-    assert_eq!(check_destination(&dst, "", &seeded.expected_file(dir.path(), &valid), ""), clean(2402));
+    assert_eq!(check_destination(&dst, "", &seeded.expected_file(dir.path(), &valid), ""), clean(2403));
     let records = manifest_records(&manifest);
     let outcomes = last_outcomes(&records);
     for key in &valid {
@@ -261,12 +264,12 @@ fn a_bucket_in_stages_dry_run_trial_subset_rest_and_a_rerun_that_copies_nothing(
     for key in refused {
         assert_eq!(outcomes[key], "failed", "{key}");
     }
-    assert_eq!(outcomes.len(), 2405);
+    assert_eq!(outcomes.len(), 2406);
 
     // A rerun copies nothing and asks the destination for nothing but its limits.
     let out = migrate(dir.path(), server().url(), &["--from", &from, "--to", &dst, "--manifest", m]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert_eq!(table_without_timing(&text(&out.stdout)), table(&from_shown, &to_shown, "full", [2405, 0, 2402, 4, 0, 3, 0], 0));
+    assert_eq!(table_without_timing(&text(&out.stdout)), table(&from_shown, &to_shown, "full", [2406, 0, 2403, 4, 0, 3, 0], 0));
     assert_eq!(text(&out.stderr), refusals);
     let again = manifest_records(&manifest);
     assert_eq!(again.len(), records.len() + 3, "only the three refusals are recorded again");
@@ -349,8 +352,11 @@ fn killed_at_random_points_and_resumed_nothing_lost_nothing_duplicated() {
             kills += 1;
         }
         child.wait().unwrap();
-        // Whatever the instant, the manifest stays readable.
-        manifest_records(&manifest);
+        // Whatever the instant, the manifest stays readable (a kill before the listing ended
+        // leaves none, one between its creation and its first line an empty one).
+        if std::fs::metadata(&manifest).is_ok_and(|m| m.len() > 0) {
+            manifest_records(&manifest);
+        }
     }
     assert!(kills >= 3, "the run was killed mid-way only {kills} times");
     let out = migrate(dir.path(), server().url(), &args[1..]);
