@@ -49,7 +49,10 @@ pub fn transport(what: &str, err: ureq::Error) -> Failure {
         err,
         ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::Protocol(_)
     );
-    Failure { message: format!("{what}: {err}"), retryable }
+    // A presigned URL carries a signature and the access key id: never shown.
+    let text = err.to_string();
+    let text = if text.contains("X-Amz-") { "the request could not be made (its signed URL is not shown)".to_owned() } else { text };
+    Failure { message: format!("{what}: {text}"), retryable }
 }
 
 /// An I/O error while streaming a body (a reset mid-body, a read timeout): transient.
