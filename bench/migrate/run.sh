@@ -29,6 +29,7 @@ command -v rclone >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninter
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release
 
 SERVER_DIR=$(mktemp -d /tmp/s3ts-bench-server.XXXXXX)
+chmod 755 "$SERVER_DIR" # the server's PostgreSQL runs as the postgres user
 MOTO_PID=
 cleanup() {
     [ -n "$MOTO_PID" ] && kill "$MOTO_PID" 2>/dev/null || true

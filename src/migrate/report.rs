@@ -148,7 +148,7 @@ impl Progress {
                 bar.set_message(megabytes(self.bytes));
                 bar.inc(1);
             }
-            None if self.done % self.every == 0 => {
+            None if self.done.is_multiple_of(self.every) => {
                 let _ = writeln!(
                     err,
                     "migrate-data: {}/{} objects, {} copied, {:.1} s",
