@@ -45,11 +45,15 @@ pub enum RunOutcome {
 }
 
 /// Runs `migrate-data`; `Err` is a usage, credential or global error (one line, no secret).
-/// `config` is the global `--config`; without it the configuration is found upward from the
-/// current directory (for the default destination bucket and the Supabase variable names).
+/// `config` is the global `--config`; without it the nearest configuration of the current
+/// directory applies (for the default destination bucket and the Supabase variable names).
 pub fn run(args: &MigrateDataArgs, config: Option<&Path>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<RunOutcome, String> {
     let started = Instant::now();
-    let config = Config::load(config, &[PathBuf::from(".")]).map_err(|err| err.to_string())?;
+    let nearest = match config {
+        Some(path) => Some(path.to_owned()),
+        None => crate::config_discovery::ConfigFinder::default().nearest(Path::new(".")),
+    };
+    let config = Config::load(nearest.as_deref()).map_err(|err| err.to_string())?;
     let from = SourceLocation::parse(&args.from)?;
     let to = DestLocation::parse(args.to.as_deref().unwrap_or(&config.storage.default_bucket))?;
     if args.delete_source && !args.dry_run && !args.yes && !std::io::stdin().is_terminal() {
