@@ -384,15 +384,22 @@ impl<'a> Run<'a> {
     }
 
     /// Drop findings of rules turned off or suppressed on their line; apply configured severities.
+    /// Then the suppression comments' own problems (unknown ids, unused comments).
     fn configured(&self, findings: Vec<Finding>, suppressions: &Suppressions, lines: &LineIndex) -> Vec<Finding> {
-        findings
+        let mut kept: Vec<Finding> = findings
             .into_iter()
             .filter_map(|mut finding| {
                 finding.severity = self.config.severity(finding.rule)?;
                 let line = lines.line_of(finding.range.start());
                 (!suppressions.is_suppressed(finding.rule, line)).then_some(finding)
             })
-            .collect()
+            .collect();
+        let problems = suppressions.problems(|rule| self.config.severity(rule).is_some());
+        kept.extend(problems.into_iter().filter_map(|mut problem| {
+            problem.severity = self.config.severity(problem.rule)?;
+            Some(problem)
+        }));
+        kept
     }
 
     fn place(&self, display: &str, text: &str, lines: &LineIndex, findings: &[Finding]) -> Vec<ReportedFinding> {

@@ -99,6 +99,8 @@ rules! {
     ErrorCodeCheck => "error-code-check", Error, Sometimes;
     Requirements => "requirements", Error, Sometimes;
     EnvExample => "env-example", Error, Always;
+    InvalidSuppression => "invalid-suppression", Warning, Never;
+    UnusedSuppression => "unused-suppression", Warning, Never;
 }
 
 impl RuleId {

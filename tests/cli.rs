@@ -568,3 +568,34 @@ fn select_ignore_exit_zero_statistics_and_did_you_mean() {
         (2, "error: unknown rule `boto3-clint` (did you mean `boto3-client`?); `s3-to-supabase rules` lists them\n".to_owned())
     );
 }
+
+#[test]
+fn suppressions_next_line_no_spaces_unknown_ids_and_unused_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("s.py"),
+        "from utils import s3_utils\n\
+         A = 'anantra-lms-store'  #s3-to-supabase:ignore\n\
+         # s3-to-supabase: ignore-next-line[hardcoded-bucket]\n\
+         B = 'anantra-lms-store'\n\
+         C = 'anantra-lms-store'  # s3-to-supabase: ignore[hardcoded-buckets]\n\
+         D = 1  # s3-to-supabase: ignore[hardcoded-bucket]\n",
+    )
+    .unwrap();
+    let output = run_in(tmp.path(), &["check", "--color", "never", "s.py"]);
+    assert_eq!(code(&output), 1);
+    assert_eq!(
+        stdout(&output),
+        "s.py:5:5: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n\
+         s.py:5:26: warning[invalid-suppression] suppression names an unknown rule `hardcoded-buckets` (did you mean `hardcoded-bucket`?); `s3-to-supabase rules` lists them\n\
+         s.py:6:8: warning[unused-suppression] unused suppression: no hardcoded-bucket finding on line 6 to ignore; remove `hardcoded-bucket` from the comment\n"
+    );
+    // A rule turned off: its listed suppressions are not reported as unused (a bare
+    // `ignore` that now suppresses nothing still is).
+    let off = run_in(tmp.path(), &["check", "--color", "never", "--ignore", "hardcoded-bucket", "s.py"]);
+    assert_eq!(
+        stdout(&off),
+        "s.py:2:26: warning[unused-suppression] unused suppression: no finding on line 2 to ignore; remove the comment\n\
+         s.py:5:26: warning[invalid-suppression] suppression names an unknown rule `hardcoded-buckets` (did you mean `hardcoded-bucket`?); `s3-to-supabase rules` lists them\n"
+    );
+}
