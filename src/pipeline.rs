@@ -19,10 +19,10 @@ use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
 use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageModule};
-use crate::report::{FileOutcome, FileResult, Mode, Report, ReportedFinding};
+use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
 use crate::rules::{check_python, check_setup_file, RuleContext, SetupContext};
-use crate::source::{parse_python, DecodeError, LineIndex, ParseFailure, SourceFile};
+use crate::source::{parse_python, Codec, DecodeError, LineIndex, ParseFailure, SourceFile};
 use crate::suppress::Suppressions;
 use crate::write::write_atomically;
 
@@ -324,7 +324,7 @@ impl<'a> Run<'a> {
                 }
             };
             if first_findings.is_none() {
-                first_findings = Some(self.place(display, &current.text, &lines, &findings));
+                first_findings = Some(self.place(display, &current, &lines, &findings));
             }
             if self.mode == Mode::Check {
                 let offered = findings.iter().filter(|finding| finding.fix.is_some()).map(|finding| finding.rule);
@@ -334,7 +334,7 @@ impl<'a> Run<'a> {
             let applied = apply_fixes(&current.text, &findings, Applicability::Safe);
             if applied.fixed.is_empty() {
                 // Nothing applied in this pass: every finding left needs a person.
-                let left = self.place(display, &current.text, &lines, &findings);
+                let left = self.place(display, &current, &lines, &findings);
                 return Ok((current, left));
             }
             self.note_storage_use(display, applied.fixed.keys().copied());
@@ -402,7 +402,8 @@ impl<'a> Run<'a> {
         kept
     }
 
-    fn place(&self, display: &str, text: &str, lines: &LineIndex, findings: &[Finding]) -> Vec<ReportedFinding> {
+    fn place(&self, display: &str, file: &SourceFile, lines: &LineIndex, findings: &[Finding]) -> Vec<ReportedFinding> {
+        let text = &file.text;
         let mut placed: Vec<ReportedFinding> = findings
             .iter()
             .map(|finding| ReportedFinding {
@@ -414,6 +415,7 @@ impl<'a> Run<'a> {
                 end: lines.position(text, finding.range.end()),
                 message: finding.message.clone(),
                 fix: finding.fix.clone(),
+                fix_bytes: finding.fix.as_ref().map_or_else(Vec::new, |fix| file_bytes(file, fix)),
             })
             .collect();
         placed.sort_by_key(|finding| (finding.range.start(), finding.range.end(), finding.rule));
@@ -440,6 +442,28 @@ fn bucket_pieces(name: &str) -> Vec<&str> {
     let chars = bounds.len() - 1;
     let width = chars.div_ceil(3).max(4).min(chars);
     (0..=chars - width).map(|start| &name[bounds[start]..bounds[start + width]]).collect()
+}
+
+/// The edits' ranges in the file's stored bytes: after a BOM, and with one byte per
+/// character in latin-1 (the text holds two UTF-8 bytes for each non-ASCII one).
+fn file_bytes(file: &SourceFile, fix: &crate::fix::edit::Fix) -> Vec<FileBytes> {
+    let bom: u32 = if file.encoding.bom { 3 } else { 0 };
+    let stored = |offset: TextSize| -> u32 {
+        let offset = offset.to_usize().min(file.text.len());
+        let bytes = match file.encoding.codec {
+            Codec::Utf8 => offset,
+            // Edits are sorted and few; each count stops at its own offset.
+            Codec::Latin1 => file.text.as_bytes()[..offset].iter().filter(|&&byte| byte & 0xC0 != 0x80).count(),
+        };
+        bom + u32::try_from(bytes).unwrap_or(u32::MAX)
+    };
+    fix.edits
+        .iter()
+        .map(|edit| {
+            let (start, end) = (stored(edit.start()), stored(edit.end()));
+            FileBytes { offset: start, length: end - start }
+        })
+        .collect()
 }
 
 fn rule_list(fixed: &BTreeMap<RuleId, usize>) -> String {

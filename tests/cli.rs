@@ -599,3 +599,25 @@ fn suppressions_next_line_no_spaces_unknown_ids_and_unused_ones() {
          s.py:5:26: warning[invalid-suppression] suppression names an unknown rule `hardcoded-buckets` (did you mean `hardcoded-bucket`?); `s3-to-supabase rules` lists them\n"
     );
 }
+
+#[test]
+fn sarif_fix_offsets_count_the_bytes_of_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bom: &[u8] = b"\xef\xbb\xbffrom utils import s3_utils\nB = 'anantra-lms-store'\n";
+    let latin1: &[u8] = b"# -*- coding: latin-1 -*-\nfrom utils import s3_utils\nN = '\xe9\xe9'\nB = 'anantra-lms-store'\n";
+    fs::write(tmp.path().join("bom.py"), bom).unwrap();
+    fs::write(tmp.path().join("latin1.py"), latin1).unwrap();
+    let output = run_in(tmp.path(), &["--format", "sarif", "check", "bom.py", "latin1.py"]);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["informationUri"], "README.md");
+    assert_eq!(run["tool"]["driver"]["rules"][0]["helpUri"], "README.md#hardcoded-bucket");
+    for (index, (bytes, name)) in [(bom, "bom.py"), (latin1, "latin1.py")].into_iter().enumerate() {
+        let result = &run["results"][index];
+        assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], name);
+        let region = &result["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"];
+        let offset = region["byteOffset"].as_u64().unwrap() as usize;
+        let length = region["byteLength"].as_u64().unwrap() as usize;
+        assert_eq!(&bytes[offset..offset + length], b"'anantra-lms-store'", "{name}: {region}");
+    }
+}

@@ -64,6 +64,16 @@ pub struct ReportedFinding {
     pub end: Position,
     pub message: String,
     pub fix: Option<Fix>,
+    /// Each fix edit's range as bytes of the file as stored (BOM and latin-1 counted),
+    /// in the fix's edit order: what SARIF's `byteOffset`/`byteLength` mean.
+    pub fix_bytes: Vec<FileBytes>,
+}
+
+/// A byte range of a file as it is on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileBytes {
+    pub offset: u32,
+    pub length: u32,
 }
 
 /// What happened to one file.

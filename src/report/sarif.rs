@@ -6,7 +6,12 @@
 //! UTF-16 code units). Files that failed are not results: they are
 //! `invocations[0].toolExecutionNotifications` at level `error`, and make
 //! `executionSuccessful` false. A finding with a fix carries it as a SARIF `fix`
-//! whose replacements use `byteOffset`/`byteLength` of the edit ranges.
+//! whose replacements use `byteOffset`/`byteLength` of the edit ranges counted in the
+//! file's stored bytes (after a BOM, one byte per latin-1 character).
+//!
+//! `informationUri` is the README and each rule's `helpUri` its row in the README's
+//! rule table (`README.md#<rule-id>`): relative references into the repository, which
+//! has no published address; a viewer resolves them against the checkout.
 
 use std::io::{self, Write};
 
@@ -45,6 +50,7 @@ struct Tool {
 struct Driver {
     name: &'static str,
     version: &'static str,
+    information_uri: &'static str,
     rules: Vec<Rule>,
 }
 
@@ -52,6 +58,7 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Rule {
     id: &'static str,
+    help_uri: String,
     short_description: Text<'static>,
     full_description: Text<'static>,
     help: Text<'static>,
@@ -176,6 +183,13 @@ fn uri(path: &str) -> String {
     uri
 }
 
+/// The documentation the run and its rules point at.
+const README: &str = "README.md";
+
+fn help_uri(rule: RuleId) -> String {
+    format!("{README}#{rule}")
+}
+
 fn rule_index(rule: RuleId) -> usize {
     RuleId::ALL.iter().position(|&candidate| candidate == rule).unwrap_or_default()
 }
@@ -185,6 +199,7 @@ fn rules() -> Vec<Rule> {
         .iter()
         .map(|&rule| Rule {
             id: rule.as_str(),
+            help_uri: help_uri(rule),
             short_description: Text { text: rule.summary() },
             full_description: Text { text: rule.docs() },
             help: Text { text: rule.docs() },
@@ -204,11 +219,9 @@ fn result(finding: &ReportedFinding) -> SarifResult<'_> {
                 replacements: fix
                     .edits
                     .iter()
-                    .map(|edit| Replacement {
-                        deleted_region: ByteRegion {
-                            byte_offset: edit.start().into(),
-                            byte_length: edit.range.len().into(),
-                        },
+                    .zip(&finding.fix_bytes)
+                    .map(|(edit, bytes)| Replacement {
+                        deleted_region: ByteRegion { byte_offset: bytes.offset, byte_length: bytes.length },
                         inserted_content: Text { text: &edit.content },
                     })
                     .collect(),
@@ -266,6 +279,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 driver: Driver {
                     name: "s3-to-supabase",
                     version: env!("CARGO_PKG_VERSION"),
+                    information_uri: README,
                     rules: rules(),
                 },
             },
@@ -302,6 +316,7 @@ mod tests {
                 .map(|&rule| {
                     json!({
                         "id": rule.as_str(),
+                        "helpUri": format!("README.md#{rule}"),
                         "shortDescription": {"text": rule.summary()},
                         "fullDescription": {"text": rule.docs()},
                         "help": {"text": rule.docs()},
@@ -336,6 +351,7 @@ mod tests {
         "driver": {
           "name": "s3-to-supabase",
           "version": "<VERSION>",
+          "informationUri": "README.md",
           "rules": [<RULES>
           ]
         }
@@ -418,7 +434,7 @@ mod tests {
                   "replacements": [
                     {
                       "deletedRegion": {
-                        "byteOffset": 0,
+                        "byteOffset": 3,
                         "byteLength": 0
                       },
                       "insertedContent": {
@@ -427,7 +443,7 @@ mod tests {
                     },
                     {
                       "deletedRegion": {
-                        "byteOffset": 40,
+                        "byteOffset": 43,
                         "byteLength": 11
                       },
                       "insertedContent": {
@@ -510,6 +526,14 @@ mod tests {
             actual["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
             RuleId::ALL.len()
         );
+    }
+
+    #[test]
+    fn every_help_uri_names_an_anchor_in_the_readme() {
+        let readme = include_str!("../../README.md");
+        for &rule in RuleId::ALL {
+            assert!(readme.contains(&format!("<a id=\"{rule}\"></a>")), "README.md has no anchor for {rule}");
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub(super) mod fixtures {
 
     use crate::rule::Severity;
     use crate::fix::edit::{Edit, Fix};
-    use crate::report::{FileOutcome, FileResult, Mode, Position, Report, ReportedFinding};
+    use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Position, Report, ReportedFinding};
     use crate::rule::RuleId;
 
     pub fn range(start: u32, end: u32) -> TextRange {
@@ -126,6 +126,8 @@ pub(super) mod fixtures {
                     Edit::insert(TextSize::new(0), "from app import settings\n"),
                 ],
             )),
+            // As if after a BOM: the stored bytes are 3 further on.
+            fix_bytes: vec![FileBytes { offset: 3, length: 0 }, FileBytes { offset: 43, length: 11 }],
         }
     }
 
@@ -139,6 +141,7 @@ pub(super) mod fixtures {
             end: pos(8, 2),
             message: "bucket \"logs\" is not in rules.toml; add it under [buckets]".to_owned(),
             fix: None,
+            fix_bytes: Vec::new(),
         }
     }
 
@@ -152,6 +155,7 @@ pub(super) mod fixtures {
             end: pos(1, 5),
             message: "check this call by hand".to_owned(),
             fix: None,
+            fix_bytes: Vec::new(),
         }
     }
 
