@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
+use crate::fix::edit::Applicability;
 use crate::config_discovery::{discover_grouped, effective_settings, ConfigFinder, Group};
 use crate::discover::{io_message, is_deliberate_skip, FileKind};
 use crate::rule::Severity;
@@ -126,6 +127,10 @@ struct CommonArgs {
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     ignore: Vec<RuleId>,
+    /// Also write the fixes marked unsafe (they may change what the code does: review
+    /// them); without it only safe fixes are written. Display-only fixes never are.
+    #[arg(long)]
+    unsafe_fixes: bool,
     /// Exit 0 even when findings remain (errors reading or parsing a file still exit 2).
     #[arg(long)]
     exit_zero: bool,
@@ -189,7 +194,7 @@ where
     };
     let global = &cli.global;
     match &cli.command {
-        Command::Rules(args) => rules_command(args),
+        Command::Rules(args) => rules_command(args, global.format),
         Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::of(&args.common) }),
         Command::Apply(args) => migrate(Mode::Apply, global, args, Gate::of(args)),
         Command::Check(args) => {
@@ -340,7 +345,7 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
             let files = groups.iter().map(|group| group.discovered.candidates.len()).sum();
             // Nothing may hold the stderr lock while the bar draws from the worker threads.
             let bar = progress_bar(files, global.quiet);
-            let report = run_groups(&groups, mode, !args.no_prefilter, &|| bar.inc(1));
+            let report = run_groups(&groups, mode, args, &|| bar.inc(1));
             bar.finish_and_clear();
             (report, None)
         })
@@ -396,11 +401,12 @@ fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut Config
 
 /// Each group of files under one configuration is its own project (its storage module,
 /// its import style); the reports merge in path order.
-fn run_groups(groups: &[Group], mode: Mode, prefilter: bool, on_file: &(dyn Fn() + Sync)) -> Report {
+fn run_groups(groups: &[Group], mode: Mode, args: &CommonArgs, on_file: &(dyn Fn() + Sync)) -> Report {
     let mut merged = Report { mode, files: Vec::new(), notes: Vec::new() };
     for group in groups {
         let mut notes = Vec::new();
-        let run = Run::prepare(&group.config, &group.discovered.candidates, mode, prefilter, &mut notes);
+        let mut run = Run::prepare(&group.config, &group.discovered.candidates, mode, !args.no_prefilter, &mut notes);
+        run.fix_level = fix_level(args);
         let report = run.run(&group.discovered, notes, on_file);
         merged.files.extend(report.files);
         merged.notes.extend(report.notes);
@@ -408,6 +414,14 @@ fn run_groups(groups: &[Group], mode: Mode, prefilter: bool, on_file: &(dyn Fn()
     merged.files.sort_by(|a, b| a.path.cmp(&b.path));
     merged.notes.dedup();
     merged
+}
+
+fn fix_level(args: &CommonArgs) -> Applicability {
+    if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
 }
 
 /// A patch header `a/../x.py` or `a//abs/x.py` is rejected by `git apply` and `patch -p1`,
@@ -455,6 +469,7 @@ fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (R
     let display = args.stdin_filename.clone().unwrap_or_else(|| "-".to_owned());
     let mut notes = Vec::new();
     let mut run = Run::prepare(config, &[], mode, !args.no_prefilter, &mut notes);
+    run.fix_level = fix_level(args);
     if is_module_file(&display, &config.storage.module) {
         let parsed = SourceFile::decode(display.clone(), FileKind::Python, bytes)
             .ok()
@@ -545,26 +560,38 @@ fn migrate_data(global: &GlobalArgs, args: &crate::migrate::MigrateDataArgs) -> 
     }
 }
 
-fn rules_command(args: &RulesArgs) -> ExitStatus {
+fn rules_command(args: &RulesArgs, format: Format) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
-    let written = match &args.rule {
-        None => list_rules(&mut stdout),
+    if !matches!(format, Format::Text | Format::Json) {
+        let _ = writeln!(stderr, "error: `rules` prints text or json, not {}", format.as_str());
+        return ExitStatus::Error;
+    }
+    let rules: Vec<RuleId> = match &args.rule {
+        None => RuleId::ALL.to_vec(),
         Some(id) => match RuleId::from_id(id) {
-            Some(rule) => writeln!(
-                stdout,
-                "{id}  (default severity: {}, fix: {})\n\n{}",
-                rule.default_severity().as_str(),
-                rule.fix_availability().as_str(),
-                rule.docs()
-            ),
+            Some(rule) => vec![rule],
             None => {
                 let _ = writeln!(stderr, "error: {}", RuleId::unknown_message(id));
                 return ExitStatus::Error;
             }
         },
     };
-    let _ = written;
+    if format == Format::Json {
+        let _ = report::rules::render_json(&rules, &mut stdout);
+        return ExitStatus::Success;
+    }
+    // Broken pipes (`| head`) end the output quietly.
+    let _ = match rules.as_slice() {
+        [rule] if args.rule.is_some() => writeln!(
+            stdout,
+            "{rule}  (default severity: {}, fix: {})\n\n{}",
+            rule.default_severity().as_str(),
+            rule.fix_availability().as_str(),
+            rule.docs()
+        ),
+        _ => list_rules(&mut stdout),
+    };
     ExitStatus::Success
 }
 

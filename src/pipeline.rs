@@ -45,6 +45,9 @@ pub struct Run<'a> {
     /// `false` parses every file (the prefilter must never change a result; tests compare).
     pub prefilter: bool,
     triggers: AhoCorasick,
+    /// The least sure fixes `diff`/`apply` write: `Safe`, or `Unsafe` with `--unsafe-fixes`.
+    /// A display-only fix is never written.
+    pub fix_level: Applicability,
     /// Set once a rewrite (applied, or offered in `check`) refers to the storage module.
     storage_needed: Arc<AtomicBool>,
 }
@@ -99,7 +102,7 @@ impl<'a> Run<'a> {
             }
         });
         let index = ProjectIndex::pending(config, storage_module);
-        Run { config, index, mode, prefilter, triggers, storage_needed: Arc::default() }
+        Run { config, index, mode, prefilter, triggers, fix_level: Applicability::Safe, storage_needed: Arc::default() }
     }
 
     /// The note for a run whose rewrites refer to a storage module that is not among the
@@ -171,6 +174,7 @@ impl<'a> Run<'a> {
             mode: self.mode,
             prefilter: self.prefilter,
             triggers: self.triggers.clone(),
+            fix_level: self.fix_level,
             storage_needed: Arc::clone(&self.storage_needed),
         }
     }
@@ -331,7 +335,7 @@ impl<'a> Run<'a> {
                 self.note_storage_use(display, offered);
                 return Ok((current, first_findings.unwrap_or_default()));
             }
-            let applied = apply_fixes(&current.text, &findings, Applicability::Safe);
+            let applied = apply_fixes(&current.text, &findings, self.fix_level);
             if applied.fixed.is_empty() {
                 // Nothing applied in this pass: every finding left needs a person.
                 let left = self.place(display, &current, &lines, &findings);

@@ -621,3 +621,21 @@ fn sarif_fix_offsets_count_the_bytes_of_the_file() {
         assert_eq!(&bytes[offset..offset + length], b"'anantra-lms-store'", "{name}: {region}");
     }
 }
+
+#[test]
+fn rules_as_json_for_tools() {
+    let output = run_in(&repo(), &["rules", "--format", "json"]);
+    assert_eq!(code(&output), 0);
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let list = rules.as_array().unwrap();
+    let text = stdout(&run_in(&repo(), &["rules"]));
+    assert_eq!(list.len(), text.lines().count() - 1, "one entry per rule the text lists");
+    assert_eq!(list[0]["id"], "hardcoded-bucket");
+    assert_eq!(list[0]["severity"], "error");
+    assert_eq!(list[0]["fix"], "sometimes");
+    assert_eq!(list[0]["summary"], "A string literal whose value is a configured bucket name.");
+    assert!(list[0]["docs"].as_str().unwrap().contains("## Fix safety"));
+    let one = run_in(&repo(), &["--format", "json", "rules", "unused-suppression"]);
+    let one: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
+    assert_eq!((one.as_array().unwrap().len(), &one[0]["severity"], &one[0]["fix"]), (1, &serde_json::json!("warning"), &serde_json::json!("never")));
+}

@@ -6,6 +6,7 @@
 pub mod diff;
 pub mod github;
 pub mod json;
+pub mod rules;
 pub mod sarif;
 pub mod statistics;
 pub mod summary;
