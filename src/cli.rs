@@ -514,6 +514,9 @@ fn render(report: &Report, mode: Mode, format: Format, stdin_output: Option<&[u8
         Format::Json => report::json::render(report, findings_out),
         Format::Github => report::github::render(report, findings_out),
         Format::Sarif => report::sarif::render(report, findings_out),
+        Format::Jsonl => report::jsonl::render(report, findings_out),
+        Format::Gitlab => report::gitlab::render(report, findings_out),
+        Format::Junit => report::junit::render(report, findings_out),
     }?;
     findings_out.flush()
 }

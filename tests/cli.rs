@@ -206,9 +206,17 @@ fn small_project() -> tempfile::TempDir {
 }
 
 #[test]
-fn check_formats_text_json_github_sarif() {
+fn check_formats_text_json_jsonl_github_gitlab_sarif_junit() {
     let tmp = small_project();
-    for (format, name) in [("text", "small.check.txt"), ("json", "small.check.json"), ("github", "small.check.github"), ("sarif", "small.check.sarif")] {
+    for (format, name) in [
+        ("text", "small.check.txt"),
+        ("json", "small.check.json"),
+        ("jsonl", "small.check.jsonl"),
+        ("github", "small.check.github"),
+        ("gitlab", "small.check.gitlab.json"),
+        ("sarif", "small.check.sarif"),
+        ("junit", "small.check.junit.xml"),
+    ] {
         let output = run_in(tmp.path(), &["check", "--format", format, "app"]);
         assert_eq!(code(&output), 1, "{format}");
         assert_expected(name, stdout(&output));

@@ -44,7 +44,7 @@ struct JsonReport<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(super) struct JsonFinding<'a> {
     rule: &'static str,
     severity: Severity,
     path: &'a str,
@@ -107,7 +107,8 @@ fn position(position: Position) -> JsonPosition {
     JsonPosition { line: position.line, column: position.column }
 }
 
-fn finding(finding: &ReportedFinding) -> JsonFinding<'_> {
+/// A finding as the JSON report (and each line of JSON Lines) writes it.
+pub(super) fn finding_object(finding: &ReportedFinding) -> JsonFinding<'_> {
     JsonFinding {
         rule: finding.rule.as_str(),
         severity: finding.severity,
@@ -137,7 +138,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         version: VERSION,
         mode: mode_str(report.mode),
         summary: report.summary(),
-        findings: report.findings().map(finding).collect(),
+        findings: report.findings().map(finding_object).collect(),
         changed: Vec::new(),
         skipped: Vec::new(),
         failures: Vec::new(),

@@ -5,7 +5,10 @@
 
 pub mod diff;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
 pub mod rules;
 pub mod sarif;
 pub mod statistics;
@@ -30,8 +33,14 @@ pub enum Mode {
 pub enum Format {
     Text,
     Json,
+    /// JSON Lines: one object per finding.
+    Jsonl,
     Github,
+    /// GitLab Code Quality.
+    Gitlab,
     Sarif,
+    /// JUnit XML.
+    Junit,
 }
 
 impl Format {
@@ -41,6 +50,9 @@ impl Format {
             Format::Json => "json",
             Format::Github => "github",
             Format::Sarif => "sarif",
+            Format::Jsonl => "jsonl",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
         }
     }
 }
