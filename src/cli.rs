@@ -8,8 +8,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::fix::edit::Applicability;
-use crate::config_discovery::{discover_grouped, effective_settings, ConfigFinder, Group};
-use crate::discover::{io_message, is_deliberate_skip, FileKind};
+use crate::config_discovery::{discover_grouped, effective_settings, ConfigFinder, FileSelection, Group};
+use crate::discover::{io_message, is_deliberate_skip, FileKind, REASON_EXCLUDED};
 use crate::rule::Severity;
 use crate::pipeline::{FileInput, Run};
 use crate::project_index::{is_module_file, StorageModule};
@@ -127,6 +127,13 @@ struct CommonArgs {
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     ignore: Vec<RuleId>,
+    /// Also leave alone the paths matching GLOB, besides `files.exclude` (repeatable).
+    #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
+    extend_exclude: Vec<globset::Glob>,
+    /// Hold the excludes against the paths named on the command line (and
+    /// --stdin-filename) too; without it a named path is always processed. For pre-commit.
+    #[arg(long)]
+    force_exclude: bool,
     /// Also write the fixes marked unsafe (they may change what the code does: review
     /// them); without it only safe fixes are written. Display-only fixes never are.
     #[arg(long)]
@@ -265,6 +272,10 @@ impl Gate {
     }
 }
 
+fn parse_glob(pattern: &str) -> Result<globset::Glob, String> {
+    globset::Glob::new(pattern).map_err(|err| err.to_string())
+}
+
 /// A rule id on the command line, with a suggestion for a mistyped one.
 fn parse_rule(id: &str) -> Result<RuleId, String> {
     RuleId::from_id(id).ok_or_else(|| RuleId::unknown_message(id))
@@ -309,14 +320,15 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
         },
     };
     let mut finder = ConfigFinder::default();
+    let selection = FileSelection { extend_exclude: args.extend_exclude.clone(), force_exclude: args.force_exclude };
     if args.show_settings {
-        return show_settings(&args.paths, global.config.as_deref(), &mut finder);
+        return show_settings(&args.paths, global.config.as_deref(), &mut finder, &selection);
     }
     let (mut report, stdin_output) = if from_stdin {
         // The configuration of the file stdin stands for, as for a file on disk.
         let stands_for = args.stdin_filename.as_deref().map_or(Path::new("."), Path::new);
         let path = global.config.clone().or_else(|| finder.nearest(stands_for));
-        let mut config = match Config::load(path.as_deref()) {
+        let mut config = match selection.load(path.as_deref()) {
             Ok(config) => config,
             Err(err) => {
                 let _ = writeln!(stderr, "error: {err}");
@@ -331,7 +343,7 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
         config.restrict_rules(&args.select, &args.ignore);
         pool.install(|| run_stdin(&config, mode, args, &bytes))
     } else {
-        let mut groups = match pool.install(|| discover_grouped(&args.paths, global.config.as_deref(), &mut finder)) {
+        let mut groups = match pool.install(|| discover_grouped(&args.paths, global.config.as_deref(), &mut finder, &selection)) {
             Ok(groups) => groups,
             Err(err) => {
                 let _ = writeln!(stderr, "error: {err}");
@@ -376,11 +388,11 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
 }
 
 /// `--show-settings`: for each path, the configuration file that applies and every value.
-fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut ConfigFinder) -> ExitStatus {
+fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut ConfigFinder, selection: &FileSelection) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
     for path in paths {
         let found = explicit.map(Path::to_path_buf).or_else(|| finder.nearest(path));
-        let config = match Config::load(found.as_deref()) {
+        let config = match selection.load(found.as_deref()) {
             Ok(config) => config,
             Err(err) => {
                 let _ = writeln!(std::io::stderr(), "error: {err}");
@@ -478,6 +490,11 @@ fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (R
             Some(parsed) => StorageModule::from_parsed(&display, parsed.syntax()),
             None => StorageModule { display: display.clone(), ..StorageModule::default() },
         });
+    }
+    // `--force-exclude`: an excluded file from stdin passes through unchanged, as ruff does.
+    if args.force_exclude && args.stdin_filename.is_some() && config.exclude.is_match(&display) {
+        let skipped = report::FileResult { path: display, outcome: FileOutcome::Skipped { reason: REASON_EXCLUDED.to_owned() }, findings: Vec::new() };
+        return (Report { mode, files: vec![skipped], notes }, (mode == Mode::Apply).then(|| bytes.to_vec()));
     }
     // Never written to disk: `apply -` prints the new text instead.
     let input = FileInput { display, kind: FileKind::Python, path: None };

@@ -181,6 +181,8 @@ pub struct Config {
     /// `None` for a rule turned off.
     severities: BTreeMap<RuleId, Option<Severity>>,
     pub exclude: GlobSet,
+    /// The globs `exclude` is built from, so the command line can extend it.
+    exclude_globs: Vec<Glob>,
     pub env_example: Vec<String>,
     pub client: ClientConfig,
     pub errors: ErrorsConfig,
@@ -201,6 +203,20 @@ impl Config {
                 self.severities.insert(rule, None);
             }
         }
+    }
+
+    /// `--extend-exclude`: these globs are excluded too, besides `files.exclude`.
+    pub fn extend_exclude(&mut self, globs: &[Glob]) -> Result<(), globset::Error> {
+        if globs.is_empty() {
+            return Ok(());
+        }
+        self.exclude_globs.extend_from_slice(globs);
+        let mut builder = GlobSetBuilder::new();
+        for glob in &self.exclude_globs {
+            builder.add(glob.clone());
+        }
+        self.exclude = builder.build()?;
+        Ok(())
     }
 
     pub fn is_bucket(&self, value: &str) -> bool {
@@ -286,11 +302,11 @@ impl Config {
                 .map(Some)?,
             None => None,
         };
-        let mut exclude = GlobSetBuilder::new();
+        let mut exclude_globs = Vec::new();
         for pattern in user.files.exclude.iter().flatten() {
             let glob = Glob::new(pattern.get_ref())
                 .map_err(|err| error_at(pattern.span(), format!("files.exclude: {err}")))?;
-            exclude.add(glob);
+            exclude_globs.push(glob);
         }
 
         if let Some(requirement) = &user.setup.requirement {
@@ -312,8 +328,12 @@ impl Config {
         };
         if !user_sets_exclude {
             for pattern in files.exclude.iter().flatten() {
-                exclude.add(Glob::new(pattern.get_ref()).map_err(|err| required(&err.to_string()))?);
+                exclude_globs.push(Glob::new(pattern.get_ref()).map_err(|err| required(&err.to_string()))?);
             }
+        }
+        let mut exclude = GlobSetBuilder::new();
+        for glob in &exclude_globs {
+            exclude.add(glob.clone());
         }
         Ok(Config {
             origin: path.to_owned(),
@@ -331,6 +351,7 @@ impl Config {
             },
             severities,
             exclude: exclude.build().map_err(|err| required(&err.to_string()))?,
+            exclude_globs,
             env_example: files.env_example.unwrap_or_default(),
             client: ClientConfig {
                 url_env: client.url_env.ok_or_else(|| required("client.url_env"))?.into_inner(),

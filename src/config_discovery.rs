@@ -123,6 +123,34 @@ fn has_own_tables(table: &toml::Table) -> bool {
     rules_are_ours || OWN_TABLES.iter().any(|name| table.get(*name).is_some_and(toml::Value::is_table))
 }
 
+/// What the command line adds to every configuration's choice of files.
+#[derive(Debug, Default)]
+pub struct FileSelection {
+    /// `--extend-exclude`: globs excluded besides each configuration's `files.exclude`.
+    pub extend_exclude: Vec<globset::Glob>,
+    /// `--force-exclude`: the excludes hold for paths named on the command line too (as
+    /// in a pre-commit hook, which names every staged file); without it a named path is
+    /// always processed, as ruff does.
+    pub force_exclude: bool,
+}
+
+impl FileSelection {
+    /// The configuration at `path` (the built-in one for `None`) with these additions.
+    pub fn load(&self, path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = Config::load(path)?;
+        config.extend_exclude(&self.extend_exclude).map_err(|err| ConfigError {
+            path: "--extend-exclude".to_owned(),
+            position: None,
+            message: err.to_string(),
+        })?;
+        Ok(config)
+    }
+
+    fn options(&self, config: &Config) -> DiscoverOptions {
+        DiscoverOptions { exclude: config.exclude.clone(), env_example_names: config.env_example.clone(), force_exclude: self.force_exclude }
+    }
+}
+
 /// Files that share one configuration; each group is run as its own project.
 #[derive(Debug)]
 pub struct Group {
@@ -134,11 +162,15 @@ pub struct Group {
 /// `explicit` (`--config`) for all, else each file's nearest. A root is walked with its
 /// own configuration's excludes; a file below it under another configuration is also
 /// held to that one's `files.exclude` (relative to that file's directory).
-pub fn discover_grouped(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut ConfigFinder) -> Result<Vec<Group>, ConfigError> {
-    let options = |config: &Config| DiscoverOptions { exclude: config.exclude.clone(), env_example_names: config.env_example.clone() };
+pub fn discover_grouped(
+    paths: &[PathBuf],
+    explicit: Option<&Path>,
+    finder: &mut ConfigFinder,
+    selection: &FileSelection,
+) -> Result<Vec<Group>, ConfigError> {
     if let Some(path) = explicit {
-        let config = Config::load(Some(path))?;
-        let discovered = discover(paths, &options(&config));
+        let config = selection.load(Some(path))?;
+        let discovered = discover(paths, &selection.options(&config));
         return Ok(vec![Group { config, discovered }]);
     }
     let mut roots: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
@@ -147,8 +179,8 @@ pub fn discover_grouped(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut
     }
     let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
     for (key, roots) in roots {
-        let config = Config::load(key.as_deref())?;
-        let discovered = discover(&roots, &options(&config));
+        let config = selection.load(key.as_deref())?;
+        let discovered = discover(&roots, &selection.options(&config));
         let group = groups.entry(key.clone()).or_insert(Group { config, discovered: Discovered::default() });
         group.discovered.skipped.extend(discovered.skipped);
         group.discovered.errors.extend(discovered.errors);
@@ -160,12 +192,13 @@ pub fn discover_grouped(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut
             }
             let nested = match groups.entry(own.clone()) {
                 Entry::Occupied(entry) => entry.into_mut(),
-                Entry::Vacant(entry) => entry.insert(Group { config: Config::load(own.as_deref())?, discovered: Discovered::default() }),
+                Entry::Vacant(entry) => entry.insert(Group { config: selection.load(own.as_deref())?, discovered: Discovered::default() }),
             };
+            let named = !selection.force_exclude && roots.contains(&candidate.path);
             let base = own.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
             let absolute = std::path::absolute(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
             let relative = absolute.strip_prefix(base).unwrap_or(&absolute);
-            if !nested.config.exclude.is_match(relative) {
+            if named || !nested.config.exclude.is_match(relative) {
                 nested.discovered.candidates.push(candidate);
             }
         }

@@ -12,7 +12,8 @@
 //!   hidden directory are pruned silently. A path given explicitly is always
 //!   walked, whatever its name.
 //! - Entries matching an exclude glob (against the display path or the path
-//!   relative to the walked root) are skipped silently.
+//!   relative to the walked root) are skipped silently. A path given explicitly
+//!   is excluded only with `force_exclude` (then with a note).
 //! - Symbolic links are never followed, so nothing is ever read or written
 //!   through a link. A link that points to a directory, or whose name would
 //!   make it a candidate, is reported as a skip; other links are ignored.
@@ -46,7 +47,7 @@ const REASON_SYMLINK: &str = "symbolic link (not followed)";
 const REASON_DANGLING: &str = "dangling symbolic link";
 const REASON_LOOP: &str = "symbolic link loop";
 const REASON_NOT_REGULAR: &str = "not a regular file";
-const REASON_EXCLUDED: &str = "matches an exclude pattern";
+pub const REASON_EXCLUDED: &str = "matches an exclude pattern";
 
 /// Whether a skip is by design (an exclude pattern, a symbolic link, which is never
 /// followed) rather than a file that should have been read and was not.
@@ -134,10 +135,13 @@ pub struct Discovered {
 pub struct DiscoverOptions {
     /// Matched against the display path and against each path relative to the
     /// walked root. During a walk a match is skipped silently; an explicitly
-    /// given path that matches is skipped with a note.
+    /// given path that matches is skipped with a note under `force_exclude`.
     pub exclude: GlobSet,
     /// File names read as `.env.example`-style files.
     pub env_example_names: Vec<String>,
+    /// Whether an explicitly given path that matches is skipped (`--force-exclude`);
+    /// otherwise it is processed, and only the entries of a walk are excluded.
+    pub force_exclude: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -145,6 +149,7 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             exclude: GlobSet::empty(),
             env_example_names: vec![".env.example".to_string()],
+            force_exclude: false,
         }
     }
 }
@@ -183,7 +188,7 @@ fn discover_root(cwd: Option<&Path>, root: &Path, options: &DiscoverOptions, out
             return;
         }
     };
-    if options.exclude.is_match(&display) {
+    if options.force_exclude && options.exclude.is_match(&display) {
         out.skipped.push(Skip {
             display,
             reason: REASON_EXCLUDED.to_string(),
@@ -676,6 +681,7 @@ mod tests {
         let paths: Vec<PathBuf> = names.iter().map(|n| cwd.join(n)).collect();
         let mut opts = options(&["migrations/**"]);
         opts.env_example_names = vec![".env.example".into(), ".env.sample".into()];
+        opts.force_exclude = true;
         let found = discover_in(Some(cwd), &paths, &opts);
         assert_eq!(
             candidates(&found),
@@ -704,6 +710,11 @@ mod tests {
             errors(&found),
             vec![("missing/x.py", "No such file or directory")]
         );
+        // Without force_exclude a named path is processed although it matches.
+        opts.force_exclude = false;
+        let named = discover_in(Some(cwd), &[cwd.join("migrations/0001.py")], &opts);
+        assert_eq!(candidates(&named), vec![("migrations/0001.py", Python)]);
+        assert_eq!(skips(&named), Vec::<(&str, &str)>::new());
     }
 
     #[cfg(unix)]

@@ -647,3 +647,53 @@ fn rules_as_json_for_tools() {
     let one: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
     assert_eq!((one.as_array().unwrap().len(), &one[0]["severity"], &one[0]["fix"]), (1, &serde_json::json!("warning"), &serde_json::json!("never")));
 }
+
+#[test]
+fn extend_exclude_and_force_exclude_as_ruff_has_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app/vendor")).unwrap();
+    fs::write(tmp.path().join("app/a.py"), "B = \"anantra-lms-store\"\n").unwrap();
+    fs::write(tmp.path().join("app/vendor/v.py"), "B = \"anantra-lms-store\"\n").unwrap();
+    let finding = |path: &str| format!("{path}:1:5: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n");
+    let check = |args: &[&str]| {
+        let output = run_in(tmp.path(), &[&["check", "-q"], args].concat());
+        (code(&output), stdout(&output))
+    };
+    assert_eq!(check(&["app"]), (1, finding("app/a.py") + &finding("app/vendor/v.py")));
+    // A walk leaves the matching files alone...
+    assert_eq!(check(&["--extend-exclude", "app/vendor/**", "app"]), (1, finding("app/a.py")));
+    // ... a path named on the command line is processed all the same ...
+    assert_eq!(check(&["--extend-exclude", "app/vendor/**", "app/vendor/v.py"]), (1, finding("app/vendor/v.py")));
+    // ... unless --force-exclude holds the excludes against it too (a deliberate skip: exit 0).
+    let forced = run_in(tmp.path(), &["check", "--force-exclude", "--extend-exclude", "app/vendor/**", "app/vendor/v.py"]);
+    assert_eq!((code(&forced), stdout(&forced)), (0, String::new()));
+    assert_eq!(
+        stderr(&forced),
+        "app/vendor/v.py: skipped: matches an exclude pattern\n0 files checked: no errors or warnings; 1 skipped, 0 failed\n"
+    );
+    // The configuration's files.exclude behaves the same.
+    fs::write(tmp.path().join(".s3-to-supabase.toml"), "[files]\nexclude = [\"app/vendor/**\"]\n").unwrap();
+    assert_eq!(check(&["app"]), (1, finding("app/a.py")));
+    assert_eq!(check(&["app/vendor/v.py"]), (1, finding("app/vendor/v.py")));
+    assert_eq!(check(&["--force-exclude", "app/vendor/v.py"]), (0, String::new()));
+    // From stdin an excluded --stdin-filename passes through unchanged under --force-exclude.
+    let source = b"B = \"anantra-lms-store\"\n";
+    let piped = |extra: &[&str]| {
+        let mut child = Command::new(BIN)
+            .args([&["apply", "-q", "-", "--stdin-filename", "app/vendor/v.py"], extra].concat())
+            .current_dir(tmp.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), source).unwrap();
+        let output = child.wait_with_output().unwrap();
+        (code(&output), String::from_utf8(output.stdout).unwrap())
+    };
+    assert_eq!(piped(&["--force-exclude"]), (0, String::from_utf8(source.to_vec()).unwrap()));
+    assert_eq!(piped(&[]).1, "from utils import s3_utils\nB = s3_utils.SUPABASE_BUCKET_NAME\n", "without it the text is rewritten");
+    // A glob that does not parse is a usage error.
+    let bad = run_in(tmp.path(), &["check", "--extend-exclude", "a[", "app"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).starts_with("error: invalid value 'a[' for '--extend-exclude <GLOB>': error parsing glob 'a[': unclosed character class"), "{}", stderr(&bad));
+}
