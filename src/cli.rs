@@ -111,6 +111,12 @@ enum Command {
     /// every object, so a rerun continues where a run stopped. Exits 1 if any object
     /// failed, did not verify or conflicts; 2 on a usage or credential error.
     MigrateData(crate::migrate::MigrateDataArgs),
+    /// Print a shell completion script for this command line.
+    ///
+    /// For example `s3-to-supabase completions bash > ~/.local/share/bash-completion/completions/s3-to-supabase`,
+    /// `... completions zsh > ~/.zfunc/_s3-to-supabase`, or
+    /// `... completions fish > ~/.config/fish/completions/s3-to-supabase.fish`.
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +179,13 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
 struct RulesArgs {
     /// A rule id to explain; without one, all rules are listed.
     rule: Option<String>,
@@ -209,6 +222,7 @@ where
             migrate(Mode::Check, global, &args.common, gate)
         }
         Command::MigrateData(args) => migrate_data(global, args),
+        Command::Completions(args) => completions(args.shell),
     }
 }
 
@@ -578,6 +592,21 @@ fn migrate_data(global: &GlobalArgs, args: &crate::migrate::MigrateDataArgs) -> 
             ExitStatus::Error
         }
     }
+}
+
+fn completions(shell: clap_complete::Shell) -> ExitStatus {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "s3-to-supabase", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete 4.6 spells a hyphenated binary's name two ways in bash: the
+        // subcommand it tracks as `s3__to__supabase__subcmd__check`, the `case` labels that
+        // complete it as `s3__subcmd__to__subcmd__supabase__subcmd__check`, so no option or
+        // value after a subcommand would complete. One spelling makes them meet.
+        script = String::from_utf8_lossy(&script).replace("s3__subcmd__to__subcmd__supabase", "s3__to__supabase").into_bytes();
+    }
+    // Broken pipes (`| head`) end the output quietly.
+    let _ = std::io::stdout().lock().write_all(&script);
+    ExitStatus::Success
 }
 
 fn rules_command(args: &RulesArgs, format: Format) -> ExitStatus {

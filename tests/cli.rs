@@ -697,3 +697,36 @@ fn extend_exclude_and_force_exclude_as_ruff_has_them() {
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).starts_with("error: invalid value 'a[' for '--extend-exclude <GLOB>': error parsing glob 'a[': unclosed character class"), "{}", stderr(&bad));
 }
+
+#[test]
+fn completions_complete_commands_options_and_values() {
+    // bash, as a user's shell runs it: the script's completion function on typed words.
+    let script = r#"
+source <("$BIN" completions bash)
+complete_words() {
+  COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=()
+  _s3__to__supabase s3-to-supabase "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+  printf '%s\n' "${COMPREPLY[*]}"
+}
+complete_words s3-to-supabase ch
+complete_words s3-to-supabase check --for
+complete_words s3-to-supabase check --format ''
+complete_words s3-to-supabase completions ''
+"#;
+    let output = Command::new("bash").args(["-c", script]).env("BIN", BIN).output().expect("bash runs the completion script");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(
+        stdout(&output),
+        "check\n--force-exclude --format\ntext json jsonl github gitlab sarif junit\n-o -q -h --config --format --output-file --color --quiet --help bash elvish fish powershell zsh\n"
+    );
+    // zsh and fish: their scripts register the same command line.
+    let zsh = stdout(&run_in(&repo(), &["completions", "zsh"]));
+    assert!(zsh.starts_with("#compdef s3-to-supabase\n"), "{zsh}");
+    assert!(zsh.contains("'--format=[How to print findings]:FORMAT:((text"), "{zsh}");
+    let fish = stdout(&run_in(&repo(), &["completions", "fish"]));
+    assert!(fish.contains("complete -c s3-to-supabase -n \"__fish_s3_to_supabase_needs_command\" -f -a \"check\""), "{fish}");
+    assert!(fish.contains("complete -c s3-to-supabase -n \"__fish_s3_to_supabase_using_subcommand check\" -l format"), "{fish}");
+    let unknown = run_in(&repo(), &["completions", "tcsh"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(stderr(&unknown).starts_with("error: invalid value 'tcsh' for '<SHELL>'\n  [possible values: bash, elvish, fish, powershell, zsh]\n"));
+}
