@@ -96,7 +96,7 @@ enum Command {
     /// Each file is written through a temporary file and a rename, keeping its
     /// permissions, line endings, BOM and encoding. A file changed on disk since it
     /// was read is not overwritten. Exits 1 while error findings remain.
-    Apply(CommonArgs),
+    Apply(ApplyArgs),
     /// Report every finding without changing anything: the CI gate.
     ///
     /// Prints `path:line:col: severity[rule-id] message` per finding and exits 1
@@ -165,6 +165,16 @@ struct DiffArgs {
 }
 
 #[derive(Debug, Args)]
+struct ApplyArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Write the fixes without printing the findings left, and exit 0 although some
+    /// remain (files that cannot be read or parsed are still reported and exit 2).
+    #[arg(long)]
+    fix_only: bool,
+}
+
+#[derive(Debug, Args)]
 struct CheckArgs {
     #[command(flatten)]
     common: CommonArgs,
@@ -216,7 +226,10 @@ where
     match &cli.command {
         Command::Rules(args) => rules_command(args, global.format),
         Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::of(&args.common) }),
-        Command::Apply(args) => migrate(Mode::Apply, global, args, Gate::of(args)),
+        Command::Apply(args) => {
+            let gate = Gate { fix_only: args.fix_only, exit_zero: args.common.exit_zero || args.fix_only, ..Gate::of(&args.common) };
+            migrate(Mode::Apply, global, &args.common, gate)
+        }
         Command::Check(args) => {
             let gate = Gate { allow_skipped: args.allow_skipped, statistics: args.statistics, ..Gate::of(&args.common) };
             migrate(Mode::Check, global, &args.common, gate)
@@ -278,6 +291,8 @@ struct Gate {
     exit_zero: bool,
     /// `check --statistics`: counts per rule instead of the findings.
     statistics: bool,
+    /// `apply --fix-only`: the findings left are not printed.
+    fix_only: bool,
 }
 
 impl Gate {
@@ -387,7 +402,11 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
     let color_err = use_color(global.color, std::io::stderr().is_terminal());
     let outputs = Outputs { stdout: &mut stdout, stderr: &mut stderr, report_file: report_file.as_mut().map(|file| file as &mut dyn Write), color, color_err };
     // Broken pipes (`| head`) end the output quietly; the exit code still reports the run.
-    let rendered = render(&report, mode, global.format, stdin_output.as_deref(), outputs, gate.statistics);
+    let rendered = if gate.fix_only {
+        without_findings(&mut report, |report| render(report, mode, global.format, stdin_output.as_deref(), outputs, false))
+    } else {
+        render(&report, mode, global.format, stdin_output.as_deref(), outputs, gate.statistics)
+    };
     let _ = stdout.flush();
     if let (Err(err), Some(path)) = (&rendered, &global.output_file) {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
@@ -463,6 +482,17 @@ fn refuse_unappliable_paths(report: &mut Report) {
             };
         }
     }
+}
+
+/// `apply --fix-only`: `show` sees the report without its findings (failed files stay);
+/// they are put back after, for the summary line.
+fn without_findings<R>(report: &mut Report, show: impl FnOnce(&Report) -> R) -> R {
+    let findings: Vec<_> = report.files.iter_mut().map(|file| std::mem::take(&mut file.findings)).collect();
+    let shown = show(report);
+    for (file, findings) in report.files.iter_mut().zip(findings) {
+        file.findings = findings;
+    }
+    shown
 }
 
 /// Where the output of a run goes.

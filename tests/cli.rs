@@ -730,3 +730,31 @@ complete_words s3-to-supabase completions ''
     assert_eq!(code(&unknown), 2);
     assert!(stderr(&unknown).starts_with("error: invalid value 'tcsh' for '<SHELL>'\n  [possible values: bash, elvish, fish, powershell, zsh]\n"));
 }
+
+#[test]
+fn apply_fix_only_writes_the_fixes_and_prints_no_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app")).unwrap();
+    let source = "B = \"anantra-lms-store\"\nRAW = b\"anantra-lms-store\"\n";
+    fs::write(tmp.path().join("app/a.py"), source).unwrap();
+    let rewritten = "from utils import s3_utils\nB = s3_utils.SUPABASE_BUCKET_NAME\nRAW = b\"anantra-lms-store\"\n";
+    let summary = "note: the storage module `utils.s3_utils` is not among the paths; the rewritten files expect it to define `SUPABASE_BUCKET_NAME`\n1 file scanned: 1 changed, 0 unchanged, 0 skipped, 0 failed; 1 error, 0 warnings left\n";
+    // Plain apply: the finding left is printed and fails the run.
+    let plain = run_in(tmp.path(), &["apply", "app"]);
+    assert_eq!((code(&plain), stdout(&plain)), (1, "app/a.py:3:7: error[bucket-needs-review] bucket name in a bytes literal; rewrite by hand (e.g. encode the constant)\n".to_owned()));
+    assert_eq!(stderr(&plain), summary);
+    assert_eq!(fs::read_to_string(tmp.path().join("app/a.py")).unwrap(), rewritten);
+    // --fix-only: the same rewrite, no finding printed (the summary still counts it), exit 0.
+    fs::write(tmp.path().join("app/a.py"), source).unwrap();
+    let fix_only = run_in(tmp.path(), &["apply", "--fix-only", "app"]);
+    assert_eq!((code(&fix_only), stdout(&fix_only)), (0, String::new()));
+    assert_eq!(stderr(&fix_only), summary);
+    assert_eq!(fs::read_to_string(tmp.path().join("app/a.py")).unwrap(), rewritten);
+    // A file that cannot be parsed is still reported, and still exits 2.
+    fs::write(tmp.path().join("app/bad.py"), "x = (\"anantra-lms-store\"\n").unwrap();
+    let failed = run_in(tmp.path(), &["apply", "--fix-only", "--format", "json", "app"]);
+    assert_eq!(code(&failed), 2);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&failed)).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
+    assert_eq!(json["failures"][0]["path"], "app/bad.py");
+}
