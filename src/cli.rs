@@ -172,6 +172,9 @@ struct ApplyArgs {
     /// remain (files that cannot be read or parsed are still reported and exit 2).
     #[arg(long)]
     fix_only: bool,
+    /// Also rewrite read-only files (mode without any write bit), keeping their mode.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -227,7 +230,7 @@ where
         Command::Rules(args) => rules_command(args, global.format),
         Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::of(&args.common) }),
         Command::Apply(args) => {
-            let gate = Gate { fix_only: args.fix_only, exit_zero: args.common.exit_zero || args.fix_only, ..Gate::of(&args.common) };
+            let gate = Gate { fix_only: args.fix_only, force: args.force, exit_zero: args.common.exit_zero || args.fix_only, ..Gate::of(&args.common) };
             migrate(Mode::Apply, global, &args.common, gate)
         }
         Command::Check(args) => {
@@ -293,6 +296,8 @@ struct Gate {
     statistics: bool,
     /// `apply --fix-only`: the findings left are not printed.
     fix_only: bool,
+    /// `apply --force`: read-only files are rewritten too.
+    force: bool,
 }
 
 impl Gate {
@@ -386,7 +391,7 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
             let files = groups.iter().map(|group| group.discovered.candidates.len()).sum();
             // Nothing may hold the stderr lock while the bar draws from the worker threads.
             let bar = progress_bar(files, global.quiet);
-            let report = run_groups(&groups, mode, args, &|| bar.inc(1));
+            let report = run_groups(&groups, mode, args, gate.force, &|| bar.inc(1));
             bar.finish_and_clear();
             (report, None)
         })
@@ -446,12 +451,13 @@ fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut Config
 
 /// Each group of files under one configuration is its own project (its storage module,
 /// its import style); the reports merge in path order.
-fn run_groups(groups: &[Group], mode: Mode, args: &CommonArgs, on_file: &(dyn Fn() + Sync)) -> Report {
+fn run_groups(groups: &[Group], mode: Mode, args: &CommonArgs, force: bool, on_file: &(dyn Fn() + Sync)) -> Report {
     let mut merged = Report { mode, files: Vec::new(), notes: Vec::new() };
     for group in groups {
         let mut notes = Vec::new();
         let mut run = Run::prepare(&group.config, &group.discovered.candidates, mode, !args.no_prefilter, &mut notes);
         run.fix_level = fix_level(args);
+        run.force = force;
         let report = run.run(&group.discovered, notes, on_file);
         merged.files.extend(report.files);
         merged.notes.extend(report.notes);

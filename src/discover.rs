@@ -16,11 +16,18 @@
 //!   is excluded only with `force_exclude` (then with a note).
 //! - Symbolic links are never followed, so nothing is ever read or written
 //!   through a link. A link that points to a directory, or whose name would
-//!   make it a candidate, is reported as a skip; other links are ignored.
+//!   make it a candidate, is reported as a skip; other links are ignored. A path
+//!   given explicitly is resolved the same way: `linkdir/`, `linkdir/.` and
+//!   `linkdir/inner.py` are skipped when `linkdir` is a link. (Reads and writes
+//!   later open every component without following links too: `nofollow`.)
 //! - Special files (FIFO, socket, device) are never opened; one whose name
 //!   would make it a candidate is reported as a skip.
 //! - Regular files become candidates by name (see [`FileKind::from_path`]);
-//!   all other files are ignored silently.
+//!   all other files are ignored silently, except our own temporary files
+//!   (`write::is_temp_name`), which are listed for `apply` to tidy.
+//! - One file reached under two spellings (`pkg` and `pkg/../pkg/a.py`) or two
+//!   hard links is one candidate, under its shortest display path; the other
+//!   names are skipped with a note.
 //!
 //! `-` (stdin) is handled by the CLI, not here.
 
@@ -28,8 +35,11 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use globset::GlobSet;
+
+use crate::write::{is_temp_name, TempFound};
 
 /// Directory names that are never walked into (unless given explicitly).
 /// Hidden directories (name starting with `.`) are pruned as well.
@@ -129,6 +139,10 @@ pub struct Discovered {
     pub skipped: Vec<Skip>,
     /// Sorted, deduplicated.
     pub errors: Vec<WalkError>,
+    /// Our temporary files met during the walk (sorted).
+    pub temp_files: Vec<TempFound>,
+    /// When the walk began: temporary files untouched since are left by an earlier run.
+    pub started: Option<SystemTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,12 +177,15 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
 /// [`discover`] with the directory that display paths are made relative to
 /// given explicitly (the process's current directory in production).
 fn discover_in(cwd: Option<&Path>, paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
-    let mut out = Discovered::default();
+    let mut out = Discovered { started: Some(SystemTime::now()), ..Discovered::default() };
     for path in paths {
         discover_root(cwd, path, options, &mut out);
     }
     out.candidates.sort_by(|a, b| a.display.cmp(&b.display));
     out.candidates.dedup_by(|a, b| a.display == b.display);
+    dedup_by_identity(&mut out);
+    out.temp_files.sort();
+    out.temp_files.dedup();
     out.skipped.sort();
     out.skipped.dedup();
     out.errors.sort();
@@ -176,8 +193,53 @@ fn discover_in(cwd: Option<&Path>, paths: &[PathBuf], options: &DiscoverOptions)
     out
 }
 
+/// Keeps one candidate per file (device and inode): the one with the fewest path
+/// components, then the first by display; the other names become skips.
+fn dedup_by_identity(out: &mut Discovered) {
+    use std::os::unix::fs::MetadataExt;
+    let identity = |candidate: &Candidate| fs::symlink_metadata(&candidate.path).ok().map(|meta| (meta.dev(), meta.ino()));
+    let mut order: Vec<(Option<(u64, u64)>, usize, usize)> = out
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(at, candidate)| (identity(candidate), candidate.display.split('/').count(), at))
+        .collect();
+    order.sort();
+    // For each candidate that names a file already kept: the kept one's display.
+    let mut same_as: Vec<Option<String>> = vec![None; out.candidates.len()];
+    for pair in order.windows(2) {
+        let ((kept_id, _, kept), (id, _, at)) = (pair[0], pair[1]);
+        if id.is_some() && id == kept_id {
+            let first = same_as[kept].clone().unwrap_or_else(|| out.candidates[kept].display.clone());
+            same_as[at] = Some(first);
+        }
+    }
+    let mut at = 0;
+    out.candidates.retain(|candidate| {
+        let same = same_as[at].take();
+        at += 1;
+        match same {
+            Some(kept) => {
+                out.skipped.push(Skip { display: candidate.display.clone(), reason: format!("same file as {kept}") });
+                false
+            }
+            None => true,
+        }
+    });
+}
+
 fn discover_root(cwd: Option<&Path>, root: &Path, options: &DiscoverOptions, out: &mut Discovered) {
     let display = display_path(cwd, root);
+    // `linkdir/` and `linkdir/.` name `linkdir` itself: check the link, not its target.
+    let root: PathBuf = root.components().collect();
+    let root = root.as_path();
+    if let Some(link) = crate::nofollow::linked_parent(root) {
+        out.skipped.push(Skip {
+            display,
+            reason: format!("{} on its path is a symbolic link (not followed)", display_path(cwd, link)),
+        });
+        return;
+    }
     let meta = match fs::symlink_metadata(root) {
         Ok(meta) => meta,
         Err(err) => {
@@ -298,6 +360,8 @@ fn walk_dir(
                     display,
                     kind,
                 });
+            } else if is_temp_name(entry.file_name()) {
+                out.temp_files.push(TempFound { path: path.to_path_buf(), display });
             }
         } else if kind.is_some() {
             out.skipped.push(Skip {

@@ -15,6 +15,7 @@ pub mod fix;
 pub mod interrupt;
 pub mod migrate;
 pub mod model;
+pub mod nofollow;
 pub mod pipeline;
 pub mod project_index;
 pub mod python_syntax;

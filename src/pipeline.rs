@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use ruff_text_size::TextSize;
 
 use crate::config::{Config, ImportStyle};
-use crate::discover::{io_message, Candidate, Discovered, FileKind};
+use crate::discover::{Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
@@ -22,9 +22,9 @@ use crate::project_index::{is_module_file, predominant, FileBindings, ProjectInd
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
 use crate::rules::{check_python, check_setup_file, RuleContext, SetupContext};
-use crate::source::{parse_python, Codec, DecodeError, LineIndex, ParseFailure, SourceFile};
+use crate::source::{parse_python, Codec, LineIndex, ParseFailure, SourceFile};
 use crate::suppress::Suppressions;
-use crate::write::write_atomically;
+use crate::write::{write_atomically, WriteError, WriteOptions};
 
 /// Fix passes before a file is declared non-converging.
 const MAX_PASSES: usize = 10;
@@ -44,6 +44,8 @@ pub struct Run<'a> {
     pub mode: Mode,
     /// `false` parses every file (the prefilter must never change a result; tests compare).
     pub prefilter: bool,
+    /// `apply --force`: also rewrite read-only files.
+    pub force: bool,
     triggers: AhoCorasick,
     /// The least sure fixes `diff`/`apply` write: `Safe`, or `Unsafe` with `--unsafe-fixes`.
     /// A display-only fix is never written.
@@ -91,7 +93,7 @@ impl<'a> Run<'a> {
         // Only the storage module is read here (for its bucket-taking functions); the import
         // styles are counted while the files are processed, so no file is parsed twice.
         let storage_module = storage.map(|candidate| {
-            let parsed = std::fs::read(&candidate.path)
+            let parsed = crate::nofollow::read(&candidate.path)
                 .ok()
                 .and_then(|bytes| SourceFile::decode(candidate.display.clone(), candidate.kind, &bytes).ok())
                 .and_then(|source| parse_python(&source.text).ok());
@@ -102,7 +104,7 @@ impl<'a> Run<'a> {
             }
         });
         let index = ProjectIndex::pending(config, storage_module);
-        Run { config, index, mode, prefilter, triggers, fix_level: Applicability::Safe, storage_needed: Arc::default() }
+        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, storage_needed: Arc::default() }
     }
 
     /// The note for a run whose rewrites refer to a storage module that is not among the
@@ -160,6 +162,7 @@ impl<'a> Run<'a> {
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         notes.extend(self.storage_note());
+        notes.extend(crate::write::tidy_temp_files(&discovered.temp_files, discovered.started, self.mode == Mode::Apply));
         notes.dedup();
         Report { mode: self.mode, files, notes }
     }
@@ -173,10 +176,17 @@ impl<'a> Run<'a> {
             index,
             mode: self.mode,
             prefilter: self.prefilter,
+            force: self.force,
             triggers: self.triggers.clone(),
             fix_level: self.fix_level,
             storage_needed: Arc::clone(&self.storage_needed),
         }
+    }
+
+    /// The findings of `bytes` before any fix: for a file `apply` could not write.
+    fn findings_as_read(&self, input: &FileInput, bytes: &[u8]) -> Vec<ReportedFinding> {
+        let check = Run { mode: Mode::Check, ..self.with_import_style(ImportStyle::FromPackage) };
+        check.process(input, bytes).findings
     }
 
     fn process_candidate(&self, candidate: &Candidate) -> Processed {
@@ -186,9 +196,9 @@ impl<'a> Run<'a> {
             let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
             return Processed::done(FileResult { path: input.display, outcome: FileOutcome::Skipped { reason }, findings: Vec::new() });
         }
-        match std::fs::read(&candidate.path) {
+        match crate::nofollow::read(&candidate.path) {
             Ok(bytes) => self.process_bytes(&input, &bytes),
-            Err(err) => Processed::done(failed(&input.display, None, format!("cannot read file: {}", io_message(&err)))),
+            Err(err) => Processed::done(failed(&input.display, None, format!("cannot read file: {err}"))),
         }
     }
 
@@ -207,23 +217,13 @@ impl<'a> Run<'a> {
 
     fn process_bytes(&self, input: &FileInput, bytes: &[u8]) -> Processed {
         let is_storage = self.index.is_storage_module(&input.display);
-        if self.prefilter && input.kind == FileKind::Python && !is_storage && !self.triggers.is_match(bytes) {
+        let prefiltered = self.prefilter && input.kind == FileKind::Python && !is_storage;
+        if prefiltered && !self.triggers.is_match(bytes) && crate::source::words_visible_in_bytes(bytes) {
             return Processed::done(unchanged(&input.display));
         }
         let source = match SourceFile::decode(input.display.clone(), input.kind, bytes) {
             Ok(source) => source,
-            Err(DecodeError::Invalid { position, message }) => {
-                return Processed::done(failed(&input.display, Some(position), message))
-            }
-            Err(DecodeError::Unsupported { codec }) => {
-                return Processed::done(FileResult {
-                    path: input.display.clone(),
-                    outcome: FileOutcome::Skipped {
-                        reason: format!("declared encoding `{codec}` is not supported (UTF-8 and latin-1 are); convert it to UTF-8 to migrate it"),
-                    },
-                    findings: Vec::new(),
-                })
-            }
+            Err(err) => return Processed::done(failed(&input.display, Some(err.position()), err.to_string())),
         };
         match input.kind {
             FileKind::Python => self.process_python(input, bytes, source, is_storage),
@@ -376,10 +376,18 @@ impl<'a> Run<'a> {
                     let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
                     return FileResult { path: input.display.clone(), outcome: FileOutcome::Skipped { reason }, findings };
                 }
-                (Mode::Apply, Some(path)) => match write_atomically(path, original, &new) {
+                (Mode::Apply, Some(path)) => match write_atomically(path, original, &new, WriteOptions { force: self.force }) {
                     // The bytes are not needed once written; keep memory to files in flight.
                     Ok(()) => FileOutcome::Changed { old: Vec::new(), new: Vec::new(), written: true },
-                    Err(err) => return FileResult { findings, ..failed(&input.display, None, err.to_string()) },
+                    // Not written: the findings are those of the file as it stays, as `check` reports them.
+                    Err(err) => {
+                        let findings = self.findings_as_read(input, original);
+                        let outcome = match err {
+                            WriteError::ReadOnly(_) => FileOutcome::Skipped { reason: err.to_string() },
+                            err => FileOutcome::Failed { position: None, message: err.to_string() },
+                        };
+                        return FileResult { path: input.display.clone(), outcome, findings };
+                    }
                 },
                 _ => FileOutcome::Changed { old: original.to_vec(), new, written: false },
             }
@@ -449,15 +457,16 @@ fn bucket_pieces(name: &str) -> Vec<&str> {
 }
 
 /// The edits' ranges in the file's stored bytes: after a BOM, and with one byte per
-/// character in latin-1 (the text holds two UTF-8 bytes for each non-ASCII one).
+/// character in latin-1 and the other single-byte codecs (the text holds two or three
+/// UTF-8 bytes for each non-ASCII one).
 fn file_bytes(file: &SourceFile, fix: &crate::fix::edit::Fix) -> Vec<FileBytes> {
     let bom: u32 = if file.encoding.bom { 3 } else { 0 };
     let stored = |offset: TextSize| -> u32 {
         let offset = offset.to_usize().min(file.text.len());
         let bytes = match file.encoding.codec {
-            Codec::Utf8 => offset,
+            Codec::Utf8 | Codec::Ascii => offset,
             // Edits are sorted and few; each count stops at its own offset.
-            Codec::Latin1 => file.text.as_bytes()[..offset].iter().filter(|&&byte| byte & 0xC0 != 0x80).count(),
+            Codec::Latin1 | Codec::SingleByte(_) => file.text.as_bytes()[..offset].iter().filter(|&&byte| byte & 0xC0 != 0x80).count(),
         };
         bom + u32::try_from(bytes).unwrap_or(u32::MAX)
     };

@@ -15,15 +15,28 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Codec {
     Utf8,
+    /// Declared `ascii`: UTF-8 that may hold no byte above 0x7f.
+    Ascii,
     /// ISO-8859-1, declared with a PEP 263 cookie: one byte is one char U+0000..U+00FF.
     Latin1,
+    /// Another single-byte codec Python reads source in (cp1252, iso-8859-2, koi8-r, ...):
+    /// ASCII as itself, each byte above 0x7f one character, so text and bytes round-trip.
+    SingleByte(SingleByte),
+}
+
+/// A single-byte codec: Python's name for it and the table it decodes with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SingleByte {
+    pub name: &'static str,
+    encoding: &'static encoding_rs::Encoding,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Encoding {
     pub bom: bool,
     pub codec: Codec,
-    /// The line ending new lines are written with: the file's first one, LF when it has none.
+    /// The line ending new lines are written with: the file's first one (`\n`, `\r\n`
+    /// or a lone `\r`, which Python also reads as a line break), `\n` when it has none.
     pub newline: &'static str,
 }
 
@@ -36,13 +49,24 @@ pub struct SourceFile {
     pub encoding: Encoding,
 }
 
-/// Why bytes could not become text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why bytes could not become text: an error for the file (exit 2).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    /// Bytes that are not valid in the file's encoding, or a NUL byte: an error at a position.
+    /// Bytes that are not valid in the file's encoding, a NUL byte, or a cookie Python rejects.
+    #[error("{message}")]
     Invalid { position: Position, message: String },
-    /// A declared encoding we do not round-trip exactly: the file is skipped with a note.
-    Unsupported { codec: String },
+    /// A declared encoding this tool cannot decode (UTF-16, an unknown codec): its own
+    /// kind of error, since the file's content is unknown (`files.exclude` leaves it out).
+    #[error("declared encoding `{codec}` cannot be decoded (UTF-8, latin-1 and Python's single-byte codecs such as cp1252 can); convert the file to UTF-8, or list it in files.exclude")]
+    Unsupported { position: Position, codec: String },
+}
+
+impl DecodeError {
+    pub fn position(&self) -> Position {
+        match self {
+            DecodeError::Invalid { position, .. } | DecodeError::Unsupported { position, .. } => *position,
+        }
+    }
 }
 
 /// A parse failure at a byte offset of the text.
@@ -54,17 +78,14 @@ pub struct ParseFailure {
 
 impl SourceFile {
     pub fn decode(display: String, kind: FileKind, bytes: &[u8]) -> Result<SourceFile, DecodeError> {
-        let (bom, body) = match bytes.strip_prefix(UTF8_BOM) {
-            Some(rest) => (true, rest),
-            None => (false, bytes),
-        };
-        let codec = if bom || kind != FileKind::Python {
-            Codec::Utf8
-        } else {
-            declared_codec(body)?
-        };
+        let (bom, codec) = plan(kind, bytes)?;
+        let body = if bom { &bytes[UTF8_BOM.len()..] } else { bytes };
         let text = match codec {
-            Codec::Utf8 => match std::str::from_utf8(body) {
+            Codec::Utf8 | Codec::Ascii => match std::str::from_utf8(body) {
+                Ok(text) if codec == Codec::Ascii && !text.is_ascii() => {
+                    let at = text.bytes().position(|byte| !byte.is_ascii()).unwrap_or_default();
+                    return Err(undecodable(&body[..at], body[at], "ascii"));
+                }
                 Ok(text) => text.to_owned(),
                 Err(err) => {
                     let valid = &body[..err.valid_up_to()];
@@ -78,6 +99,17 @@ impl SourceFile {
                 }
             },
             Codec::Latin1 => body.iter().map(|&byte| char::from(byte)).collect(),
+            Codec::SingleByte(codec) => {
+                let table = codec.table();
+                let mut text = String::with_capacity(body.len());
+                for (at, &byte) in body.iter().enumerate() {
+                    match decode_byte(&table, byte) {
+                        Some(ch) => text.push(ch),
+                        None => return Err(undecodable(&body[..at], byte, codec.name)),
+                    }
+                }
+                text
+            }
         };
         if let Some(nul) = text.find('\0') {
             return Err(DecodeError::Invalid {
@@ -85,16 +117,157 @@ impl SourceFile {
                 message: "source contains a NUL byte; Python cannot compile it".to_owned(),
             });
         }
-        let newline = if text.find('\n').is_some_and(|at| text[..at].ends_with('\r')) {
-            "\r\n"
-        } else {
-            "\n"
+        let newline = match text.find(['\r', '\n']).map(|at| &text[at..]) {
+            Some(rest) if rest.starts_with("\r\n") => "\r\n",
+            Some(rest) if rest.starts_with('\r') => "\r",
+            _ => "\n",
         };
         Ok(SourceFile { display, kind, text, encoding: Encoding { bom, codec, newline } })
     }
 
     pub fn line_index(&self) -> LineIndex {
         LineIndex::new(&self.text)
+    }
+}
+
+/// Whether the ASCII trigger words of a file would show in its raw bytes, so the
+/// prefilter may pass over it: not when it is UTF-16, or declares an encoding that
+/// cannot be decoded (then it must be decoded, and fail, not be passed over).
+pub fn words_visible_in_bytes(bytes: &[u8]) -> bool {
+    plan(FileKind::Python, bytes).is_ok()
+}
+
+/// The BOM and the codec to decode with, from the BOM and the PEP 263 cookie.
+fn plan(kind: FileKind, bytes: &[u8]) -> Result<(bool, Codec), DecodeError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(DecodeError::Unsupported { position: Position { line: 1, column: 1 }, codec: "utf-16".to_owned() });
+    }
+    let (bom, body) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    if kind != FileKind::Python {
+        return Ok((bom, Codec::Utf8));
+    }
+    let Some((line, name)) = cookie(body) else { return Ok((bom, Codec::Utf8)) };
+    let position = Position { line, column: 1 };
+    let codec = codec_named(&name).ok_or_else(|| DecodeError::Unsupported { position, codec: name.clone() })?;
+    if bom && codec != Codec::Utf8 {
+        // What Python says: a BOM means UTF-8, whatever the cookie claims.
+        return Err(DecodeError::Invalid { position, message: format!("encoding problem: {name} with BOM") });
+    }
+    Ok((bom, codec))
+}
+
+fn undecodable(before: &[u8], byte: u8, codec: &str) -> DecodeError {
+    // Every byte before is one character (ASCII, or a single-byte codec's).
+    let prefix: String = before.iter().map(|&b| if b.is_ascii() { char::from(b) } else { '\u{fffd}' }).collect();
+    DecodeError::Invalid {
+        position: position_after(&prefix),
+        message: format!("byte 0x{byte:02x} is not defined in {codec}, the file's declared encoding"),
+    }
+}
+
+/// The PEP 263 cookie on line 1 or 2, if any: its line and the name it declares.
+fn cookie(body: &[u8]) -> Option<(usize, String)> {
+    for (number, line) in body.split(|&byte| byte == b'\n').take(2).enumerate() {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+        if !trimmed.starts_with('#') {
+            // Only a comment-only first line lets the cookie sit on line 2.
+            if line.trim().is_empty() {
+                continue;
+            }
+            break;
+        }
+        if let Some(name) = cookie_name(trimmed) {
+            return Some((number + 1, name.to_owned()));
+        }
+    }
+    None
+}
+
+/// Python's codec for a cookie name, if we decode it: `codecs.lookup` normalizes the name
+/// (lowercase, runs of other characters than letters, digits and `.` become `_`).
+fn codec_named(name: &str) -> Option<Codec> {
+    let mut normalized = String::new();
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '.' {
+            normalized.push(ch.to_ascii_lowercase());
+        } else if !normalized.ends_with('_') {
+            normalized.push('_');
+        }
+    }
+    let normalized = normalized.trim_matches('_');
+    // The tokenizer's own shortcut: anything starting `utf-8-` is UTF-8.
+    if normalized.starts_with("utf_8_") {
+        return Some(Codec::Utf8);
+    }
+    match normalized {
+        "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => return Some(Codec::Utf8),
+        "ascii" | "us_ascii" | "646" | "us" => return Some(Codec::Ascii),
+        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "8859" | "cp819" | "latin" | "l1" | "iso_ir_100"
+        | "csisolatin1" | "ibm819" | "iso_latin_1" => return Some(Codec::Latin1),
+        _ => {}
+    }
+    SINGLE_BYTE
+        .iter()
+        .find(|(_, aliases, _)| aliases.contains(&normalized))
+        .map(|&(name, _, encoding)| Codec::SingleByte(SingleByte { name, encoding }))
+}
+
+/// Python's single-byte codecs whose table encoding_rs holds (checked byte for byte
+/// against Python in tests/hardening.rs): Python's name, the cookie names it answers to
+/// (normalized), the table.
+const SINGLE_BYTE: &[(&str, &[&str], &encoding_rs::Encoding)] = &[
+    ("cp1250", &["cp1250", "windows_1250"], &encoding_rs::WINDOWS_1250_INIT),
+    ("cp1251", &["cp1251", "windows_1251"], &encoding_rs::WINDOWS_1251_INIT),
+    ("cp1252", &["cp1252", "windows_1252"], &encoding_rs::WINDOWS_1252_INIT),
+    ("cp1253", &["cp1253", "windows_1253"], &encoding_rs::WINDOWS_1253_INIT),
+    ("cp1254", &["cp1254", "windows_1254"], &encoding_rs::WINDOWS_1254_INIT),
+    ("cp1255", &["cp1255", "windows_1255"], &encoding_rs::WINDOWS_1255_INIT),
+    ("cp1256", &["cp1256", "windows_1256"], &encoding_rs::WINDOWS_1256_INIT),
+    ("cp1257", &["cp1257", "windows_1257"], &encoding_rs::WINDOWS_1257_INIT),
+    ("cp1258", &["cp1258", "windows_1258"], &encoding_rs::WINDOWS_1258_INIT),
+    ("cp874", &["cp874"], &encoding_rs::WINDOWS_874_INIT),
+    ("cp866", &["cp866", "866", "ibm866", "csibm866"], &encoding_rs::IBM866_INIT),
+    ("iso8859_2", &["iso8859_2", "iso_8859_2", "latin2", "l2", "iso_ir_101", "csisolatin2"], &encoding_rs::ISO_8859_2_INIT),
+    ("iso8859_3", &["iso8859_3", "iso_8859_3", "latin3", "l3", "iso_ir_109", "csisolatin3"], &encoding_rs::ISO_8859_3_INIT),
+    ("iso8859_4", &["iso8859_4", "iso_8859_4", "latin4", "l4", "iso_ir_110", "csisolatin4"], &encoding_rs::ISO_8859_4_INIT),
+    ("iso8859_5", &["iso8859_5", "iso_8859_5", "cyrillic", "iso_ir_144", "csisolatincyrillic"], &encoding_rs::ISO_8859_5_INIT),
+    ("iso8859_6", &["iso8859_6", "iso_8859_6", "arabic", "asmo_708", "ecma_114", "iso_ir_127", "csisolatinarabic"], &encoding_rs::ISO_8859_6_INIT),
+    ("iso8859_7", &["iso8859_7", "iso_8859_7", "greek", "greek8", "elot_928", "ecma_118", "iso_ir_126", "csisolatingreek"], &encoding_rs::ISO_8859_7_INIT),
+    ("iso8859_8", &["iso8859_8", "iso_8859_8", "hebrew", "iso_ir_138", "csisolatinhebrew"], &encoding_rs::ISO_8859_8_INIT),
+    ("iso8859_10", &["iso8859_10", "iso_8859_10", "latin6", "l6", "iso_ir_157", "csisolatin6"], &encoding_rs::ISO_8859_10_INIT),
+    ("iso8859_13", &["iso8859_13", "iso_8859_13", "latin7", "l7"], &encoding_rs::ISO_8859_13_INIT),
+    ("iso8859_14", &["iso8859_14", "iso_8859_14", "latin8", "l8", "iso_celtic", "iso_ir_199"], &encoding_rs::ISO_8859_14_INIT),
+    ("iso8859_15", &["iso8859_15", "iso_8859_15", "latin9", "l9"], &encoding_rs::ISO_8859_15_INIT),
+    ("iso8859_16", &["iso8859_16", "iso_8859_16", "latin10", "l10", "iso_ir_226"], &encoding_rs::ISO_8859_16_INIT),
+    ("koi8_r", &["koi8_r", "cskoi8r"], &encoding_rs::KOI8_R_INIT),
+    ("koi8_u", &["koi8_u"], &encoding_rs::KOI8_U_INIT),
+    ("mac_roman", &["mac_roman", "macroman", "macintosh"], &encoding_rs::MACINTOSH_INIT),
+    ("mac_cyrillic", &["mac_cyrillic", "maccyrillic"], &encoding_rs::X_MAC_CYRILLIC_INIT),
+];
+
+impl SingleByte {
+    /// The characters of bytes 0x80..=0xff; `None` where Python's codec has none.
+    fn table(&self) -> [Option<char>; 128] {
+        // The WHATWG tables fill the holes of the windows-* code pages with the C1
+        // control at the same code point; Python leaves them undefined.
+        let holes_are_c1 = self.name.starts_with("cp12") || self.name == "cp874";
+        std::array::from_fn(|at| {
+            let byte = [0x80 + at as u8];
+            let ch = self.encoding.decode_without_bom_handling_and_without_replacement(&byte)?.chars().next()?;
+            (!(holes_are_c1 && ('\u{80}'..='\u{9f}').contains(&ch))).then_some(ch)
+        })
+    }
+}
+
+fn decode_byte(table: &[Option<char>; 128], byte: u8) -> Option<char> {
+    if byte.is_ascii() {
+        Some(char::from(byte))
+    } else {
+        table[usize::from(byte - 0x80)]
     }
 }
 
@@ -107,6 +280,8 @@ impl Encoding {
         }
         match self.codec {
             Codec::Utf8 => bytes.extend_from_slice(text.as_bytes()),
+            Codec::Ascii if text.is_ascii() => bytes.extend_from_slice(text.as_bytes()),
+            Codec::Ascii => return Err("a character outside ASCII cannot be written in ascii".to_owned()),
             Codec::Latin1 => {
                 for ch in text.chars() {
                     let byte = u8::try_from(u32::from(ch))
@@ -114,36 +289,20 @@ impl Encoding {
                     bytes.push(byte);
                 }
             }
+            Codec::SingleByte(codec) => {
+                let table = codec.table();
+                for ch in text.chars() {
+                    let byte = if ch.is_ascii() {
+                        Some(ch as u8)
+                    } else {
+                        table.iter().position(|&entry| entry == Some(ch)).map(|at| 0x80 + at as u8)
+                    };
+                    bytes.push(byte.ok_or_else(|| format!("character {ch:?} cannot be written in {}", codec.name))?);
+                }
+            }
         }
         Ok(bytes)
     }
-}
-
-/// The PEP 263 cookie on line 1 or 2, if any, as a codec we can round-trip.
-fn declared_codec(body: &[u8]) -> Result<Codec, DecodeError> {
-    for line in body.split(|&byte| byte == b'\n').take(2) {
-        let line = String::from_utf8_lossy(line);
-        let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
-        if !trimmed.starts_with('#') {
-            // Only a comment-only first line lets the cookie sit on line 2.
-            if line.trim().is_empty() {
-                continue;
-            }
-            break;
-        }
-        if let Some(name) = cookie_name(trimmed) {
-            let normalized = name.to_ascii_lowercase().replace('_', "-");
-            return match normalized.as_str() {
-                "utf-8" | "utf8" | "ascii" | "us-ascii" => Ok(Codec::Utf8),
-                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1" => {
-                    Ok(Codec::Latin1)
-                }
-                _ if normalized.starts_with("utf-8-") => Ok(Codec::Utf8),
-                _ => Err(DecodeError::Unsupported { codec: name.to_owned() }),
-            };
-        }
-    }
-    Ok(Codec::Utf8)
 }
 
 /// `coding[:=]\s*([-\w.]+)` from PEP 263, without a regex.
@@ -267,11 +426,66 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_cookie_is_reported_by_name() {
+    fn undecodable_cookie_is_its_own_error_at_the_cookie() {
+        for (bytes, line, codec) in [
+            (&b"# coding: utf-16\nx = 1\n"[..], 1, "utf-16"),
+            (b"#!/usr/bin/env python\n# -*- coding: klingon -*-\n", 2, "klingon"),
+            (b"\xff\xfe#\x00 \x00", 1, "utf-16"),
+        ] {
+            let err = decode(bytes).unwrap_err();
+            assert_eq!(err, DecodeError::Unsupported { position: Position { line, column: 1 }, codec: codec.to_owned() });
+            assert!(!words_visible_in_bytes(bytes));
+        }
         assert_eq!(
-            decode(b"# coding: cp1252\nx = 1\n").unwrap_err(),
-            DecodeError::Unsupported { codec: "cp1252".to_owned() }
+            decode(b"# coding: utf-16\n").unwrap_err().to_string(),
+            "declared encoding `utf-16` cannot be decoded (UTF-8, latin-1 and Python's single-byte codecs such as cp1252 can); convert the file to UTF-8, or list it in files.exclude"
         );
+    }
+
+    #[test]
+    fn bom_with_a_latin1_cookie_is_what_python_rejects() {
+        let bytes = b"\xEF\xBB\xBF# -*- coding: latin-1 -*-\nx = 1\n";
+        assert_eq!(
+            decode(bytes).unwrap_err(),
+            DecodeError::Invalid { position: Position { line: 1, column: 1 }, message: "encoding problem: latin-1 with BOM".to_owned() }
+        );
+        assert!(!words_visible_in_bytes(bytes));
+        // A BOM with a UTF-8 cookie is fine.
+        assert!(decode(b"\xEF\xBB\xBF# coding: utf-8\nx = 1\n").is_ok());
+    }
+
+    #[test]
+    fn cp1252_and_other_single_byte_codecs_round_trip_exactly() {
+        let bytes = b"# -*- coding: cp1252 -*-\n# \x80 \x93quoted\x94 caf\xe9\nB = \"\x9c\"\n";
+        let file = decode(bytes).unwrap();
+        assert!(matches!(file.encoding.codec, Codec::SingleByte(SingleByte { name: "cp1252", .. })));
+        assert_eq!(file.text, "# -*- coding: cp1252 -*-\n# \u{20ac} \u{201c}quoted\u{201d} café\nB = \"\u{153}\"\n");
+        assert_eq!(file.encoding.encode(&file.text).unwrap(), bytes);
+        // Bytes cp1252 leaves undefined are errors, as in Python.
+        let err = decode(b"# coding: windows-1252\nx = '\x81'\n").unwrap_err();
+        assert_eq!(
+            err,
+            DecodeError::Invalid {
+                position: Position { line: 2, column: 6 },
+                message: "byte 0x81 is not defined in cp1252, the file's declared encoding".to_owned()
+            }
+        );
+        let koi8 = decode(b"# coding: KOI8-R\nx = '\xc1'\n").unwrap();
+        assert_eq!(koi8.text, "# coding: KOI8-R\nx = '\u{430}'\n");
+        assert_eq!(koi8.encoding.encode("\u{20ac}").unwrap_err(), "character '\u{20ac}' cannot be written in koi8_r");
+    }
+
+    #[test]
+    fn ascii_cookie_refuses_other_bytes() {
+        assert!(decode(b"# coding: ascii\nx = 1\n").is_ok());
+        assert_eq!(decode(b"# coding: ascii\nx = '\xc3\xa9'\n").unwrap_err().position(), Position { line: 2, column: 6 });
+    }
+
+    #[test]
+    fn line_ending_for_inserted_lines_is_the_files_own() {
+        for (text, newline) in [("a\nb\n", "\n"), ("a\r\nb\r\n", "\r\n"), ("a\rb\r", "\r"), ("a", "\n"), ("a\rb\n", "\r")] {
+            assert_eq!(decode(text.as_bytes()).unwrap().encoding.newline, newline, "{text:?}");
+        }
     }
 
     #[test]

@@ -422,11 +422,18 @@ fn empty_file_and_comment_only_file_are_unchanged() {
 // ------------------------------------------------------------ faults in apply
 
 #[test]
-fn read_only_file_is_rewritten_and_keeps_its_mode() {
+fn read_only_file_is_skipped_unless_forced_and_keeps_its_mode() {
     let dir = tree();
     let path = write(dir.path(), "ro.py", LITERAL);
+    let other = write(dir.path(), "rw.py", LITERAL);
     fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
-    run(dir.path(), &["apply", "."]).assert_code(0);
+    // Its finding stays (exit 1); the other file is rewritten.
+    let skipped = run(dir.path(), &["apply", "."]);
+    skipped.assert_code(1);
+    skipped.assert_line("ro.py: skipped: read-only (mode 0444); not overwritten without --force");
+    assert_eq!(fs::read(&path).unwrap(), LITERAL.as_bytes());
+    assert_eq!(fs::read(&other).unwrap(), rewritten(LITERAL.as_bytes(), "rw.py"));
+    run(dir.path(), &["apply", "--force", "."]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "ro.py"));
     assert_eq!(mode(&path), 0o444);
     assert_no_temp_files(dir.path());
