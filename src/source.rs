@@ -29,6 +29,7 @@ pub enum Codec {
 pub struct SingleByte {
     pub name: &'static str,
     encoding: &'static encoding_rs::Encoding,
+    overrides: &'static [(u8, Option<char>)],
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,42 +213,50 @@ fn codec_named(name: &str) -> Option<Codec> {
     }
     SINGLE_BYTE
         .iter()
-        .find(|(_, aliases, _)| aliases.contains(&normalized))
-        .map(|&(name, _, encoding)| Codec::SingleByte(SingleByte { name, encoding }))
+        .find(|(_, aliases, _, _)| aliases.contains(&normalized))
+        .map(|&(name, _, encoding, overrides)| Codec::SingleByte(SingleByte { name, encoding, overrides }))
 }
 
 /// Python's single-byte codecs whose table encoding_rs holds (checked byte for byte
 /// against Python in tests/hardening.rs): Python's name, the cookie names it answers to
-/// (normalized), the table.
-const SINGLE_BYTE: &[(&str, &[&str], &encoding_rs::Encoding)] = &[
-    ("cp1250", &["cp1250", "windows_1250"], &encoding_rs::WINDOWS_1250_INIT),
-    ("cp1251", &["cp1251", "windows_1251"], &encoding_rs::WINDOWS_1251_INIT),
-    ("cp1252", &["cp1252", "windows_1252"], &encoding_rs::WINDOWS_1252_INIT),
-    ("cp1253", &["cp1253", "windows_1253"], &encoding_rs::WINDOWS_1253_INIT),
-    ("cp1254", &["cp1254", "windows_1254"], &encoding_rs::WINDOWS_1254_INIT),
-    ("cp1255", &["cp1255", "windows_1255"], &encoding_rs::WINDOWS_1255_INIT),
-    ("cp1256", &["cp1256", "windows_1256"], &encoding_rs::WINDOWS_1256_INIT),
-    ("cp1257", &["cp1257", "windows_1257"], &encoding_rs::WINDOWS_1257_INIT),
-    ("cp1258", &["cp1258", "windows_1258"], &encoding_rs::WINDOWS_1258_INIT),
-    ("cp874", &["cp874"], &encoding_rs::WINDOWS_874_INIT),
-    ("cp866", &["cp866", "866", "ibm866", "csibm866"], &encoding_rs::IBM866_INIT),
-    ("iso8859_2", &["iso8859_2", "iso_8859_2", "latin2", "l2", "iso_ir_101", "csisolatin2"], &encoding_rs::ISO_8859_2_INIT),
-    ("iso8859_3", &["iso8859_3", "iso_8859_3", "latin3", "l3", "iso_ir_109", "csisolatin3"], &encoding_rs::ISO_8859_3_INIT),
-    ("iso8859_4", &["iso8859_4", "iso_8859_4", "latin4", "l4", "iso_ir_110", "csisolatin4"], &encoding_rs::ISO_8859_4_INIT),
-    ("iso8859_5", &["iso8859_5", "iso_8859_5", "cyrillic", "iso_ir_144", "csisolatincyrillic"], &encoding_rs::ISO_8859_5_INIT),
-    ("iso8859_6", &["iso8859_6", "iso_8859_6", "arabic", "asmo_708", "ecma_114", "iso_ir_127", "csisolatinarabic"], &encoding_rs::ISO_8859_6_INIT),
-    ("iso8859_7", &["iso8859_7", "iso_8859_7", "greek", "greek8", "elot_928", "ecma_118", "iso_ir_126", "csisolatingreek"], &encoding_rs::ISO_8859_7_INIT),
-    ("iso8859_8", &["iso8859_8", "iso_8859_8", "hebrew", "iso_ir_138", "csisolatinhebrew"], &encoding_rs::ISO_8859_8_INIT),
-    ("iso8859_10", &["iso8859_10", "iso_8859_10", "latin6", "l6", "iso_ir_157", "csisolatin6"], &encoding_rs::ISO_8859_10_INIT),
-    ("iso8859_13", &["iso8859_13", "iso_8859_13", "latin7", "l7"], &encoding_rs::ISO_8859_13_INIT),
-    ("iso8859_14", &["iso8859_14", "iso_8859_14", "latin8", "l8", "iso_celtic", "iso_ir_199"], &encoding_rs::ISO_8859_14_INIT),
-    ("iso8859_15", &["iso8859_15", "iso_8859_15", "latin9", "l9"], &encoding_rs::ISO_8859_15_INIT),
-    ("iso8859_16", &["iso8859_16", "iso_8859_16", "latin10", "l10", "iso_ir_226"], &encoding_rs::ISO_8859_16_INIT),
-    ("koi8_r", &["koi8_r", "cskoi8r"], &encoding_rs::KOI8_R_INIT),
-    ("koi8_u", &["koi8_u"], &encoding_rs::KOI8_U_INIT),
-    ("mac_roman", &["mac_roman", "macroman", "macintosh"], &encoding_rs::MACINTOSH_INIT),
-    ("mac_cyrillic", &["mac_cyrillic", "maccyrillic"], &encoding_rs::X_MAC_CYRILLIC_INIT),
+/// (normalized), the table, and the bytes where Python's table differs from WHATWG's.
+type SingleByteEntry = (&'static str, &'static [&'static str], &'static encoding_rs::Encoding, &'static [(u8, Option<char>)]);
+const SINGLE_BYTE: &[SingleByteEntry] = &[
+    ("cp1250", &["cp1250", "windows_1250"], &encoding_rs::WINDOWS_1250_INIT, &[]),
+    ("cp1251", &["cp1251", "windows_1251"], &encoding_rs::WINDOWS_1251_INIT, &[]),
+    ("cp1252", &["cp1252", "windows_1252"], &encoding_rs::WINDOWS_1252_INIT, &[]),
+    ("cp1253", &["cp1253", "windows_1253"], &encoding_rs::WINDOWS_1253_INIT, &[]),
+    ("cp1254", &["cp1254", "windows_1254"], &encoding_rs::WINDOWS_1254_INIT, &[]),
+    ("cp1255", &["cp1255", "windows_1255"], &encoding_rs::WINDOWS_1255_INIT, &[(0xca, None)]),
+    ("cp1256", &["cp1256", "windows_1256"], &encoding_rs::WINDOWS_1256_INIT, &[]),
+    ("cp1257", &["cp1257", "windows_1257"], &encoding_rs::WINDOWS_1257_INIT, &[]),
+    ("cp1258", &["cp1258", "windows_1258"], &encoding_rs::WINDOWS_1258_INIT, &[]),
+    ("cp874", &["cp874"], &encoding_rs::WINDOWS_874_INIT, &[]),
+    ("cp866", &["cp866", "866", "ibm866", "csibm866"], &encoding_rs::IBM866_INIT, &[]),
+    ("iso8859_2", &["iso8859_2", "iso_8859_2", "latin2", "l2", "iso_ir_101", "csisolatin2"], &encoding_rs::ISO_8859_2_INIT, &[]),
+    ("iso8859_3", &["iso8859_3", "iso_8859_3", "latin3", "l3", "iso_ir_109", "csisolatin3"], &encoding_rs::ISO_8859_3_INIT, &[]),
+    ("iso8859_4", &["iso8859_4", "iso_8859_4", "latin4", "l4", "iso_ir_110", "csisolatin4"], &encoding_rs::ISO_8859_4_INIT, &[]),
+    ("iso8859_5", &["iso8859_5", "iso_8859_5", "cyrillic", "iso_ir_144", "csisolatincyrillic"], &encoding_rs::ISO_8859_5_INIT, &[]),
+    ("iso8859_6", &["iso8859_6", "iso_8859_6", "arabic", "asmo_708", "ecma_114", "iso_ir_127", "csisolatinarabic"], &encoding_rs::ISO_8859_6_INIT, &[]),
+    ("iso8859_7", &["iso8859_7", "iso_8859_7", "greek", "greek8", "elot_928", "ecma_118", "iso_ir_126", "csisolatingreek"], &encoding_rs::ISO_8859_7_INIT, &[]),
+    ("iso8859_8", &["iso8859_8", "iso_8859_8", "hebrew", "iso_ir_138", "csisolatinhebrew"], &encoding_rs::ISO_8859_8_INIT, &[]),
+    ("iso8859_10", &["iso8859_10", "iso_8859_10", "latin6", "l6", "iso_ir_157", "csisolatin6"], &encoding_rs::ISO_8859_10_INIT, &[]),
+    ("iso8859_13", &["iso8859_13", "iso_8859_13", "latin7", "l7"], &encoding_rs::ISO_8859_13_INIT, &[]),
+    ("iso8859_14", &["iso8859_14", "iso_8859_14", "latin8", "l8", "iso_celtic", "iso_ir_199"], &encoding_rs::ISO_8859_14_INIT, &[]),
+    ("iso8859_15", &["iso8859_15", "iso_8859_15", "latin9", "l9"], &encoding_rs::ISO_8859_15_INIT, &[]),
+    ("iso8859_16", &["iso8859_16", "iso_8859_16", "latin10", "l10", "iso_ir_226"], &encoding_rs::ISO_8859_16_INIT, &[]),
+    ("koi8_r", &["koi8_r", "cskoi8r"], &encoding_rs::KOI8_R_INIT, &[]),
+    // WHATWG's KOI8-U is KOI8-RU (Ў and ў at 0xbe and 0xae); Python's is RFC 2319.
+    ("koi8_u", &["koi8_u"], &encoding_rs::KOI8_U_INIT, &[(0xae, Some('\u{255d}')), (0xbe, Some('\u{256c}'))]),
+    ("mac_roman", &["mac_roman", "macroman", "macintosh"], &encoding_rs::MACINTOSH_INIT, &[]),
+    ("mac_cyrillic", &["mac_cyrillic", "maccyrillic"], &encoding_rs::X_MAC_CYRILLIC_INIT, &[]),
 ];
+
+/// Every cookie name (normalized) of the single-byte codecs, with Python's codec name:
+/// for the test that holds them against Python.
+pub fn single_byte_codec_names() -> Vec<(&'static str, &'static str)> {
+    SINGLE_BYTE.iter().flat_map(|&(name, aliases, _, _)| aliases.iter().map(move |&alias| (alias, name))).collect()
+}
 
 impl SingleByte {
     /// The characters of bytes 0x80..=0xff; `None` where Python's codec has none.
@@ -257,6 +266,9 @@ impl SingleByte {
         let holes_are_c1 = self.name.starts_with("cp12") || self.name == "cp874";
         std::array::from_fn(|at| {
             let byte = [0x80 + at as u8];
+            if let Some(&(_, ch)) = self.overrides.iter().find(|(overridden, _)| *overridden == byte[0]) {
+                return ch;
+            }
             let ch = self.encoding.decode_without_bom_handling_and_without_replacement(&byte)?.chars().next()?;
             (!(holes_are_c1 && ('\u{80}'..='\u{9f}').contains(&ch))).then_some(ch)
         })

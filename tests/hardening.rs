@@ -821,3 +821,431 @@ fn config_value_that_would_become_code_is_an_error_and_nothing_is_written() {
         assert!(snapshot(root) == before, "{config}: a file was written");
     }
 }
+
+// ------------------------------------------------------ races with other writers
+
+/// The temporary file `apply` writes beside `root`'s files, if one exists right now.
+fn temp_file_in(root: &Path) -> Option<PathBuf> {
+    fs::read_dir(root).ok()?.filter_map(Result::ok).map(|entry| entry.path()).find(|path| {
+        path.file_name().is_some_and(|name| name.to_string_lossy().starts_with(".s3-to-supabase-"))
+    })
+}
+
+fn append_line(path: &Path, line: &str) {
+    let mut file = fs::OpenOptions::new().append(true).open(path).unwrap();
+    std::io::Write::write_all(&mut file, line.as_bytes()).unwrap();
+}
+
+#[test]
+fn an_appender_racing_a_thousand_rewrites_loses_nothing() {
+    use std::sync::{Arc, Mutex};
+    // An appender that writes a line the moment the temporary file appears, i.e.
+    // between apply's compare and its rename: the line must survive every time.
+    #[derive(Default)]
+    struct State {
+        armed: bool,
+        stop: bool,
+        line: Option<String>,
+    }
+    let dir = tree();
+    let root = dir.path().to_path_buf();
+    let path = write(&root, "app.py", LITERAL);
+    let state = Arc::new(Mutex::new(State::default()));
+    let appender = {
+        let (state, root, path) = (state.clone(), root.clone(), path.clone());
+        std::thread::spawn(move || {
+            for n in 0.. {
+                let mut state = state.lock().unwrap();
+                if state.stop {
+                    break;
+                }
+                if state.armed && state.line.is_none() && temp_file_in(&root).is_some() {
+                    let line = format!("# appended {n}\n");
+                    append_line(&path, &line);
+                    state.line = Some(line);
+                }
+            }
+        })
+    };
+    let new = String::from_utf8(rewritten(LITERAL.as_bytes(), "app.py")).unwrap();
+    let (mut raced, mut refused) = (0, 0);
+    for round in 0..1000 {
+        fs::write(&path, LITERAL).unwrap();
+        state.lock().unwrap().armed = true;
+        let run = run(&root, &["apply", "--quiet", "app.py"]);
+        let mut state = state.lock().unwrap();
+        state.armed = false;
+        let content = fs::read_to_string(&path).unwrap();
+        let mut rest = content.clone();
+        if let Some(line) = state.line.take() {
+            raced += 1;
+            assert_eq!(content.matches(line.as_str()).count(), 1, "round {round}: the appended line was lost\n{content}\n{}", run.show());
+            rest = content.replacen(line.as_str(), "", 1);
+        }
+        // Apart from the appended line: exactly the new text, or (refused) the old one.
+        match run.code {
+            0 => assert_eq!(rest, new, "round {round}\n{}", run.show()),
+            2 => {
+                refused += 1;
+                run.assert_line("app.py: error: file changed on disk since it was read; not overwritten");
+                assert_eq!(rest, LITERAL, "round {round}\n{}", run.show());
+            }
+            _ => panic!("round {round}: {}", run.show()),
+        }
+    }
+    state.lock().unwrap().stop = true;
+    appender.join().unwrap();
+    eprintln!("appender raced {raced} of 1000 rewrites; {refused} refused as changed on disk");
+    assert!(raced >= 100, "the appender met only {raced} of 1000 rewrites: the race was not exercised");
+    assert_no_temp_files(&root);
+}
+
+/// `strace`, which the delayed-rename test needs (.ci/run installs it).
+fn strace() -> PathBuf {
+    let found = std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("strace")).find(|path| path.is_file()));
+    found.unwrap_or_else(|| panic!("strace is not installed (apt-get install strace; .ci/run installs it)"))
+}
+
+#[test]
+fn a_rename_delayed_by_seconds_still_loses_nothing() {
+    // Every renameat2 of apply is held back two seconds (strace fault injection); an
+    // appender writes while the first one waits. Its line must be in the file after.
+    let dir = tree();
+    let root = dir.path().to_path_buf();
+    let path = write(&root, "app.py", LITERAL);
+    let child = Command::new(strace())
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2", "-e", "inject=renameat2:delay_enter=2000000"])
+        .arg(BIN)
+        .args(["apply", "app.py"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while temp_file_in(&root).is_none() {
+        assert!(start.elapsed() < Duration::from_secs(60), "no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Well inside the two seconds the rename waits.
+    std::thread::sleep(Duration::from_millis(500));
+    append_line(&path, "# appended while the rename waits\n");
+    let run = wait_with_deadline(child, Duration::from_secs(120));
+    let content = fs::read_to_string(&path).unwrap();
+    assert_eq!(content, format!("{LITERAL}# appended while the rename waits\n"), "{}", run.show());
+    run.assert_code(2);
+    run.assert_line("app.py: error: file changed on disk since it was read; not overwritten");
+    assert_no_temp_files(&root);
+}
+
+// ------------------------------------------------------------------ metadata
+
+/// A tool the metadata tests need (`getfacl`/`setfacl` from Debian's `acl`, installed by .ci/run).
+fn tool(name: &str, package: &str) -> Command {
+    let found = std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()));
+    assert!(found, "{name} is not installed (apt-get install {package}; .ci/run installs it)");
+    Command::new(name)
+}
+
+fn ok(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{command:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn acls_and_extended_attributes_are_kept() {
+    let dir = tree();
+    let root = dir.path();
+    let path = write(root, "acl.py", LITERAL);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    // group::r-- with a named user: a rename that dropped the ACL would leave mode bits only.
+    ok(tool("setfacl", "acl").args(["-m", "u:nobody:rw-,g::r--,m::rw-"]).arg(&path));
+    ok(tool("setfattr", "attr").args(["-n", "user.origin", "-v", "course-export"]).arg(&path));
+    ok(tool("setfattr", "attr").args(["-n", "security.s3ts-test", "-v", "label"]).arg(&path));
+    let acl_before = ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path));
+    let xattrs = |path: &Path| ok(tool("getfattr", "attr").args(["--absolute-names", "-d", "-m", "-"]).arg(path)).replace(&path.display().to_string(), "FILE");
+    let xattrs_before = xattrs(&path);
+    assert!(acl_before.contains("user:nobody:rw-"), "{acl_before}");
+    assert!(xattrs_before.contains("user.origin=\"course-export\""), "{xattrs_before}");
+    assert!(xattrs_before.contains("security.s3ts-test=\"label\""), "{xattrs_before}");
+    let mode_before = mode(&path);
+
+    run(root, &["apply", "acl.py"]).assert_code(0);
+    assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "acl.py"));
+    assert_eq!(ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path)), acl_before);
+    assert_eq!(xattrs(&path), xattrs_before);
+    assert_eq!(mode(&path), mode_before);
+    assert_no_temp_files(root);
+}
+
+#[test]
+fn a_directory_default_acl_does_not_widen_the_new_file() {
+    // A new file in the directory would inherit its default ACL (others rwx); the
+    // rewritten file must have exactly the original's (none) and mode 0600.
+    let dir = tree();
+    let root = dir.path();
+    let path = write(root, "pkg/private.py", LITERAL);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    ok(tool("setfacl", "acl").args(["-d", "-m", "o::rwx,g::rwx,u:nobody:rwx"]).arg(root.join("pkg")));
+    let acl_before = ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path));
+    run(root, &["apply", "pkg/private.py"]).assert_code(0);
+    assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "pkg/private.py"));
+    assert_eq!(ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path)), acl_before);
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn hard_linked_file_is_refused_and_both_names_keep_the_old_text() {
+    let dir = tree();
+    let root = dir.path();
+    let path = write(root, "a.py", LITERAL);
+    fs::hard_link(&path, root.join("b.py")).unwrap();
+    let run = run(root, &["apply", "a.py"]);
+    run.assert_code(2);
+    run.assert_line("a.py: error: has 2 hard links; replacing it would leave the other names with the old text, so it is not overwritten (rewrite it by hand, or break the link first)");
+    // Its findings stay reported, positions of the file as it is.
+    run.assert_line_starting("a.py:1:5: error[hardcoded-bucket] ");
+    assert_eq!(fs::read(&path).unwrap(), LITERAL.as_bytes());
+    assert_eq!(fs::read(root.join("b.py")).unwrap(), LITERAL.as_bytes());
+    // Both names given: one file, one refusal, the other name noted.
+    let both = self::run(root, &["apply", "."]);
+    both.assert_code(2);
+    both.assert_line("b.py: skipped: same file as a.py");
+    assert_no_temp_files(root);
+}
+
+#[test]
+fn a_file_whose_owner_cannot_be_kept_is_refused_as_nobody() {
+    let mut command = match as_nobody() {
+        Ok(command) => command,
+        Err(reason) if std::env::var_os("CI").is_some() => panic!("cannot run as nobody under CI: {reason}"),
+        Err(reason) => panic!("this test needs root and setpriv: {reason}"),
+    };
+    let dir = tree();
+    let root = dir.path();
+    // Root's file, writable by all, in a directory all may write: nobody could
+    // replace it, and would become its owner.
+    let path = write(root, "shared/root_owned.py", LITERAL);
+    fs::set_permissions(root.join("shared"), fs::Permissions::from_mode(0o777)).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+    let child = command
+        .args(["apply", "shared"])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let run = wait_with_deadline(child, Duration::from_secs(60));
+    run.assert_code(2);
+    run.assert_line("shared/root_owned.py: error: owned by uid 0 gid 0, which this user cannot give the new file (operation not permitted); not overwritten");
+    assert_eq!(fs::read(&path).unwrap(), LITERAL.as_bytes());
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(fs::metadata(&path).unwrap().uid(), 0);
+    assert_no_temp_files(root);
+}
+
+// ------------------------------------------------- symbolic links on the path
+
+#[test]
+fn a_path_argument_through_a_symlinked_directory_is_not_followed() {
+    let outside = tree();
+    let target = write(outside.path(), "pkg/inner.py", LITERAL);
+    let dir = tree();
+    let root = dir.path();
+    symlink(target.parent().unwrap(), root.join("linkdir")).unwrap();
+    for (argument, line) in [
+        ("linkdir/", "linkdir: skipped: symbolic link (not followed)"),
+        ("linkdir/.", "linkdir: skipped: symbolic link (not followed)"),
+        ("linkdir/inner.py", "linkdir/inner.py: skipped: linkdir on its path is a symbolic link (not followed)"),
+        ("./linkdir/../linkdir/inner.py", "linkdir/../linkdir/inner.py: skipped: linkdir on its path is a symbolic link (not followed)"),
+    ] {
+        let run = run(root, &["apply", argument]);
+        run.assert_code(0);
+        run.assert_line(line);
+        assert_eq!(fs::read(&target).unwrap(), LITERAL.as_bytes(), "{argument} wrote outside the tree");
+    }
+    assert_no_temp_files(outside.path());
+}
+
+#[test]
+fn a_parent_directory_swapped_for_a_symlink_during_apply_is_not_written_through() {
+    // Half-way through a run, `pkg` is moved away and replaced by a link to a copy
+    // outside the tree: no file outside may change; each file inside is old or new.
+    let outside = tree();
+    let dir = tree();
+    let root = dir.path();
+    let files: Vec<PathBuf> = (0..2000).map(|i| write(root, &format!("pkg/mod_{i}.py"), lms_file(i))).collect();
+    for i in 0..2000 {
+        write(outside.path(), &format!("pkg/mod_{i}.py"), lms_file(i));
+    }
+    let outside_before = snapshot(outside.path());
+    let mut child = command(root, &["apply", "--quiet", "pkg"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = Instant::now();
+    let probe: Vec<&PathBuf> = files.iter().step_by(50).collect();
+    while probe.iter().enumerate().all(|(n, path)| fs::read(path).unwrap() == lms_file(n * 50).as_bytes()) {
+        assert!(start.elapsed() < Duration::from_secs(60), "nothing written after 60 s");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    fs::rename(root.join("pkg"), root.join("pkg.moved")).unwrap();
+    symlink(outside.path().join("pkg"), root.join("pkg")).unwrap();
+    let finished_before_swap = child.try_wait().unwrap().is_some();
+    let run = wait_with_deadline(child, Duration::from_secs(120));
+    assert!(snapshot(outside.path()) == outside_before, "a file outside the tree was written\n{}", run.show());
+    assert!(!finished_before_swap, "apply finished before the swap: the race was not exercised");
+    let refused = run.stdout.lines().filter(|line| line.ends_with(": error: a directory on its path is a symbolic link (not followed); not overwritten") || line.ends_with(": error: cannot read file: a symbolic link is on the path (not followed)")).count();
+    assert!(refused > 0, "no file was refused after the swap\n{}", run.show());
+    run.assert_code(2);
+    for i in 0..2000 {
+        let bytes = fs::read(root.join(format!("pkg.moved/mod_{i}.py"))).unwrap();
+        let old = lms_file(i);
+        assert!(bytes == old.as_bytes() || bytes == rewritten(old.as_bytes(), &format!("pkg/mod_{i}.py")), "mod_{i}.py is neither old nor new");
+    }
+    assert_no_temp_files(root);
+}
+
+// --------------------------------------------------- temp files, identities
+
+#[test]
+fn temp_files_left_by_a_killed_run_are_reported_then_removed() {
+    let dir = tree();
+    let root = dir.path();
+    let path = write(root, "pkg/a.py", LITERAL);
+    let stale = write(root, "pkg/.s3-to-supabase-Ab3dE9.tmp", "half a rewrite");
+    // Not ours: a name outside the exact pattern stays whatever happens.
+    let lookalike = write(root, "pkg/.s3-to-supabase-notours.tmp", "someone's file");
+    std::thread::sleep(Duration::from_millis(50));
+    let check = run(root, &["check", "."]);
+    check.assert_code(1);
+    check.assert_line("note: pkg/.s3-to-supabase-Ab3dE9.tmp is a temporary file left by an interrupted run; `apply` removes it");
+    assert!(stale.exists());
+    let apply = run(root, &["apply", "."]);
+    apply.assert_code(0);
+    apply.assert_line("note: removed pkg/.s3-to-supabase-Ab3dE9.tmp, a temporary file left by an interrupted run");
+    assert!(!stale.exists());
+    assert_eq!(fs::read(&lookalike).unwrap(), b"someone's file");
+    assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "pkg/a.py"));
+}
+
+#[test]
+fn one_file_under_two_spellings_is_processed_once() {
+    let dir = tree();
+    let root = dir.path();
+    let path = write(root, "pkg/a.py", LITERAL);
+    let run = run(root, &["apply", "pkg", "pkg/../pkg/a.py"]);
+    run.assert_code(0);
+    run.assert_line("pkg/../pkg/a.py: skipped: same file as pkg/a.py");
+    assert!(!run.stdout.contains("changed on disk"), "{}", run.show());
+    assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "pkg/a.py"));
+}
+
+// ------------------------------------------------------- line endings, codecs
+
+#[test]
+fn lone_cr_line_endings_are_kept_for_inserted_lines() {
+    let dir = tree();
+    let root = dir.path();
+    let old = "import os\rS3_BUCKET_NAME = \"anantra-lms-store\"\rprint(S3_BUCKET_NAME)\r";
+    let path = write(root, "utils/s3_utils.py", old);
+    run(root, &["apply", "."]).assert_code(0);
+    let new = fs::read_to_string(&path).unwrap();
+    assert!(!new.contains('\n'), "a \\n was inserted: {new:?}");
+    assert_eq!(
+        new,
+        "import os\rSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\rS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\rprint(SUPABASE_BUCKET_NAME)\r"
+    );
+    run(root, &["diff", "--exit-code", "."]).assert_code(0);
+}
+
+#[test]
+fn bom_with_a_latin1_cookie_is_reported_as_python_does() {
+    let dir = tree();
+    let bytes = [b"\xEF\xBB\xBF# -*- coding: latin-1 -*-\n".as_slice(), LITERAL.as_bytes()].concat();
+    let path = write(dir.path(), "bom.py", &bytes);
+    let run = run(dir.path(), &["apply", "."]);
+    run.assert_code(2);
+    run.assert_line("bom.py:1:1: error: encoding problem: latin-1 with BOM");
+    assert_eq!(fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn a_cookie_that_cannot_be_decoded_fails_the_gate_unless_excluded() {
+    for cookie in ["utf-16", "klingon"] {
+        let dir = tree();
+        let root = dir.path();
+        // No trigger word in its bytes: the prefilter must not pass over it.
+        write(root, "odd.py", format!("# -*- coding: {cookie} -*-\nx = 1\n"));
+        let run = run(root, &["check", "."]);
+        run.assert_code(2);
+        run.assert_line(&format!(
+            "odd.py:1:1: error: declared encoding `{cookie}` cannot be decoded (UTF-8, latin-1 and Python's single-byte codecs such as cp1252 can); convert the file to UTF-8, or list it in files.exclude"
+        ));
+        write(root, "rules.toml", "[files]\nexclude = [\"odd.py\"]\n");
+        self::run(root, &["check", "."]).assert_code(0);
+    }
+}
+
+#[test]
+fn cp1252_file_is_migrated_and_its_bytes_round_trip() {
+    let dir = tree();
+    let old: &[u8] = b"# -*- coding: cp1252 -*-\n# \x93caf\xe9\x94 \x80 \x9c\nB = \"anantra-lms-store\"\nx = \"\x85\"\n";
+    let path = write(dir.path(), "win.py", old);
+    run(dir.path(), &["apply", "."]).assert_code(0);
+    let new = fs::read(&path).unwrap();
+    assert_eq!(new, rewritten(old, "win.py"));
+    assert!(new.starts_with(b"# -*- coding: cp1252 -*-\n# \x93caf\xe9\x94 \x80 \x9c\n"), "{new:?}");
+    assert!(new.ends_with(b"x = \"\x85\"\n"), "{new:?}");
+    assert!(!new.windows(17).any(|w| w == b"anantra-lms-store"), "{}", String::from_utf8_lossy(&new));
+    run(dir.path(), &["diff", "--exit-code", "."]).assert_code(0);
+}
+
+mod common;
+
+#[test]
+fn every_single_byte_codec_decodes_byte_for_byte_as_python() {
+    // For each codec the tool accepts: Python's name for the cookie must be the same
+    // codec, and each byte 0x80..0xff must decode to the same character, or fail in both.
+    let codecs = s3_to_supabase::source::single_byte_codec_names();
+    let script = r#"
+import codecs, json, sys
+out = {}
+for cookie in sys.argv[1:]:
+    info = codecs.lookup(cookie)
+    chars = []
+    for b in range(0x80, 0x100):
+        try:
+            chars.append(ord(bytes([b]).decode(info.name)))
+        except UnicodeDecodeError:
+            chars.append(None)
+    out[cookie] = [info.name, chars]
+print(json.dumps(out))
+"#;
+    let mut args = vec!["-c".to_owned(), script.to_owned()];
+    args.extend(codecs.iter().map(|(cookie, _)| cookie.to_string()));
+    let output = common::python::run_python(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let python: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut differences = Vec::new();
+    for (cookie, name) in codecs {
+        let entry = &python[cookie];
+        let canonical = entry[0].as_str().unwrap().replace('-', "_");
+        assert_eq!(canonical, name.replace('-', "_"), "cookie {cookie}: Python's codec is {canonical}");
+        for (at, expected) in entry[1].as_array().unwrap().iter().enumerate() {
+            let byte = 0x80 + at as u8;
+            let bytes = [format!("# coding: {cookie}\nx = '").as_bytes(), &[byte], b"'\n"].concat();
+            let ours = s3_to_supabase::source::SourceFile::decode("x.py".to_owned(), s3_to_supabase::discover::FileKind::Python, &bytes)
+                .ok()
+                .and_then(|file| file.text.chars().rev().nth(2))
+                .map(u32::from);
+            if ours.map(u64::from) != expected.as_u64() {
+                differences.push(format!("{cookie} 0x{byte:02x}: ours {ours:?}, Python's {expected}"));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{} differences:\n{}", differences.len(), differences.join("\n"));
+}
