@@ -193,12 +193,15 @@ fn discover_in(cwd: Option<&Path>, paths: &[PathBuf], options: &DiscoverOptions)
     out
 }
 
+type Identity = Option<(u64, u64)>;
+
 /// Keeps one candidate per file (device and inode): the one with the fewest path
 /// components, then the first by display; the other names become skips.
 fn dedup_by_identity(out: &mut Discovered) {
     use std::os::unix::fs::MetadataExt;
     let identity = |candidate: &Candidate| fs::symlink_metadata(&candidate.path).ok().map(|meta| (meta.dev(), meta.ino()));
-    let mut order: Vec<(Option<(u64, u64)>, usize, usize)> = out
+    // (device and inode, path components, index)
+    let mut order: Vec<(Identity, usize, usize)> = out
         .candidates
         .iter()
         .enumerate()

@@ -107,11 +107,13 @@ pub fn write_atomically(path: &Path, expected_old: &[u8], new: &[u8], options: W
     write_atomically_with(path, expected_old, new, options, &Hooks::default())
 }
 
+type WriteHook<'a> = &'a dyn Fn(&mut File, &[u8]) -> io::Result<()>;
+
 /// Points where tests make a write fail or race with it.
 #[derive(Default)]
 struct Hooks<'a> {
     /// Writes the new bytes into the temporary file.
-    write: Option<&'a dyn Fn(&mut File, &[u8]) -> io::Result<()>>,
+    write: Option<WriteHook<'a>>,
     /// Runs right before the exchange.
     before_swap: Option<&'a dyn Fn()>,
 }
@@ -124,14 +126,14 @@ fn write_atomically_with(
     hooks: &Hooks,
 ) -> Result<(), WriteError> {
     let (dir, name) = nofollow::open_parent(path)?;
-    let (original, meta, lease) = open_leased(&dir, name, options)?;
+    let original = open_leased(&dir, name, options)?;
     // Under the lease no one else has the file open: its content is final unless
     // someone opens it, which the lease reports.
-    if !same_content(&original, expected_old)? {
+    if !same_content(&original.file, expected_old)? {
         return Err(WriteError::ChangedOnDisk);
     }
-    let mode = meta.st_mode & 0o7777;
-    let attributes = attributes(&original)?;
+    let mode = original.meta.st_mode & 0o7777;
+    let attributes = attributes(&original.file)?;
 
     let mut temp = TempFile::create(&dir)?;
     match hooks.write {
@@ -139,7 +141,7 @@ fn write_atomically_with(
         None => temp.file.write_all(new)?,
     }
     temp.file.flush()?;
-    keep_owner(&temp.file, &meta)?;
+    keep_owner(&temp.file, &original.meta)?;
     keep_attributes(&temp.file, &attributes)?;
     // After chown (which clears setuid/setgid) and the ACL (which sets the group bits).
     fchmod(&temp.file, Mode::from_raw_mode(mode))?;
@@ -152,15 +154,23 @@ fn write_atomically_with(
     }
     fsync(&temp.file)?;
 
-    swap_in(&dir, name, &original, &meta, &lease, expected_old, temp, hooks)?;
+    swap_in(&dir, name, &original, expected_old, temp, hooks)?;
     sync_dir(&dir);
     Ok(())
+}
+
+/// The file being replaced, as opened, with its write lease (released before the
+/// file is closed: fields drop in order, and `lease` comes first).
+struct Original {
+    lease: Lease,
+    file: File,
+    meta: Stat,
 }
 
 /// Opens the file, refuses what must not be replaced, and takes the write lease. While
 /// someone else has the file open (another `apply` among them), closes it again and
 /// retries after a random pause, so two runs never wait for each other in step.
-fn open_leased(dir: &OwnedFd, name: &OsStr, options: WriteOptions) -> Result<(File, Stat, Lease), WriteError> {
+fn open_leased(dir: &OwnedFd, name: &OsStr, options: WriteOptions) -> Result<Original, WriteError> {
     for _ in 0..LEASE_ATTEMPTS {
         let original = nofollow::open_file_in(dir, name)?.ok_or(WriteError::NotARegularFile)?;
         let meta = fstat(&original)?;
@@ -172,7 +182,7 @@ fn open_leased(dir: &OwnedFd, name: &OsStr, options: WriteOptions) -> Result<(Fi
             return Err(WriteError::ReadOnly(mode));
         }
         if let Some(lease) = Lease::take(&original)? {
-            return Ok((original, meta, lease));
+            return Ok(Original { file: original, meta, lease });
         }
         drop(original);
         std::thread::sleep(LEASE_PAUSE.mul_f64(0.2 + fastrand::f64()));
@@ -184,9 +194,7 @@ fn open_leased(dir: &OwnedFd, name: &OsStr, options: WriteOptions) -> Result<(Fi
 fn swap_in(
     dir: &OwnedFd,
     name: &OsStr,
-    original: &File,
-    meta: &Stat,
-    lease: &Lease,
+    original: &Original,
     expected_old: &[u8],
     mut temp: TempFile,
     hooks: &Hooks,
@@ -200,8 +208,8 @@ fn swap_in(
         Ok(()) => {}
         Err(Errno::NOENT) => return Err(WriteError::ChangedOnDisk),
         // A filesystem without RENAME_EXCHANGE: a plain rename, safe as long as the lease held.
-        Err(Errno::INVAL) if lease.held => {
-            if lease.writer_opened() {
+        Err(Errno::INVAL) if original.lease.held => {
+            if original.lease.writer_opened() {
                 return Err(WriteError::ChangedOnDisk);
             }
             renameat_with(dir, &temp.name, dir, name, RenameFlags::empty())?;
@@ -212,9 +220,9 @@ fn swap_in(
     }
     // `temp.name` now holds whatever was at `name`.
     let swapped_out = statat(dir, &temp.name, AtFlags::SYMLINK_NOFOLLOW)?;
-    let unchanged = swapped_out.st_dev == meta.st_dev
-        && swapped_out.st_ino == meta.st_ino
-        && if lease.held { !lease.writer_opened() } else { same_content(original, expected_old)? };
+    let unchanged = swapped_out.st_dev == original.meta.st_dev
+        && swapped_out.st_ino == original.meta.st_ino
+        && if original.lease.held { !original.lease.writer_opened() } else { same_content(&original.file, expected_old)? };
     if unchanged {
         // Dropping `temp` deletes what has its name now: the original.
         return Ok(());
@@ -376,9 +384,12 @@ fn same_content(file: &File, expected: &[u8]) -> io::Result<bool> {
     }
 }
 
+/// Extended attributes: names and values.
+type Attributes = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Every extended attribute of `file` (names and values), `user.*`, `security.*`,
 /// `trusted.*` and `system.posix_acl_access` alike.
-fn attributes(file: &File) -> Result<Vec<(Vec<u8>, Vec<u8>)>, WriteError> {
+fn attributes(file: &File) -> Result<Attributes, WriteError> {
     let names = match xattr_list(file) {
         Ok(names) => names,
         Err(err) if err == Errno::NOTSUP => return Ok(Vec::new()),
@@ -430,7 +441,7 @@ fn xattr_value(file: &File, name: &[u8]) -> Result<Vec<u8>, Errno> {
 
 /// Makes the temporary file's extended attributes exactly the original's: the ones it
 /// got on creation (a directory's default ACL, a security label) are replaced.
-fn keep_attributes(temp: &File, wanted: &[(Vec<u8>, Vec<u8>)]) -> Result<(), WriteError> {
+fn keep_attributes(temp: &File, wanted: &Attributes) -> Result<(), WriteError> {
     let not_kept = |name: &[u8], err: Errno| WriteError::AttributeNotKept {
         name: String::from_utf8_lossy(name).into_owned(),
         err: err.into(),

@@ -1204,6 +1204,7 @@ fn cp1252_file_is_migrated_and_its_bytes_round_trip() {
     run(dir.path(), &["diff", "--exit-code", "."]).assert_code(0);
 }
 
+#[allow(dead_code)] // the helpers other test binaries use
 mod common;
 
 #[test]
