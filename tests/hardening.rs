@@ -482,6 +482,20 @@ fn as_nobody() -> Result<Command, String> {
     Ok(command)
 }
 
+/// Runs `command` (the binary, behind `setpriv`) in `dir` with `args`, with a deadline.
+fn run_as(command: &mut Command, dir: &Path, args: &[&str]) -> Run {
+    let child = command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_with_deadline(child, Duration::from_secs(60))
+}
+
 #[test]
 fn unreadable_file_and_directory_and_unwritable_directory_as_nobody() {
     let mut command = match as_nobody() {
@@ -502,16 +516,7 @@ fn unreadable_file_and_directory_and_unwritable_directory_as_nobody() {
     // Readable and writable by nobody, in a directory nobody cannot write to.
     let stuck = write(root, "stuck/w.py", LITERAL);
     fs::set_permissions(&stuck, fs::Permissions::from_mode(0o666)).unwrap();
-    let child = command
-        .args(["apply", "."])
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let run = wait_with_deadline(child, Duration::from_secs(60));
+    let run = run_as(&mut command, root, &["apply", "."]);
     fs::set_permissions(root.join("lockdir"), fs::Permissions::from_mode(0o755)).unwrap();
     run.assert_code(2);
     run.assert_line("locked.py: error: cannot read file: Permission denied");
@@ -956,6 +961,11 @@ fn ok(command: &mut Command) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// `getfacl`'s view of a file's ACL.
+fn acl(path: &Path) -> String {
+    ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(path))
+}
+
 #[test]
 fn acls_and_extended_attributes_are_kept() {
     let dir = tree();
@@ -966,7 +976,7 @@ fn acls_and_extended_attributes_are_kept() {
     ok(tool("setfacl", "acl").args(["-m", "u:nobody:rw-,g::r--,m::rw-"]).arg(&path));
     ok(tool("setfattr", "attr").args(["-n", "user.origin", "-v", "course-export"]).arg(&path));
     ok(tool("setfattr", "attr").args(["-n", "security.s3ts-test", "-v", "label"]).arg(&path));
-    let acl_before = ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path));
+    let acl_before = acl(&path);
     let xattrs = |path: &Path| ok(tool("getfattr", "attr").args(["--absolute-names", "-d", "-m", "-"]).arg(path)).replace(&path.display().to_string(), "FILE");
     let xattrs_before = xattrs(&path);
     assert!(acl_before.contains("user:nobody:rw-"), "{acl_before}");
@@ -976,7 +986,7 @@ fn acls_and_extended_attributes_are_kept() {
 
     run(root, &["apply", "acl.py"]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "acl.py"));
-    assert_eq!(ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path)), acl_before);
+    assert_eq!(acl(&path), acl_before);
     assert_eq!(xattrs(&path), xattrs_before);
     assert_eq!(mode(&path), mode_before);
     assert_no_temp_files(root);
@@ -991,10 +1001,10 @@ fn a_directory_default_acl_does_not_widen_the_new_file() {
     let path = write(root, "pkg/private.py", LITERAL);
     fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
     ok(tool("setfacl", "acl").args(["-d", "-m", "o::rwx,g::rwx,u:nobody:rwx"]).arg(root.join("pkg")));
-    let acl_before = ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path));
+    let acl_before = acl(&path);
     run(root, &["apply", "pkg/private.py"]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "pkg/private.py"));
-    assert_eq!(ok(tool("getfacl", "acl").args(["--omit-header", "--absolute-names"]).arg(&path)), acl_before);
+    assert_eq!(acl(&path), acl_before);
     assert_eq!(mode(&path), 0o600);
 }
 
@@ -1032,16 +1042,7 @@ fn a_file_whose_owner_cannot_be_kept_is_refused_as_nobody() {
     let path = write(root, "shared/root_owned.py", LITERAL);
     fs::set_permissions(root.join("shared"), fs::Permissions::from_mode(0o777)).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
-    let child = command
-        .args(["apply", "shared"])
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let run = wait_with_deadline(child, Duration::from_secs(60));
+    let run = run_as(&mut command, root, &["apply", "shared"]);
     run.assert_code(2);
     run.assert_line("shared/root_owned.py: error: owned by uid 0 gid 0, which this user cannot give the new file (operation not permitted); not overwritten");
     assert_eq!(fs::read(&path).unwrap(), LITERAL.as_bytes());
