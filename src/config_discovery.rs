@@ -184,6 +184,8 @@ pub fn discover_grouped(
         let group = groups.entry(key.clone()).or_insert(Group { config, discovered: Discovered::default() });
         group.discovered.skipped.extend(discovered.skipped);
         group.discovered.errors.extend(discovered.errors);
+        group.discovered.temp_files.extend(discovered.temp_files);
+        group.discovered.started = group.discovered.started.or(discovered.started);
         for candidate in discovered.candidates {
             let own = finder.nearest(&candidate.path);
             if own == key {

@@ -27,11 +27,14 @@ struct Run {
     code: i32,
     stdout: String,
     stderr: String,
+    /// The child's peak resident memory (`wait4`'s `ru_maxrss`), in KiB.
+    peak_kib: u64,
 }
 
 impl Run {
     fn from(output: Output) -> Run {
         Run {
+            peak_kib: 0,
             code: output.status.code().unwrap_or_else(|| panic!("killed by a signal: {:?}", output.status)),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -100,9 +103,9 @@ fn wait_with_deadline(mut child: Child, limit: Duration) -> Run {
     let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
     let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
     let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
+    let (status, peak_kib) = loop {
+        if let Some(done) = try_wait_measured(&child) {
+            break done;
         }
         if start.elapsed() > limit {
             child.kill().unwrap();
@@ -110,7 +113,20 @@ fn wait_with_deadline(mut child: Child, limit: Duration) -> Run {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    Run::from(Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() })
+    Run { peak_kib, ..Run::from(Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }) }
+}
+
+/// `try_wait` through `wait4`, which also reports the child's peak resident memory (KiB).
+fn try_wait_measured(child: &Child) -> Option<(std::process::ExitStatus, u64)> {
+    use std::os::unix::process::ExitStatusExt;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain integers, for which all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: wait4 on our own child, with pointers to two live locals.
+    let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+    assert!(reaped >= 0, "wait4: {}", std::io::Error::last_os_error());
+    (reaped == pid).then(|| (std::process::ExitStatus::from_raw(status), u64::try_from(usage.ru_maxrss).unwrap_or(0)))
 }
 
 /// What `apply` writes for `bytes` as the file `display`: `apply -` prints it.
@@ -1251,3 +1267,4 @@ print(json.dumps(out))
     }
     assert!(differences.is_empty(), "{} differences:\n{}", differences.len(), differences.join("\n"));
 }
+
