@@ -1202,7 +1202,7 @@ fn a_cookie_that_cannot_be_decoded_fails_the_gate_unless_excluded() {
         run.assert_line(&format!(
             "odd.py:1:1: error: declared encoding `{cookie}` cannot be decoded (UTF-8, latin-1 and Python's single-byte codecs such as cp1252 can); convert the file to UTF-8, or list it in files.exclude"
         ));
-        write(root, "rules.toml", "[files]\nexclude = [\"odd.py\"]\n");
+        write(root, ".s3-to-supabase.toml", "[files]\nexclude = [\"odd.py\"]\n");
         self::run(root, &["check", "."]).assert_code(0);
     }
 }
