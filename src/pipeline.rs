@@ -18,6 +18,7 @@ use crate::discover::{Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
+use crate::model::{FileModel, ModelFacts};
 use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageModule};
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
@@ -50,13 +51,15 @@ pub struct Run<'a> {
     /// The least sure fixes `diff`/`apply` write: `Safe`, or `Unsafe` with `--unsafe-fixes`.
     /// A display-only fix is never written.
     pub fix_level: Applicability,
+    /// What every file's S3 usage model reads about the project.
+    facts: ModelFacts,
     /// Set once a rewrite (applied, or offered in `check`) refers to the storage module.
     storage_needed: Arc<AtomicBool>,
 }
 
 /// Rules whose fixes write a reference to a member of the storage module.
-const NEEDS_STORAGE_MODULE: [RuleId; 4] =
-    [RuleId::HardcodedBucket, RuleId::BucketInString, RuleId::BucketEnvLookup, RuleId::Boto3Client];
+const NEEDS_STORAGE_MODULE: [RuleId; 5] =
+    [RuleId::HardcodedBucket, RuleId::BucketInString, RuleId::BucketEnvLookup, RuleId::Boto3Client, RuleId::Boto3Call];
 
 impl<'a> Run<'a> {
     /// Locate the storage module among `candidates` and build the trigger words.
@@ -92,19 +95,24 @@ impl<'a> Run<'a> {
 
         // Only the storage module is read here (for its bucket-taking functions); the import
         // styles are counted while the files are processed, so no file is parsed twice.
+        let python_files = candidates.iter().filter(|candidate| candidate.kind == FileKind::Python).map(|candidate| candidate.display.as_str());
+        let mut facts = ModelFacts::new(config, python_files, storage.map(|candidate| candidate.display.as_str()));
         let storage_module = storage.map(|candidate| {
-            let parsed = crate::nofollow::read(&candidate.path)
+            let source = crate::nofollow::read(&candidate.path)
                 .ok()
-                .and_then(|bytes| SourceFile::decode(candidate.display.clone(), candidate.kind, &bytes).ok())
-                .and_then(|source| parse_python(&source.text).ok());
+                .and_then(|bytes| SourceFile::decode(candidate.display.clone(), candidate.kind, &bytes).ok());
+            let parsed = source.as_ref().and_then(|source| Some((source, parse_python(&source.text).ok()?)));
             match parsed {
-                Some(parsed) => StorageModule::from_parsed(&candidate.display, parsed.syntax()),
+                Some((source, parsed)) => {
+                    facts.storage_exports = Some(facts.exports_of(config, &candidate.display, &source.text, parsed.syntax()));
+                    StorageModule::from_parsed(&candidate.display, parsed.syntax())
+                }
                 // One that cannot be read or parsed still counts as present (it is reported itself).
                 None => StorageModule { display: candidate.display.clone(), ..StorageModule::default() },
             }
         });
         let index = ProjectIndex::pending(config, storage_module);
-        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, storage_needed: Arc::default() }
+        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, facts, storage_needed: Arc::default() }
     }
 
     /// The note for a run whose rewrites refer to a storage module that is not among the
@@ -179,6 +187,7 @@ impl<'a> Run<'a> {
             force: self.force,
             triggers: self.triggers.clone(),
             fix_level: self.fix_level,
+            facts: self.facts.clone(),
             storage_needed: Arc::clone(&self.storage_needed),
         }
     }
@@ -242,9 +251,11 @@ impl<'a> Run<'a> {
             let lines = current.line_index();
             let bindings = FileBindings::of(parsed.syntax(), &input.display, self.config, storage_display);
             let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
+            let model = FileModel::build(parsed.syntax(), &self.facts.input(self.config, &input.display, &current.text, is_storage));
             let ctx = RuleContext {
                 config: self.config,
                 index: &self.index,
+                model: &model,
                 file: current,
                 module: parsed.syntax(),
                 tokens: parsed.tokens(),

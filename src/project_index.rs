@@ -22,6 +22,9 @@ pub struct StorageModule {
     pub display: String,
     /// Functions whose first parameter is a bucket name.
     pub bucket_functions: BTreeSet<String>,
+    /// Functions `f(bucket, prefix)` that return every key below the prefix (the call
+    /// translation lists through them outside the storage module).
+    pub key_listers: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +37,11 @@ pub struct ProjectIndex {
 
 impl StorageModule {
     pub fn from_parsed(display: &str, module: &ModModule) -> StorageModule {
-        StorageModule { display: display.to_owned(), bucket_functions: bucket_functions(module) }
+        StorageModule {
+            display: display.to_owned(),
+            bucket_functions: bucket_functions(module),
+            key_listers: crate::rules::s3_calls::key_listers(module),
+        }
     }
 }
 

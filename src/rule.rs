@@ -94,7 +94,7 @@ rules! {
     UnlistedBucket => "unlisted-bucket", Warning, Never;
     Boto3Client => "boto3-client", Error, Sometimes;
     Boto3Import => "boto3-import", Error, Sometimes;
-    Boto3Call => "boto3-call", Error, Never;
+    Boto3Call => "boto3-call", Error, Sometimes;
     ClientError => "client-error", Error, Sometimes;
     ErrorCodeCheck => "error-code-check", Error, Sometimes;
     Requirements => "requirements", Error, Sometimes;

@@ -17,6 +17,7 @@ fn rewrite_with(config: &Config, display: &str, source: &str) -> (String, Vec<St
     run.index.storage = Some(StorageModule {
         display: STORAGE.to_owned(),
         bucket_functions: ["get_json_from_s3".to_owned(), "upload_file_to_s3".to_owned()].into(),
+        ..StorageModule::default()
     });
     let input = FileInput { display: display.to_owned(), kind: FileKind::Python, path: None };
     let result = run.process(&input, source.as_bytes());

@@ -19,6 +19,7 @@
 pub mod buckets;
 pub mod calls;
 pub mod exports;
+mod facts;
 pub mod imports;
 pub mod scope;
 pub mod tries;
@@ -36,6 +37,7 @@ use crate::project_index::modules::ModuleMap;
 pub use buckets::{BucketMatcher, BucketOccurrence, BucketUse, Blocked, StringKind};
 pub use calls::{Access, Consumer, S3Call, UnresolvedCall};
 pub use exports::{Export, ExportTable, ModuleExports};
+pub use facts::ModelFacts;
 pub use imports::{Imported, Library, ModuleRef};
 pub use scope::{BlockId, ClassId, FunctionId, ScopeId, ScopeKind, Scopes, Shadow, Site, SiteId, SiteKind, SymbolId};
 pub use tries::{Caught, Handler, ResponseRead, TryBlock, TryKind};

@@ -310,11 +310,14 @@ struct Uses {
     manual: Vec<(Ref, &'static str)>,
     /// Uses of a module alias other than `alias.<path>.X`.
     other: usize,
+    /// Uses in handlers held back with the S3 calls they guard (see `held_handlers`).
+    held: usize,
 }
 
 struct Refs<'r> {
     resolved: &'r BTreeMap<String, Bound>,
     uses: BTreeMap<String, Uses>,
+    held: &'r [TextRange],
 }
 
 impl Refs<'_> {
@@ -370,7 +373,12 @@ impl<'a> Visitor<'a> for Refs<'_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Some(found) = self.resolve(expr) {
-            self.uses.entry(found.local.clone()).or_default().renames.push(found);
+            let uses = self.uses.entry(found.local.clone()).or_default();
+            if self.held.iter().any(|held| held.contains_range(found.range)) {
+                uses.held += 1;
+            } else {
+                uses.renames.push(found);
+            }
             return;
         }
         match expr {
@@ -754,6 +762,19 @@ struct Checker<'c> {
     config_conflict: bool,
     /// Handlers whose `as` name was checked for error-code reads: (handler range, name).
     analyzed: Vec<(TextRange, String)>,
+    /// Handlers of `try` statements that guard S3 calls: they stay as written until the
+    /// fix that translates those calls (the `s3-calls` family) changes them with the calls.
+    held: Vec<TextRange>,
+}
+
+/// The handlers of every `try` whose body can raise from an S3 call.
+fn held_handlers(ctx: &RuleContext) -> Vec<TextRange> {
+    ctx.model
+        .tries
+        .iter()
+        .filter(|block| !block.calls.is_empty() && matches!(block.kind, crate::model::TryKind::Try(_)))
+        .flat_map(|block| block.handlers.iter().filter_map(|handler| handler.handler.map(Ranged::range)))
+        .collect()
 }
 
 pub fn check<'c>(ctx: &'c RuleContext<'c>) -> Vec<Finding> {
@@ -788,6 +809,7 @@ pub fn check<'c>(ctx: &'c RuleContext<'c>) -> Vec<Finding> {
         merges: Vec::new(),
         config_conflict: false,
         analyzed: Vec::new(),
+        held: held_handlers(ctx),
     };
     checker.run();
     checker.finish()
@@ -814,7 +836,7 @@ impl<'c> Checker<'c> {
     fn run(&mut self) {
         self.resolve_bindings();
         self.config_conflict = self.name_taken(&self.facts.exc_name.clone(), &self.config_alias_ranges());
-        let mut refs = Refs { resolved: &self.resolved, uses: BTreeMap::new() };
+        let mut refs = Refs { resolved: &self.resolved, uses: BTreeMap::new(), held: &self.held };
         refs.visit_body(&self.ctx.module.body);
         self.uses = refs.uses;
         for star in self.facts.stars.clone() {
@@ -1062,6 +1084,24 @@ impl<'c> Checker<'c> {
     fn handlers(&mut self) {
         let tries = self.facts.tries.clone();
         for try_stmt in tries {
+            let held: Vec<&ExceptHandlerExceptHandler> = try_stmt
+                .handlers
+                .iter()
+                .map(|handler| {
+                    let ExceptHandler::ExceptHandler(inner) = handler;
+                    inner
+                })
+                .filter(|inner| self.held.contains(&inner.range))
+                .collect();
+            if !held.is_empty() {
+                // Its error-code reads change with the calls (not loose reads either).
+                for inner in held {
+                    if let Some(name) = &inner.name {
+                        self.analyzed.push((inner.range, name.to_string()));
+                    }
+                }
+                continue;
+            }
             let kinds: Vec<Vec<Caught>> = try_stmt
                 .handlers
                 .iter()
@@ -1363,11 +1403,15 @@ impl<'c> Checker<'c> {
                 let uses = self.uses.get(&alias.local);
                 let manual = uses.is_some_and(|uses| !uses.manual.is_empty());
                 let mut alias_needs = self.stmt_needs.get(&alias.local).cloned().unwrap_or_default();
-                let keep = match &bound {
+                let held = uses.is_some_and(|uses| uses.held > 0);
+                let keep = held || match &bound {
                     Bound::Exception(exception) => match self.target(exception) {
                         Some(target) => {
+                            // A name with no use left needs no other module imported for it
+                            // (`import httpx` for an unused NoCredentialsError).
+                            let used = uses.is_some_and(|uses| !uses.renames.is_empty());
                             if !manual {
-                                alias_needs.extend(Self::need_of(&target));
+                                alias_needs.extend(Self::need_of(&target).filter(|need| used || *need == Need::Config));
                             }
                             manual
                         }

@@ -3,6 +3,7 @@
 pub mod boto3_client;
 pub mod bucket_literal;
 pub mod client_error;
+pub mod s3_calls;
 pub mod setup_files;
 pub mod storage_access;
 #[cfg(test)]
@@ -13,6 +14,7 @@ use ruff_python_ast::ModModule;
 
 use crate::config::Config;
 use crate::finding::Finding;
+use crate::model::FileModel;
 use crate::project_index::{FileBindings, ProjectIndex};
 use crate::source::{LineIndex, SourceFile};
 use crate::suppress::Suppressions;
@@ -22,6 +24,8 @@ use crate::suppress::Suppressions;
 pub struct RuleContext<'a> {
     pub config: &'a Config,
     pub index: &'a ProjectIndex,
+    /// The file's S3 usage model (built once per pass).
+    pub model: &'a FileModel<'a>,
     pub file: &'a SourceFile,
     pub module: &'a ModModule,
     pub tokens: &'a Tokens,
@@ -36,8 +40,15 @@ pub struct RuleContext<'a> {
 /// and configured severities are applied.
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     let mut findings = bucket_literal::check(ctx);
-    findings.extend(boto3_client::check(ctx));
-    findings.extend(client_error::check(ctx));
+    let calls = s3_calls::check(ctx);
+    // `boto3-call` belongs to the call translation inside the units it covers.
+    findings.extend(boto3_client::check(ctx).into_iter().filter(|finding| {
+        finding.rule != crate::rule::RuleId::Boto3Call || !calls.covered.iter().any(|unit| unit.contains_range(finding.range))
+    }));
+    findings.extend(calls.findings);
+    findings.extend(client_error::check(ctx).into_iter().filter(|finding| {
+        finding.rule != crate::rule::RuleId::ClientError || !calls.raises.iter().any(|raise| raise.contains_range(finding.range))
+    }));
     findings
 }
 

@@ -6,6 +6,7 @@ use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
+use crate::model::{FileModel, ModelFacts};
 use crate::project_index::{FileBindings, ProjectIndex, StorageModule};
 use crate::rules::RuleContext;
 use crate::source::{parse_python, SourceFile};
@@ -23,9 +24,12 @@ pub fn findings_of(check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>, 
     let bindings = FileBindings::of(parsed.syntax(), display, config, Some(STORAGE));
     let lines = source.line_index();
     let suppressions = Suppressions::from_python(&source.text, parsed.tokens(), &lines);
+    let facts = ModelFacts::new(config, [display, STORAGE], Some(STORAGE));
+    let model = FileModel::build(parsed.syntax(), &facts.input(config, display, &source.text, display == STORAGE));
     let ctx = RuleContext {
         config,
         index: &index,
+        model: &model,
         file: &source,
         module: parsed.syntax(),
         tokens: parsed.tokens(),

@@ -1,0 +1,359 @@
+//! The `try` statements of a unit whose body calls S3, changed in the same fix as the
+//! calls: `except ClientError` → the configured exception; `except c.exceptions.NoSuchKey`
+//! → a handler of that exception that re-raises anything but a missing key (merged into a
+//! following `ClientError` handler); `except NoCredentialsError` removed (no Supabase call
+//! raises it); handlers around `upload_file` alone removed (boto3 wrapped every
+//! ClientError there in S3UploadFailedError, so they never ran), the `try` unwrapped when
+//! none is left; and the error-code checks: `NoSuchKey` after a GET →
+//! `str(e.status) == "404" and e.code == "not_found"`, a bare `"404"` after HEAD-like calls
+//! → `str(e.status) == "404"` (missing key or bucket, as S3 said).
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast::{BoolOp, CmpOp, ExceptHandlerExceptHandler, Expr, Stmt, StmtTry, UnaryOp};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::{exception_import, layout, Blocker, Cx, Edit, Missing};
+use crate::fix::imports::{line_end_after, line_start};
+use crate::model::{Caught, Context, FunctionId, Handler, TryBlock, TryKind, Value};
+
+pub struct Handled {
+    pub edits: Vec<Edit>,
+    pub imports: Vec<&'static str>,
+    pub notes: Vec<String>,
+}
+
+/// The handlers of every `try` of the unit guarding the translated calls. `edits` are the
+/// calls' edits; a `try` that is unwrapped takes those inside its body into its own edit.
+pub fn translate(cx: &Cx, function: Option<FunctionId>, unit_calls: &[usize], missing: &[(usize, Missing)], edits: &mut Vec<Edit>) -> Result<Handled, Vec<Blocker>> {
+    let mut handled = Handled { edits: Vec::new(), imports: Vec::new(), notes: Vec::new() };
+    let mut blockers = Vec::new();
+    let exception = cx.ctx.config.errors.exception.rsplit('.').next().unwrap_or_default().to_owned();
+    let mut renamed = false;
+    for block in &cx.model.tries {
+        let TryKind::Try(stmt) = block.kind else { continue };
+        let guarded: Vec<usize> = block.calls.iter().copied().filter(|index| !cx.model.calls[*index].is_construction()).collect();
+        if guarded.is_empty() || cx.model.calls[guarded[0]].function != function {
+            continue;
+        }
+        if let Some(outside) = guarded.iter().find(|index| !unit_calls.contains(index)) {
+            blockers.push(cx.block(stmt.range, format!(
+                "this `try` also guards the S3 call on line {} (in another function it calls); translate that function first, then rerun",
+                cx.line(cx.model.calls[*outside].call.start())
+            )));
+            continue;
+        }
+        let kinds: BTreeSet<Missing> = guarded.iter().filter_map(|index| missing.iter().find(|(at, _)| at == index).map(|(_, kind)| *kind)).collect();
+        match try_block(cx, block, stmt, &kinds, &exception, edits) {
+            Ok((more, uses_exception, notes)) => {
+                handled.edits.extend(more);
+                renamed |= uses_exception;
+                handled.notes.extend(notes);
+            }
+            Err(blocker) => blockers.push(blocker),
+        }
+    }
+    if !blockers.is_empty() {
+        return Err(blockers);
+    }
+    if renamed {
+        handled.imports.extend(exception_import(cx));
+    }
+    Ok(handled)
+}
+
+type TryResult = Result<(Vec<Edit>, bool, Vec<String>), Blocker>;
+
+fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing>, exception: &str, call_edits: &mut Vec<Edit>) -> TryResult {
+    let mut edits = Vec::new();
+    let mut notes = Vec::new();
+    let mut uses_exception = false;
+    let upload_only = kinds.iter().all(|kind| *kind == Missing::UploadFile);
+    let miss = match (kinds.contains(&Missing::NoSuchKey), kinds.contains(&Missing::Bare404)) {
+        (true, true) => None,
+        (true, false) => Some(Missing::NoSuchKey),
+        (false, true) => Some(Missing::Bare404),
+        (false, false) => Some(Missing::Other),
+    };
+    let mut removed = 0;
+    let mut skip_next_type = false;
+    for (at, handler) in block.handlers.iter().enumerate() {
+        let Some(except) = handler.handler else { continue };
+        if !handler.catches_boto() {
+            continue;
+        }
+        let only = |caught: Caught| handler.caught.as_slice() == [caught];
+        if handler.caught.iter().any(|caught| matches!(caught, Caught::Botocore(name) if *name == "NoCredentialsError")) && only(Caught::Botocore("NoCredentialsError")) {
+            edits.push(delete_handler(cx, except));
+            notes.push("the `NoCredentialsError` handler goes: supabase-py checks its key when the client is created, no call raises it".to_owned());
+            removed += 1;
+            continue;
+        }
+        if upload_only && only(Caught::ClientError) {
+            edits.push(delete_handler(cx, except));
+            notes.push("the `ClientError` handler around `upload_file` never ran (boto3 raised S3UploadFailedError there) and goes; catch the configured exception by hand if upload failures should be handled".to_owned());
+            removed += 1;
+            continue;
+        }
+        if let [Caught::Modeled("NoSuchKey")] = handler.caught.as_slice() {
+            if miss != Some(Missing::NoSuchKey) || except.name.is_some() {
+                return Err(cx.block(except.range, "a `NoSuchKey` handler around calls that do not raise it (or bound to a name): rewrite it by hand"));
+            }
+            let next = block.handlers.get(at + 1).filter(|next| next.caught.as_slice() == [Caught::ClientError] && next.handler.is_some_and(|next| next.name.is_some()));
+            match next {
+                Some(next) => edits.extend(merge_modeled(cx, except, next.handler.unwrap_or(except), exception)?),
+                None => edits.extend(modeled(cx, except, exception, block.scope)?),
+            }
+            skip_next_type = next.is_some();
+            uses_exception = true;
+            continue;
+        }
+        let merged = std::mem::take(&mut skip_next_type);
+        for (element, caught) in type_elements(except).iter().zip(&handler.caught) {
+            match caught {
+                Caught::ClientError => {
+                    if !merged {
+                        edits.push(Edit::replace(element.range(), exception.to_owned()));
+                    }
+                    uses_exception = true;
+                }
+                Caught::Botocore(name) => return Err(cx.block(element.range(), format!("botocore's `{name}` caught beside other exceptions: Supabase raises httpx errors for transport failures; rewrite the handler by hand"))),
+                Caught::Modeled(name) => return Err(cx.block(element.range(), format!("`{name}` caught beside other exceptions: rewrite the handler by hand"))),
+                _ => {}
+            }
+        }
+        let (more, more_notes) = handler_body(cx, handler, except, miss, exception)?;
+        edits.extend(more);
+        notes.extend(more_notes);
+    }
+    if removed > 0 && removed == block.handlers.len() {
+        if !stmt.orelse.is_empty() || !stmt.finalbody.is_empty() {
+            return Err(cx.block(stmt.range, "every handler of this `try` goes, but it has an `else`/`finally`: unwrap it by hand"));
+        }
+        return Ok((vec![unwrap(cx, stmt, call_edits)?], false, notes));
+    }
+    Ok((edits, uses_exception, notes))
+}
+
+fn type_elements(except: &ExceptHandlerExceptHandler) -> Vec<&Expr> {
+    match except.type_.as_deref() {
+        Some(Expr::Tuple(tuple)) => tuple.elts.iter().collect(),
+        Some(single) => vec![single],
+        None => Vec::new(),
+    }
+}
+
+/// The handler's whole lines.
+fn delete_handler(cx: &Cx, except: &ExceptHandlerExceptHandler) -> Edit {
+    Edit::delete(TextRange::new(line_start(cx.text, except.start()), line_end_after(cx.text, except.end())))
+}
+
+/// The `try` replaced by its body one level to the left, with the body's own edits.
+fn unwrap(cx: &Cx, stmt: &StmtTry, call_edits: &mut Vec<Edit>) -> Result<Edit, Blocker> {
+    let (Some(first), Some(last)) = (stmt.body.first(), stmt.body.last()) else { return Err(cx.block(stmt.range, "an empty try")) };
+    let body = TextRange::new(first.start(), last.end());
+    let mut inner: Vec<Edit> = Vec::new();
+    call_edits.retain(|edit| {
+        let inside = body.contains_range(edit.range);
+        if inside {
+            inner.push(edit.clone());
+        }
+        !inside
+    });
+    inner.sort();
+    let mut text = String::new();
+    let mut at = body.start();
+    for edit in &inner {
+        text.push_str(&cx.text[TextRange::new(at, edit.start())]);
+        text.push_str(&edit.content);
+        at = edit.end();
+    }
+    text.push_str(&cx.text[TextRange::new(at, body.end())]);
+    let unit = cx.unit_indent();
+    let moved = (!layout::has_multiline_string(&text)).then(|| layout::dedent(&text, &unit)).flatten();
+    let moved = moved.ok_or_else(|| cx.block(stmt.range, "the `try` body cannot move one level left; unwrap it by hand"))?;
+    // The handlers' lines go with the try (up to the end of its last line).
+    Ok(Edit::replace(TextRange::new(stmt.start(), stmt.end()), moved))
+}
+
+/// The condition "the object is missing" on the caught error `e`.
+fn missing_condition(name: &str, miss: Missing) -> Option<String> {
+    match miss {
+        Missing::NoSuchKey => Some(format!("str({name}.status) == \"404\" and {name}.code == \"not_found\"")),
+        Missing::Bare404 => Some(format!("str({name}.status) == \"404\"")),
+        _ => None,
+    }
+}
+
+/// `except c.exceptions.NoSuchKey:` alone → `except E as _storage_error:` re-raising the rest.
+fn modeled(cx: &Cx, except: &ExceptHandlerExceptHandler, exception: &str, scope: crate::model::ScopeId) -> Result<Vec<Edit>, Blocker> {
+    let name = "_storage_error";
+    if !cx.free(scope, name) {
+        return Err(cx.block(except.range, format!("the translation needs the name `{name}`, which is taken here")));
+    }
+    let Some(first) = except.body.first() else { return Err(cx.block(except.range, "an empty handler")) };
+    let type_end = except.type_.as_ref().map_or(except.start(), |type_| type_.end());
+    let body_indent = cx.indent(first.start());
+    let unit = cx.unit_indent();
+    let nl = cx.nl;
+    let condition = missing_condition(name, Missing::NoSuchKey).unwrap_or_default();
+    Ok(vec![
+        Edit::replace(TextRange::new(except.start(), type_end), format!("except {exception} as {name}")),
+        Edit::insert(line_start(cx.text, first.start()), format!("{body_indent}if not ({condition}):{nl}{body_indent}{unit}raise{nl}")),
+    ])
+}
+
+/// `except c.exceptions.NoSuchKey: A` then `except ClientError as e: B` →
+/// `except E as e:` / `if <missing>: A` / `B`.
+fn merge_modeled(cx: &Cx, except: &ExceptHandlerExceptHandler, next: &ExceptHandlerExceptHandler, exception: &str) -> Result<Vec<Edit>, Blocker> {
+    let (Some(first), Some(last), Some(next_first)) = (except.body.first(), except.body.last(), next.body.first()) else {
+        return Err(cx.block(except.range, "an empty handler"));
+    };
+    let name = next.name.as_ref().map(|name| name.as_str()).unwrap_or_default();
+    let body_indent = cx.indent(next_first.start());
+    let unit = cx.unit_indent();
+    let nl = cx.nl;
+    let condition = missing_condition(name, Missing::NoSuchKey).unwrap_or_default();
+    let moved = layout::indent(&cx.text[TextRange::new(line_start(cx.text, first.start()), line_end_after(cx.text, last.end()))], &unit);
+    Ok(vec![Edit::replace(
+        TextRange::new(except.start(), line_start(cx.text, next_first.start())),
+        format!("except {exception} as {name}:{nl}{body_indent}if {condition}:{nl}{moved}"),
+    )])
+}
+
+/// The reads of `e.response[...]` in a handler, and the other uses of `ClientError` in it.
+fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler, miss: Option<Missing>, exception: &str) -> Result<(Vec<Edit>, Vec<String>), Blocker> {
+    let mut edits = Vec::new();
+    let mut notes = Vec::new();
+    // `isinstance(e, ClientError)` and the like.
+    for use_ in &cx.model.uses {
+        if !except.range.contains_range(use_.name.range) || except.type_.as_ref().is_some_and(|type_| type_.range().contains_range(use_.name.range)) {
+            continue;
+        }
+        let Some(symbol) = use_.symbol else { continue };
+        match cx.model.symbol_value(symbol) {
+            Value::Exception("ClientError") if matches!(use_.context, Context::Raised) || !matches!(use_.chain, Expr::Name(_)) => {
+                return Err(cx.block(use_.name.range, "botocore's `ClientError` raised or built in the handler: raise the configured exception by hand"));
+            }
+            Value::Exception("ClientError") => edits.push(Edit::replace(use_.name.range, exception.to_owned())),
+            Value::Exception(other) => return Err(cx.block(use_.name.range, format!("botocore's `{other}` used in the handler: rewrite it by hand"))),
+            _ => {}
+        }
+    }
+    let Some(symbol) = handler.name else { return Ok((edits, notes)) };
+    let name = cx.model.scopes.symbol(symbol).name;
+    for read in &handler.reads {
+        let held = |what: &str| cx.block(read.expr.range(), format!("`{}` {what}; rewrite it by hand against `{name}.status`/`{name}.code`/`{name}.message`", cx.src(read.expr)));
+        match read.keys.as_slice() {
+            ["Error", "Message"] => edits.push(Edit::replace(read.expr.range(), format!("{name}.message"))),
+            ["ResponseMetadata", "HTTPStatusCode"] => {
+                let Context::Compared { compare } = read.context else { return Err(held("is used other than compared")) };
+                let negated = match (compare.ops.as_ref(), compare.comparators.as_ref()) {
+                    ([CmpOp::Eq], [Expr::NumberLiteral(number)]) if cx.src(number) == "404" => false,
+                    ([CmpOp::NotEq], [Expr::NumberLiteral(number)]) if cx.src(number) == "404" => true,
+                    _ => return Err(held("is compared with something other than 404")),
+                };
+                if miss != Some(Missing::Bare404) && miss != Some(Missing::NoSuchKey) {
+                    return Err(held("tests for 404 around calls that never answer it"));
+                }
+                let op = if negated { "!=" } else { "==" };
+                edits.push(Edit::replace(compare.range, format!("str({name}.status) {op} \"404\"")));
+            }
+            ["Error", "Code"] => match read.context {
+                Context::Compared { compare } if compare.left.range() == read.expr.range() => {
+                    let miss = miss.ok_or_else(|| held("tests an error code of a `try` that guards both GET and HEAD-like calls"))?;
+                    let (codes, negated) = compared_codes(compare).ok_or_else(|| held("is compared in a way this translation does not read"))?;
+                    let condition = code_condition(cx, name, &codes, negated, miss).ok_or_else(|| held("tests an error code other than the missing-object one"))?;
+                    let wrap = negated || !bare_condition(cx.model.use_(read.use_).statement, compare.range);
+                    let text = if miss == Missing::NoSuchKey && wrap && !negated { format!("({condition})") } else { condition };
+                    edits.push(Edit::replace(compare.range, text));
+                }
+                Context::Assigned { targets: [Expr::Name(target)], .. } => {
+                    if miss != Some(Missing::Bare404) {
+                        return Err(held("is kept in a variable around a GET (where a missing key needs its code too)"));
+                    }
+                    edits.push(Edit::replace(read.expr.range(), format!("str({name}.status)")));
+                    let code = cx.model.scopes.resolve(handler_scope(cx, read.use_), target.id.as_str()).ok_or_else(|| held("is kept in a variable the translation cannot follow"))?;
+                    for use_id in cx.uses(code) {
+                        let use_ = cx.model.use_(use_id);
+                        let Context::Compared { compare } = use_.context else { return Err(held("is kept in a variable used other than compared")) };
+                        let (codes, negated) = compared_codes(compare).ok_or_else(|| held("is kept in a variable compared in a way this translation does not read"))?;
+                        if !codes.contains(&"404") || codes.iter().any(|code| !matches!(*code, "404" | "NoSuchKey")) {
+                            return Err(held("is kept in a variable compared with other codes"));
+                        }
+                        let op = if negated { "!=" } else { "==" };
+                        edits.push(Edit::replace(compare.range, format!("{} {op} \"404\"", target.id)));
+                    }
+                }
+                Context::Compared { .. } => return Err(held("is compared in a way this translation does not read")),
+                _ => {
+                    edits.push(Edit::replace(read.expr.range(), format!("{name}.code")));
+                    notes.push(format!("`{}` is now the server's error text (`not_found`, `Bucket not found`, ...), not S3's code", cx.src(read.expr)));
+                }
+            },
+            _ => return Err(held("reads a part of the S3 error response Supabase's errors do not have")),
+        }
+    }
+    Ok((edits, notes))
+}
+
+fn handler_scope(cx: &Cx, use_: crate::model::UseId) -> crate::model::ScopeId {
+    cx.model.use_(use_).scope
+}
+
+/// `x == "A"`, `x != "A"`, `x in ["A", "B"]`, `x not in ("A",)`: the codes and whether negated.
+fn compared_codes<'a>(compare: &'a ruff_python_ast::ExprCompare) -> Option<(Vec<&'a str>, bool)> {
+    let ([op], [right]) = (compare.ops.as_ref(), compare.comparators.as_ref()) else { return None };
+    let literal = |expr: &'a Expr| match expr {
+        Expr::StringLiteral(text) => Some(text.value.to_str()),
+        _ => None,
+    };
+    let many = |elements: &'a [Expr]| elements.iter().map(literal).collect::<Option<Vec<&str>>>();
+    match (op, right) {
+        (CmpOp::Eq, right) => Some((vec![literal(right)?], false)),
+        (CmpOp::NotEq, right) => Some((vec![literal(right)?], true)),
+        (CmpOp::In, Expr::List(list)) => Some((many(&list.elts)?, false)),
+        (CmpOp::In, Expr::Tuple(tuple)) => Some((many(&tuple.elts)?, false)),
+        (CmpOp::NotIn, Expr::List(list)) => Some((many(&list.elts)?, true)),
+        (CmpOp::NotIn, Expr::Tuple(tuple)) => Some((many(&tuple.elts)?, true)),
+        _ => None,
+    }
+}
+
+/// The Supabase test for S3 codes `codes` after calls that fail with `miss`: only the
+/// missing-object code (and the other operation's, which these calls never answer) maps.
+fn code_condition(_cx: &Cx, name: &str, codes: &[&str], negated: bool, miss: Missing) -> Option<String> {
+    let (code, never) = match miss {
+        Missing::NoSuchKey => ("NoSuchKey", "404"),
+        Missing::Bare404 => ("404", "NoSuchKey"),
+        _ => return None,
+    };
+    if !codes.contains(&code) || codes.iter().any(|other| *other != code && *other != never) {
+        return None;
+    }
+    let condition = missing_condition(name, miss)?;
+    Some(match (negated, miss) {
+        (false, _) => condition,
+        (true, Missing::Bare404) => format!("str({name}.status) != \"404\""),
+        (true, _) => format!("not ({condition})"),
+    })
+}
+
+/// Whether the compare at `range` stands where `a and b` needs no parentheses: the whole
+/// test of an `if`/`elif`/`while`, or an operand of an `and`.
+fn bare_condition(stmt: &Stmt, range: TextRange) -> bool {
+    let tests: Vec<&Expr> = match stmt {
+        Stmt::If(branch) => std::iter::once(branch.test.as_ref()).chain(branch.elif_else_clauses.iter().filter_map(|clause| clause.test.as_ref())).collect(),
+        Stmt::While(each) => vec![each.test.as_ref()],
+        _ => return false,
+    };
+    tests.into_iter().any(|test| test.range() == range || in_and(test, range))
+}
+
+fn in_and(expr: &Expr, range: TextRange) -> bool {
+    match expr {
+        Expr::BoolOp(boolean) if boolean.op == BoolOp::And => boolean.values.iter().any(|value| value.range() == range || in_and(value, range)),
+        Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => false,
+        _ => false,
+    }
+}

@@ -1,0 +1,246 @@
+//! The helper functions a translation may call, added once to the storage module right
+//! after `storage = supabase.storage` (or after the helpers already there), each only when
+//! a translation in the module uses it. Their behaviour was measured against the real
+//! Supabase Storage server (tests/python/behaviour/).
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast::Stmt;
+use ruff_text_size::{Ranged, TextSize};
+
+use crate::fix::edit::Edit;
+use crate::fix::imports::{line_end_after, line_start};
+use crate::model::Scopes;
+use crate::rules::RuleContext;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Helper {
+    UploadBody,
+    ListObjectPages,
+    WalkObjects,
+    ListSubfolders,
+    RemoveObjects,
+    HeadObject,
+    CopyObject,
+}
+
+impl Helper {
+    pub fn name(self) -> &'static str {
+        match self {
+            Helper::UploadBody => "_upload_body",
+            Helper::ListObjectPages => "_list_object_pages",
+            Helper::WalkObjects => "_walk_objects",
+            Helper::ListSubfolders => "_list_subfolders",
+            Helper::RemoveObjects => "_remove_objects",
+            Helper::HeadObject => "_head_object",
+            Helper::CopyObject => "_copy_object",
+        }
+    }
+
+    /// Helpers this one calls.
+    fn needs(self) -> &'static [Helper] {
+        match self {
+            Helper::WalkObjects => &[Helper::ListObjectPages],
+            Helper::CopyObject => &[Helper::HeadObject],
+            _ => &[],
+        }
+    }
+
+    /// Module imports it needs (an import line and the name it binds).
+    fn imports(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Helper::WalkObjects => &[("import itertools", "itertools")],
+            Helper::HeadObject => &[("from datetime import datetime", "datetime")],
+            _ => &[],
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Helper::UploadBody => UPLOAD_BODY,
+            Helper::ListObjectPages => LIST_OBJECT_PAGES,
+            Helper::WalkObjects => WALK_OBJECTS,
+            Helper::ListSubfolders => LIST_SUBFOLDERS,
+            Helper::RemoveObjects => REMOVE_OBJECTS,
+            Helper::HeadObject => HEAD_OBJECT,
+            Helper::CopyObject => COPY_OBJECT,
+        }
+    }
+}
+
+const SECTION: &str = "# ---------------------------------------------------------------------------
+# Supabase Storage in the shapes the S3 calls had
+# ---------------------------------------------------------------------------
+";
+
+const UPLOAD_BODY: &str = r#"def _upload_body(body):
+    """put_object's Body as upload() takes it: a str as its UTF-8, a file-like object as what it reads."""
+    if hasattr(body, "read"):
+        body = body.read()
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return bytes(body)
+"#;
+
+const LIST_OBJECT_PAGES: &str = r#"def _list_object_pages(bucket_name, prefix, page_size=1000):
+    """list_objects_v2's pages: [{"Key", "Size", "LastModified", "ETag"}], every key below prefix.
+
+    list_v2 without a delimiter matches the prefix as S3 does (the whole key space below
+    it, case-sensitive, a prefix may end mid-name) and orders keys by their bytes. For a
+    missing bucket it answers nothing where S3 raises NoSuchBucket, hence get_bucket.
+    """
+    bucket = storage.from_(bucket_name)
+    options = {"prefix": prefix, "limit": page_size}
+    while True:
+        page = bucket.list_v2(options)
+        if not page.objects and "cursor" not in options:
+            storage.get_bucket(bucket_name)
+        if page.objects:
+            yield [
+                {
+                    "Key": obj.name,
+                    "Size": obj.metadata["size"],
+                    "LastModified": obj.updated_at.replace(microsecond=0),
+                    "ETag": obj.metadata["eTag"],
+                }
+                for obj in page.objects
+            ]
+        if not page.hasNext:
+            return
+        options["cursor"] = page.nextCursor
+"#;
+
+const WALK_OBJECTS: &str = r#"def _walk_objects(bucket_name, prefix, max_keys=None):
+    """Every object below prefix (the first max_keys of them), S3-shaped, in key order."""
+    pages = _list_object_pages(bucket_name, prefix, min(max_keys or 1000, 1000))
+    return itertools.islice((obj for page in pages for obj in page), max_keys)
+"#;
+
+const LIST_SUBFOLDERS: &str = r#"def _list_subfolders(bucket_name, prefix):
+    """list_objects_v2(Prefix=prefix, Delimiter="/")'s CommonPrefixes over every page: [{"Prefix"}]."""
+    bucket = storage.from_(bucket_name)
+    options = {"prefix": prefix, "limit": 1000, "with_delimiter": True}
+    folders = []
+    while True:
+        page = bucket.list_v2(options)
+        folders.extend({"Prefix": folder.name} for folder in page.folders)
+        if not page.hasNext:
+            break
+        options["cursor"] = page.nextCursor
+    if not folders:
+        storage.get_bucket(bucket_name)
+    return folders
+"#;
+
+const REMOVE_OBJECTS: &str = r#"def _remove_objects(bucket_name, keys):
+    """delete_object(s): remove() answers [] for a missing bucket, where S3 raises NoSuchBucket."""
+    if not storage.from_(bucket_name).remove(keys):
+        storage.get_bucket(bucket_name)
+"#;
+
+const HEAD_OBJECT: &str = r#"def _head_object(bucket_name, key):
+    """head_object's fields, from info()."""
+    info = storage.from_(bucket_name).info(key)
+    return {
+        "ContentLength": info["size"],
+        "ContentType": info["content_type"],
+        "ETag": info["etag"],
+        "LastModified": datetime.fromisoformat(info["last_modified"].replace("Z", "+00:00")).replace(microsecond=0),
+        "Metadata": info["metadata"],
+        "CacheControl": info["cache_control"],
+    }
+"#;
+
+const COPY_OBJECT: &str = r#"def _copy_object(source_bucket, source_key, dest_bucket, dest_key):
+    """copy_object: overwrites the destination, keeps the object's headers, may cross buckets.
+
+    copy() works within one bucket and refuses an existing destination ("409"); then the
+    object is downloaded and uploaded again with its headers.
+    """
+    source = storage.from_(source_bucket)
+    if source_bucket == dest_bucket:
+        try:
+            source.copy(source_key, dest_key)
+            return
+        except StorageApiError as e:
+            if str(e.status) != "409":
+                raise
+    head = _head_object(source_bucket, source_key)
+    cache_control = head["CacheControl"]
+    storage.from_(dest_bucket).upload(
+        dest_key,
+        source.download(source_key),
+        {
+            "content-type": head["ContentType"],
+            "cache-control": cache_control[len("max-age="):] if cache_control.startswith("max-age=") else "",
+            "metadata": head["Metadata"],
+            "upsert": "true",
+        },
+    )
+"#;
+
+/// The helpers `wanted` need with the ones they call, in their order.
+pub fn closure(wanted: &BTreeSet<Helper>) -> BTreeSet<Helper> {
+    let mut all = wanted.clone();
+    for helper in wanted {
+        all.extend(helper.needs().iter().copied());
+    }
+    all
+}
+
+/// The edits adding `needed` (none of which the module defines yet) to the storage
+/// module, and the imports they use. Empty when nothing is needed or the module has no
+/// `storage` to put them after.
+pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
+    let model = ctx.model;
+    let defined = |helper: Helper| model.scopes.local(Scopes::MODULE, helper.name()).is_some();
+    let needed: BTreeSet<Helper> = closure(needed).into_iter().filter(|helper| !defined(*helper)).collect();
+    if needed.is_empty() || !ctx.is_storage_module {
+        return Vec::new();
+    }
+    let text = ctx.file.text.as_str();
+    let nl = ctx.file.encoding.newline;
+    let storage = ctx.config.client.storage_name.as_str();
+    let body = &ctx.module.body;
+    // After the last helper already there, else after `storage = ...`.
+    let last_helper = body.iter().rev().find(|stmt| matches!(stmt, Stmt::FunctionDef(def) if HELPERS.contains(&def.name.as_str())));
+    let anchor = last_helper.or_else(|| {
+        body.iter().find(|stmt| match stmt {
+            Stmt::Assign(assign) => matches!(assign.targets.as_slice(), [ruff_python_ast::Expr::Name(name)] if name.id.as_str() == storage),
+            Stmt::AnnAssign(assign) => matches!(assign.target.as_ref(), ruff_python_ast::Expr::Name(name) if name.id.as_str() == storage),
+            _ => false,
+        })
+    });
+    let Some(anchor) = anchor else { return Vec::new() };
+    let mut content = String::new();
+    if last_helper.is_none() {
+        content.push_str("\n\n");
+        content.push_str(SECTION);
+    }
+    for helper in &needed {
+        content.push_str("\n\n");
+        content.push_str(helper.source());
+    }
+    let mut edits = vec![Edit::insert(line_end_after(text, anchor.end()), content.replace('\n', nl))];
+    let imports: Vec<&str> = needed
+        .iter()
+        .flat_map(|helper| helper.imports().iter())
+        .filter(|(_, name)| model.scopes.local(Scopes::MODULE, name).is_none())
+        .map(|(line, _)| *line)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !imports.is_empty() {
+        let first_import = body.iter().find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)));
+        let at: TextSize = first_import.map_or_else(|| crate::fix::imports::insertion_offset(ctx.module, text), |stmt| line_start(text, stmt.start()));
+        let mut lines = String::new();
+        for line in imports {
+            lines.push_str(line);
+            lines.push_str(nl);
+        }
+        edits.push(Edit::insert(at, lines));
+    }
+    edits
+}
+
+const HELPERS: [&str; 7] = ["_upload_body", "_list_object_pages", "_walk_objects", "_list_subfolders", "_remove_objects", "_head_object", "_copy_object"];

@@ -1,0 +1,624 @@
+//! S3 calls translated to Supabase Storage (`boto3-call`), one unit at a time.
+//!
+//! What it finds: every call on a boto3/aioboto3 S3 object the model resolves (clients,
+//! resources, buckets, collections, paginators), grouped in units: each function (module
+//! level code is one unit).
+//!
+//! Why: after `apply` the code must run on Supabase Storage and return what it returned on
+//! S3. A unit changes in ONE fix: every S3 call in it, the code that reads each response,
+//! the handlers of the `try` statements guarding them and their error-code checks. If one
+//! call of a unit cannot be translated exactly, nothing in the unit changes and each of its
+//! calls is reported with what holds the unit back.
+//!
+//! Fix safety: safe; the residual differences each translation keeps (content-type
+//! parameters, errors that are `StorageApiError` instead of `ClientError`, ...) are named in
+//! the finding's message. Translations that need one of the helpers below are made only in
+//! the storage module, which gets each helper once, right after `storage = supabase.storage`.
+//!
+//! The submodules translate one call group each; `handlers` rewrites the `except` clauses
+//! and error-code checks of the units' `try` statements; `helpers` holds the helper
+//! functions' source; `layout` writes calls and blocks in the style of the code they replace.
+
+mod buckets;
+mod deletes;
+mod handlers;
+mod helpers;
+mod layout;
+mod lister;
+mod listings;
+mod raises;
+mod reads;
+mod transfers;
+mod uploads;
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::finding::Finding;
+use crate::fix::edit::{Edit, Fix};
+use crate::fix::imports::line_start;
+use crate::model::{Access, Context, FileModel, Flavor, FunctionId, S3Call, S3Kind, ScopeId, Scopes, SiteKind, SymbolId, UseId};
+use crate::fix::imports::{insert_lines, insertion_offset};
+use crate::rule::RuleId;
+use crate::rules::storage_access::access;
+use crate::rules::RuleContext;
+
+pub use helpers::Helper;
+pub use lister::key_listers;
+
+/// What the family reports, and the units it covered (another family's `boto3-call`
+/// finding inside one of them is a duplicate).
+pub struct Output {
+    pub findings: Vec<Finding>,
+    pub covered: Vec<TextRange>,
+    /// `raise ClientError(...)` calls this family rewrites (client-error's own finding there
+    /// is a duplicate).
+    pub raises: Vec<TextRange>,
+}
+
+/// How a translated call fails when the object is missing (what its handlers test).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Missing {
+    /// S3 said `NoSuchKey` (get_object); Supabase: status "404", code "not_found".
+    NoSuchKey,
+    /// S3 said a bare `"404"` (head_object, download_file, head_bucket): missing key or bucket.
+    Bare404,
+    /// `upload_file`: boto3 wraps every ClientError in S3UploadFailedError.
+    UploadFile,
+    /// Nothing a handler tests specially.
+    Other,
+}
+
+/// One call translated: its edits and what they need.
+#[derive(Debug, Default)]
+pub struct Rewrite {
+    pub edits: Vec<Edit>,
+    pub helpers: Vec<Helper>,
+    /// Import lines the replacement needs (`from storage3.types import ...`).
+    pub imports: Vec<&'static str>,
+    pub missing: Option<Missing>,
+    /// Residual differences to name in the message.
+    pub notes: Vec<String>,
+    /// Construction calls (indexes into the model's calls) this rewrite replaced too.
+    pub consumed: Vec<usize>,
+}
+
+/// Why a call (or a handler) cannot be translated: where, and what to do.
+#[derive(Debug)]
+pub struct Blocker {
+    pub range: TextRange,
+    pub message: String,
+}
+
+pub type Result<T> = std::result::Result<T, Blocker>;
+
+/// The unit's view of the file, shared by the translators.
+pub struct Cx<'c, 'a> {
+    pub ctx: &'c RuleContext<'a>,
+    pub model: &'c FileModel<'a>,
+    pub text: &'a str,
+    pub nl: &'static str,
+    /// How code here reaches Supabase's storage client (`storage`, `s3_utils.storage`).
+    pub storage: String,
+    pub storage_import: Option<Edit>,
+    /// The function the unit is (None: module level).
+    pub function: Option<FunctionId>,
+}
+
+impl<'c, 'a> Cx<'c, 'a> {
+    pub fn src(&self, node: impl Ranged) -> &'a str {
+        &self.text[node.range()]
+    }
+
+    pub fn block(&self, range: TextRange, message: impl Into<String>) -> Blocker {
+        Blocker { range, message: message.into() }
+    }
+
+    pub fn line(&self, offset: TextSize) -> usize {
+        self.ctx.lines.line_of(offset)
+    }
+
+    /// `storage.from_(<bucket>)`.
+    pub fn store(&self, bucket: &str) -> String {
+        format!("{}.from_({bucket})", self.storage)
+    }
+
+    /// A bucket argument as the translation writes it: a configured bucket's literal
+    /// becomes the bucket constant, anything else stays as written.
+    pub fn bucket(&self, expr: &Expr) -> String {
+        if let Expr::StringLiteral(literal) = expr {
+            let value = literal.value.to_str();
+            if self.ctx.config.is_bucket(value) && value == self.ctx.config.storage.default_bucket {
+                if let Ok(found) = access(self.ctx, &self.ctx.config.storage.constant) {
+                    if found.import.is_none() {
+                        return found.text;
+                    }
+                }
+            }
+        }
+        self.src(expr).to_owned()
+    }
+
+    /// A helper of the storage module, by its name here; only the storage module has them.
+    pub fn helper(&self, helper: Helper, at: TextRange) -> Result<String> {
+        if self.ctx.is_storage_module {
+            Ok(helper.name().to_owned())
+        } else {
+            Err(self.block(at, format!(
+                "its exact translation calls `{}`, a helper only the storage module gets; move this code into the storage module (or call one of its functions), then rerun",
+                helper.name()
+            )))
+        }
+    }
+
+    /// The leading whitespace of the line holding `offset`.
+    pub fn indent(&self, offset: TextSize) -> &'a str {
+        let start = line_start(self.text, offset).to_usize();
+        let line = &self.text[start..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+
+    /// One level of indentation, as the unit's function writes it.
+    pub fn unit_indent(&self) -> String {
+        let Some(function) = self.function else { return "    ".to_owned() };
+        let def = self.model.function(function).def;
+        match def.body.first() {
+            Some(first) => {
+                let outer = self.indent(def.start()).len();
+                let inner = self.indent(first.start());
+                inner.get(outer..).filter(|unit| !unit.is_empty()).unwrap_or("    ").to_owned()
+            }
+            None => "    ".to_owned(),
+        }
+    }
+
+    /// Whether a new name bound in the unit's function would clash with nothing.
+    pub fn free(&self, scope: ScopeId, name: &str) -> bool {
+        self.model.scopes.resolve(scope, name).is_none()
+    }
+
+    /// The symbol a name binds at `target` (a `for` target, a comprehension variable).
+    pub fn symbol_at(&self, target: &Expr) -> Option<SymbolId> {
+        let Expr::Name(name) = target else { return None };
+        self.model.scopes.sites.iter().find(|site| site.range == name.range).map(|site| site.symbol)
+    }
+
+    /// Every use of `symbol`.
+    pub fn uses(&self, symbol: SymbolId) -> Vec<UseId> {
+        self.model.scopes.symbol(symbol).uses.clone()
+    }
+
+    /// The one assignment that binds `symbol` (`x = value`), if it has exactly one site.
+    pub fn single_assignment(&self, symbol: SymbolId) -> Option<(&'a Expr, &'a Stmt)> {
+        let sites = &self.model.scopes.symbol(symbol).sites;
+        let [site] = sites.as_slice() else { return None };
+        let site = self.model.site(*site);
+        match (&site.kind, site.statement) {
+            (SiteKind::Assign { value, .. }, Some((stmt, _))) => Some((value, stmt)),
+            _ => None,
+        }
+    }
+
+    /// The symbol of a bare name expression as loaded at its place.
+    pub fn name_symbol(&self, expr: &Expr, scope: ScopeId) -> Option<SymbolId> {
+        match expr {
+            Expr::Name(name) => self.model.scopes.resolve(scope, name.id.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Whether evaluating `expr` twice (or later) gives the same value and does nothing:
+    /// literals and names bound once.
+    pub fn stable(&self, expr: &Expr, scope: ScopeId) -> bool {
+        match expr {
+            Expr::StringLiteral(_) | Expr::NumberLiteral(_) => true,
+            Expr::Name(name) => self
+                .model
+                .scopes
+                .resolve(scope, name.id.as_str())
+                .is_none_or(|symbol| self.model.scopes.symbol(symbol).sites.len() <= 1),
+            Expr::Attribute(attribute) => matches!(attribute.value.as_ref(), Expr::Name(_)) && self.stable(&attribute.value, scope),
+            _ => false,
+        }
+    }
+
+    /// The statement deletion edit for `stmt` (whole lines).
+    pub fn delete(&self, stmt: &Stmt) -> Edit {
+        crate::fix::imports::delete_statement(self.text, stmt.range(), false)
+    }
+}
+
+/// A call's keyword argument.
+pub fn keyword<'a>(call: &'a ExprCall, name: &str) -> Option<&'a Expr> {
+    call.arguments.keywords.iter().find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name)).map(|keyword| &keyword.value)
+}
+
+/// The argument for parameter `index` named `name`, positional or keyword.
+pub fn argument<'a>(call: &'a ExprCall, index: usize, name: &str) -> Option<&'a Expr> {
+    crate::model::value::argument(call, index, name)
+}
+
+/// Every keyword must be one of `allowed`, no positional argument beyond `positional`,
+/// no `*args`/`**kwargs`.
+pub fn check_arguments(cx: &Cx, call: &ExprCall, positional: &[&str], allowed: &[&str]) -> Result<()> {
+    if call.arguments.args.len() > positional.len() || call.arguments.args.iter().any(Expr::is_starred_expr) {
+        return Err(cx.block(call.range(), format!("`{}` has positional arguments this translation does not know; rewrite it by hand", cx.src(&*call.func))));
+    }
+    for keyword in call.arguments.keywords.iter() {
+        let Some(arg) = &keyword.arg else {
+            return Err(cx.block(keyword.range(), "`**` arguments hide what the call passes; spell them out, then rerun"));
+        };
+        if !allowed.contains(&arg.as_str()) && !positional.contains(&arg.as_str()) {
+            return Err(cx.block(keyword.range(), unsupported_argument(arg.as_str())));
+        }
+    }
+    Ok(())
+}
+
+/// What to do about an argument Supabase Storage has no equivalent for.
+fn unsupported_argument(name: &str) -> String {
+    let advice = match name {
+        "ACL" | "GrantRead" | "GrantFullControl" | "GrantReadACP" | "GrantWriteACP" => {
+            "Supabase has no object ACLs: make the bucket public or private, and control access with RLS policies on storage.objects"
+        }
+        "ServerSideEncryption" | "SSEKMSKeyId" | "SSECustomerAlgorithm" | "SSECustomerKey" | "SSECustomerKeyMD5" | "BucketKeyEnabled" => {
+            "Supabase encrypts stored objects itself and has no per-object keys: drop the argument by hand if that is acceptable"
+        }
+        "Tagging" => "Supabase has no object tags: keep them in the upload's \"metadata\" or in a table",
+        "VersionId" => "Supabase has no object versions: keep versions under their own keys",
+        "StorageClass" => "Supabase has no storage classes",
+        _ => "it has no supabase-py equivalent this translation knows; rewrite the call by hand",
+    };
+    format!("argument `{name}`: {advice}")
+}
+
+/// Operations with no supabase-py equivalent, and what to use instead.
+fn unsupported_operation(operation: &str) -> Option<&'static str> {
+    Some(match operation {
+        "create_multipart_upload" | "upload_part" | "upload_part_copy" | "complete_multipart_upload" | "abort_multipart_upload" | "list_parts" | "list_multipart_uploads" => {
+            "multipart uploads have no supabase-py equivalent: upload the whole body with `upload` (up to the project's size limit) or use Supabase's resumable (TUS) uploads"
+        }
+        "put_object_acl" | "get_object_acl" | "put_bucket_acl" | "get_bucket_acl" => {
+            "Supabase has no ACLs: make the bucket public or private (`update_bucket`) and control access with RLS policies"
+        }
+        "put_object_tagging" | "get_object_tagging" | "delete_object_tagging" => {
+            "Supabase has no object tags: keep them in the upload's \"metadata\" or in a table"
+        }
+        "list_object_versions" | "put_bucket_versioning" | "get_bucket_versioning" => {
+            "Supabase has no object versioning: keep versions under their own keys"
+        }
+        "put_bucket_encryption" | "get_bucket_encryption" => "Supabase encrypts stored objects itself; there is nothing to configure",
+        "generate_presigned_post" => {
+            "there is no presigned POST: use `create_signed_upload_url(path)` and upload with `upload_to_signed_url(path, token, file)`"
+        }
+        "select_object_content" | "restore_object" => "Supabase Storage has no equivalent",
+        _ => return None,
+    })
+}
+
+/// A unit: the calls of one function (or of module level code).
+struct Unit {
+    function: Option<FunctionId>,
+    range: TextRange,
+    calls: Vec<usize>,
+}
+
+fn units(model: &FileModel, text: &str) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    for (index, call) in model.calls.iter().enumerate() {
+        match units.iter_mut().find(|unit| unit.function == call.function) {
+            Some(unit) => unit.calls.push(index),
+            None => {
+                let range = call.function.map_or_else(|| TextRange::up_to(TextSize::of(text)), |function| model.function(function).def.range);
+                units.push(Unit { function: call.function, range, calls: vec![index] });
+            }
+        }
+    }
+    units
+}
+
+pub fn check(ctx: &RuleContext) -> Output {
+    let model = ctx.model;
+    let text = ctx.file.text.as_str();
+    let storage_name = ctx.config.client.storage_name.as_str();
+    let storage = access(ctx, storage_name);
+    let (raise_findings, raises) = raises::check(&Cx {
+        ctx,
+        model,
+        text,
+        nl: ctx.file.encoding.newline,
+        storage: String::new(),
+        storage_import: None,
+        function: None,
+    });
+    if model.calls.is_empty() {
+        return Output { findings: raise_findings, covered: Vec::new(), raises };
+    }
+    // In the storage module the Supabase client is set up first (boto3-client), then the
+    // calls are translated beside it.
+    let storage_ready = !ctx.is_storage_module || model.scopes.local(Scopes::MODULE, storage_name).is_some();
+    let mut findings = raise_findings;
+    let mut covered = Vec::new();
+    let mut planned: Vec<(Vec<usize>, Plan)> = Vec::new();
+    for unit in units(model, text) {
+        if unit.function.is_some() {
+            covered.push(unit.range);
+        }
+        let cx = Cx {
+            ctx,
+            model,
+            text,
+            nl: ctx.file.encoding.newline,
+            storage: storage.as_ref().map_or_else(|_| storage_name.to_owned(), |found| found.text.clone()),
+            storage_import: storage.as_ref().ok().and_then(|found| found.import.clone()),
+            function: unit.function,
+        };
+        let plan = match (&storage, storage_ready) {
+            (Err(why), _) => Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: why.clone() }]),
+            (Ok(_), false) => Err(vec![Blocker {
+                range: model.calls[unit.calls[0]].call.range(),
+                message: format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"),
+            }]),
+            (Ok(_), true) => plan_unit(&cx, &unit),
+        };
+        match plan {
+            Ok(plan) => planned.push((unit.calls, plan)),
+            Err(blockers) => findings.extend(blocked(&cx, &unit, &blockers)),
+        }
+    }
+    // Helpers go into the storage module once, in one edit every unit's fix carries.
+    let mut needed: BTreeSet<Helper> = planned.iter().flat_map(|(_, plan)| plan.helpers.iter().copied()).collect();
+    needed.retain(|helper| model.scopes.local(Scopes::MODULE, helper.name()).is_none());
+    let helper_edits = helpers::insertion(ctx, &needed);
+    for (calls, plan) in planned {
+        let mut edits = plan.edits;
+        if plan.helpers.iter().any(|helper| needed.contains(helper)) {
+            edits.extend(helper_edits.iter().cloned());
+        }
+        let notes = if plan.notes.is_empty() { String::new() } else { format!("; differences that remain: {}", plan.notes.join("; ")) };
+        let fix = Fix::safe(format!("translate the S3 calls of {} to Supabase Storage", plan.name), edits);
+        for index in calls {
+            let call = &model.calls[index];
+            if call.is_construction() && !is_collection_listing(call) {
+                continue;
+            }
+            findings.push(Finding {
+                rule: RuleId::Boto3Call,
+                severity: RuleId::Boto3Call.default_severity(),
+                range: call.call.range(),
+                message: format!("`{}(...)`: translated with the other S3 calls of {} in one fix{notes}", call_head(text, call), plan.name),
+                fix: Some(fix.clone()),
+            });
+        }
+    }
+    Output { findings, covered, raises }
+}
+
+/// `s3_client.put_object` for messages.
+fn call_head<'a>(text: &'a str, call: &S3Call) -> &'a str {
+    &text[call.call.func.range()]
+}
+
+fn unit_name(cx: &Cx) -> String {
+    match cx.function {
+        Some(function) => format!("`{}`", cx.model.function(function).def.name.as_str()),
+        None => "module level code".to_owned(),
+    }
+}
+
+/// Every call of a unit that is held back: the blockers themselves, and each other call
+/// saying what holds it.
+fn blocked(cx: &Cx, unit: &Unit, blockers: &[Blocker]) -> Vec<Finding> {
+    let name = unit_name(cx);
+    let mut findings: Vec<Finding> = blockers
+        .iter()
+        .map(|blocker| Finding {
+            rule: RuleId::Boto3Call,
+            severity: RuleId::Boto3Call.default_severity(),
+            range: blocker.range,
+            message: format!("not translated ({name} changes as one unit): {}", blocker.message),
+            fix: None,
+        })
+        .collect();
+    let first = &blockers[0];
+    for &index in &unit.calls {
+        let call = &cx.model.calls[index];
+        if call.is_construction() || blockers.iter().any(|blocker| blocker.range.contains_range(call.call.range()) || call.call.range().contains_range(blocker.range)) {
+            continue;
+        }
+        findings.push(Finding {
+            rule: RuleId::Boto3Call,
+            severity: RuleId::Boto3Call.default_severity(),
+            range: call.call.range(),
+            message: format!(
+                "`{}(...)` is held back with the rest of {name} by line {}; resolve that finding, then rerun",
+                call_head(cx.text, call),
+                cx.line(first.range.start())
+            ),
+            fix: None,
+        });
+    }
+    findings
+}
+
+/// A unit's translation.
+struct Plan {
+    name: String,
+    edits: Vec<Edit>,
+    helpers: BTreeSet<Helper>,
+    notes: Vec<String>,
+}
+
+fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
+    let mut blockers = Vec::new();
+    let mut rewrites: Vec<(usize, Rewrite)> = Vec::new();
+    let mut consumed: BTreeSet<usize> = BTreeSet::new();
+    for &index in &unit.calls {
+        let call = &cx.model.calls[index];
+        let listing = is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. });
+        if call.is_construction() && !listing {
+            continue;
+        }
+        let translated = if listing { listings::collection_listing(cx, index) } else { translate(cx, index) };
+        match translated {
+            Ok(rewrite) => {
+                consumed.extend(rewrite.consumed.iter().copied());
+                rewrites.push((index, rewrite));
+            }
+            Err(blocker) => blockers.push(blocker),
+        }
+    }
+    for &index in &unit.calls {
+        let call = &cx.model.calls[index];
+        let listing = is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. });
+        if call.is_construction() && !listing && !consumed.contains(&index) && blockers.is_empty() {
+            blockers.push(cx.block(call.call.range(), format!(
+                "`{}(...)` builds a {} this translation does not follow to its use; rewrite its uses by hand",
+                call_head(cx.text, call),
+                call.kind.noun()
+            )));
+        }
+    }
+    if !blockers.is_empty() {
+        return Err(blockers);
+    }
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut helpers: BTreeSet<Helper> = BTreeSet::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut imports: BTreeSet<&'static str> = BTreeSet::new();
+    for (_, rewrite) in &rewrites {
+        edits.extend(rewrite.edits.iter().cloned());
+        helpers.extend(rewrite.helpers.iter().copied());
+        imports.extend(rewrite.imports.iter().copied());
+        for note in &rewrite.notes {
+            if !notes.contains(note) {
+                notes.push(note.clone());
+            }
+        }
+    }
+    let missing: Vec<(usize, Missing)> = rewrites.iter().map(|(index, rewrite)| (*index, rewrite.missing.unwrap_or(Missing::Other))).collect();
+    if helpers.contains(&Helper::CopyObject) {
+        imports.extend(exception_import(cx));
+    }
+    match handlers::translate(cx, unit.function, &unit.calls, &missing, &mut edits) {
+        Ok(handled) => {
+            edits.extend(handled.edits);
+            imports.extend(handled.imports);
+            notes.extend(handled.notes);
+        }
+        Err(more) => return Err(more),
+    }
+    if let Some(import) = &cx.storage_import {
+        edits.push(import.clone());
+    }
+    edits.extend(import_edits(cx, &imports));
+    edits.sort();
+    edits.dedup();
+    if let Some(pair) = edits.windows(2).find(|pair| pair[1].start() < pair[0].end()) {
+        return Err(vec![cx.block(pair[1].range, "the translation's edits overlap here; please report it, and translate this function by hand")]);
+    }
+    Ok(Plan { name: unit_name(cx), edits, helpers, notes })
+}
+
+/// The import lines the unit needs that the file does not have yet.
+fn import_edits(cx: &Cx, imports: &BTreeSet<&'static str>) -> Vec<Edit> {
+    let mut lines = Vec::new();
+    for line in imports {
+        let name = line.rsplit(' ').next().unwrap_or_default();
+        if cx.model.scopes.local(Scopes::MODULE, name).is_none() {
+            lines.push(*line);
+        }
+    }
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let at = insertion_offset(cx.ctx.module, cx.text);
+    vec![insert_lines(cx.text, at, &lines.join("\n"), cx.nl)]
+}
+
+/// The import line of the configured replacement exception.
+pub fn exception_import(cx: &Cx) -> Option<&'static str> {
+    let exception = &cx.ctx.config.errors.exception;
+    let (module, name) = exception.rsplit_once('.')?;
+    if cx.model.scopes.local(Scopes::MODULE, name).is_some() {
+        return None;
+    }
+    Some(Box::leak(format!("from {module} import {name}").into_boxed_str()))
+}
+
+/// Translate one S3 request call.
+fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
+    let call = &cx.model.calls[index];
+    if call.flavor == Flavor::Async {
+        return Err(cx.block(call.call.range(), "an aioboto3 call: translate it by hand to supabase-py's async client (`acreate_client`, `await storage.from_(bucket)...`); this translation does not prove async code exact yet"));
+    }
+    if !matches!(call.receiver, Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_)) {
+        return Err(cx.block(call.call.range(), "the receiver is an expression this translation cannot drop safely; bind it to a name first"));
+    }
+    if let Some(advice) = unsupported_operation(call.operation) {
+        return Err(cx.block(call.call.range(), format!("`{}`: {advice}", call.operation)));
+    }
+    match (call.kind, call.operation) {
+        (S3Kind::Client, "put_object") | (S3Kind::Bucket, "put_object") => uploads::put_object(cx, index),
+        (S3Kind::Client, "upload_file") => uploads::upload_file(cx, index),
+        (S3Kind::Client, "upload_fileobj") => uploads::upload_fileobj(cx, index),
+        (S3Kind::Client, "get_object") | (S3Kind::Object, "get") => reads::get_object(cx, index),
+        (S3Kind::Client, "head_object") => reads::head_object(cx, index),
+        (S3Kind::Client, "download_file") | (S3Kind::Bucket, "download_file") => transfers::download_file(cx, index),
+        (S3Kind::Client, "download_fileobj") => transfers::download_fileobj(cx, index),
+        (S3Kind::Client, "list_objects_v2") => listings::list_objects_v2(cx, index),
+        (S3Kind::Pages, _) | (S3Kind::Paginator, "paginate") => listings::paginate(cx, index),
+        (S3Kind::Collection, "delete") => deletes::purge_collection(cx, index),
+        (S3Kind::Client, "delete_object") => deletes::delete_object(cx, index),
+        (S3Kind::Client, "delete_objects") => deletes::delete_objects(cx, index),
+        (S3Kind::Client, "copy_object") => deletes::copy_object(cx, index),
+        (S3Kind::Client, "generate_presigned_url") => buckets::presigned_url(cx, index),
+        (S3Kind::Client, "head_bucket" | "create_bucket" | "delete_bucket" | "list_buckets") => buckets::bucket_call(cx, index),
+        (kind, operation) => Err(cx.block(call.call.range(), format!(
+            "`{operation}` on a {} has no translation here; rewrite it by hand against `{}.from_(bucket)`",
+            kind.noun(),
+            cx.storage
+        ))),
+    }
+}
+
+/// The collection chain a listing iterates, when `call` is `.filter(...)`/`.all()` of a
+/// collection and its value is iterated: handled by `listings::collection`.
+pub fn is_collection_listing(call: &S3Call) -> bool {
+    call.kind == S3Kind::Collection && matches!(call.operation, "filter" | "all") && call.consumer.accesses.is_empty()
+}
+
+/// The node of the consumer chain right after `steps` steps past the call (the call
+/// itself for 0).
+pub fn chain_node<'a>(call: &S3Call<'a>, steps: usize) -> Option<&'a Expr> {
+    if steps == 0 {
+        // The call expression itself is the innermost node of the chain at the call.
+        return crate::model::calls::steps(call.consumer.outer)
+            .into_iter()
+            .find(|(_, node)| node.range() == call.call.range())
+            .map(|(_, node)| node);
+    }
+    let nodes = crate::model::calls::steps(call.consumer.outer);
+    let at = nodes.iter().position(|(_, node)| node.range() == call.call.range())?;
+    nodes.get(at + steps).map(|(_, node)| *node)
+}
+
+/// `r["Body"].read()` steps: Index "Body", Attribute read, Call.
+pub fn is_body_read(accesses: &[Access]) -> bool {
+    matches!(accesses, [index @ Access::Index(_), Access::Attribute("read"), Access::Call(call), ..] if index.key() == Some("Body") && call.arguments.is_empty())
+}
+
+/// The context of a consumer, for translators that need the response unused.
+pub fn require_statement(cx: &Cx, call: &S3Call) -> Result<()> {
+    match (call.consumer.context, call.consumer.accesses.is_empty()) {
+        (Context::Statement, true) => Ok(()),
+        _ => Err(cx.block(call.call.range(), format!(
+            "the response of `{}(...)` is used; Supabase's answer has another shape, so rewrite that use by hand",
+            call_head(cx.text, call)
+        ))),
+    }
+}
+#[cfg(test)]
+mod tests;
