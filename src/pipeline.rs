@@ -18,7 +18,7 @@ use crate::discover::{Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
-use crate::model::{FileModel, ModelFacts};
+use crate::model::ModelFacts;
 use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageModule};
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
@@ -251,7 +251,7 @@ impl<'a> Run<'a> {
             let lines = current.line_index();
             let bindings = FileBindings::of(parsed.syntax(), &input.display, self.config, storage_display);
             let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
-            let model = FileModel::build(parsed.syntax(), &self.facts.input(self.config, &input.display, &current.text, is_storage));
+            let model = self.facts.model(self.config, &input.display, &current.text, parsed.syntax(), is_storage);
             let ctx = RuleContext {
                 config: self.config,
                 index: &self.index,
