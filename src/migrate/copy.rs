@@ -1,13 +1,13 @@
-//! The copy engine: `--jobs` workers take the plan's tasks in order; each streams its object
-//! from S3 into Supabase (a standard upload up to 6 MiB, or when the cache-control is not a
-//! plain max-age; TUS in 6 MiB chunks above), hashing the bytes as they pass, then checks
+//! The copy engine: `--jobs` workers take the tasks as the plan's walk decides them (a short
+//! queue between, so nothing piles up); each streams its object from S3 into Supabase (a
+//! standard upload up to 6 MiB, or when the cache-control is not a plain max-age; TUS in
+//! 6 MiB chunks above), hashing the bytes as they pass, then checks
 //! the result as `--verify` asks. Memory per worker is a few I/O buffers whatever the
 //! object's size. Each object's `started` and final records go to the manifest as they
 //! happen; results go to the caller's thread for the progress display and the table.
 
-use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -16,6 +16,7 @@ use super::args::Verify;
 use super::dest::{drain, Destination, Uploaded};
 use super::digest::{hex, HashingReader, HashingSink};
 use super::http::{stream_error, Attempt, Failure, RetryPolicy};
+use super::lookup::{Lookup, Stream};
 use super::manifest::{Check, Manifest, Outcome, Record};
 use super::plan::Task;
 use super::source::{ObjectStream, Source};
@@ -32,7 +33,6 @@ pub struct Engine<'a> {
 /// The end of one task.
 pub struct Done {
     pub record: Record,
-    pub dest_key: String,
     /// Bytes uploaded for it in this run.
     pub uploaded: u64,
 }
@@ -57,40 +57,56 @@ enum Comparison {
 }
 
 impl Engine<'_> {
-    /// Runs `tasks` on `jobs` workers, calling `on_done` on this thread as each one ends.
-    /// Stops early, with the error, only if the manifest cannot be written.
-    pub fn run(&self, tasks: &[Task], jobs: usize, mut on_done: impl FnMut(Done)) -> Result<(), String> {
-        let next = AtomicUsize::new(0);
+    /// Runs the tasks `produce` hands to its `send` on `jobs` workers, calling `on_done` on
+    /// this thread as each one ends. At most `2 × jobs` tasks wait at a time: `send` blocks
+    /// until a worker is free, and answers `false` once the workers stopped. Stops early,
+    /// with the error, if the manifest cannot be written; else returns what `produce` does.
+    pub fn run<T: Send>(
+        &self,
+        jobs: usize,
+        produce: impl FnOnce(&dyn Fn(Task) -> bool) -> Result<T, String> + Send,
+        mut on_done: impl FnMut(Done),
+    ) -> Result<T, String> {
         let stop = AtomicBool::new(false);
         let manifest_error = Mutex::new(None);
+        let (task_sender, tasks) = mpsc::sync_channel::<Task>(jobs.max(1) * 2);
+        let tasks = Mutex::new(tasks);
         let (sender, receiver) = mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..jobs.clamp(1, tasks.len().max(1)) {
+        let produced = std::thread::scope(|scope| {
+            for _ in 0..jobs.max(1) {
                 let sender = sender.clone();
-                let (next, stop, manifest_error) = (&next, &stop, &manifest_error);
-                scope.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                        match self.process(task) {
-                            Ok(done) => {
-                                let _ = sender.send(done);
-                            }
-                            Err(err) => {
-                                stop.store(true, Ordering::Relaxed);
-                                *manifest_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(err);
-                            }
+                let (tasks, stop, manifest_error) = (&tasks, &stop, &manifest_error);
+                scope.spawn(move || loop {
+                    let next = tasks.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(task) = next else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        continue; // drained, so that the producer is never left waiting
+                    }
+                    match self.process(&task) {
+                        Ok(done) => {
+                            let _ = sender.send(done);
+                        }
+                        Err(err) => {
+                            stop.store(true, Ordering::Relaxed);
+                            *manifest_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(err);
                         }
                     }
                 });
             }
             drop(sender);
+            let stop = &stop;
+            let producer = scope.spawn(move || {
+                let send = |task: Task| !stop.load(Ordering::Relaxed) && task_sender.send(task).is_ok();
+                produce(&send)
+            });
             for done in receiver {
                 on_done(done);
             }
+            producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         match manifest_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some(err) => Err(err),
-            None => Ok(()),
+            None => produced,
         }
     }
 
@@ -105,7 +121,7 @@ impl Engine<'_> {
         self.record(&started)?;
         let (record, uploaded) = self.settle(task);
         self.record(&record)?;
-        Ok(Done { record, dest_key: task.dest_key.clone(), uploaded })
+        Ok(Done { record, uploaded })
     }
 
     /// Decides and does what `task` needs; returns its final record and the bytes uploaded.
@@ -324,40 +340,48 @@ impl Engine<'_> {
         })
     }
 
-    /// `--verify size`: one listing of the destination for all uploaded objects, instead of
-    /// a request per object. Returns the final records (written to the manifest).
-    pub fn verify_sizes(&self, uploaded: Vec<Done>, prefix: &str) -> Result<Vec<Done>, String> {
-        if uploaded.is_empty() {
-            return Ok(uploaded);
-        }
-        let mut listed = BTreeMap::new();
-        let listing = self.dest.list_tree(prefix, |key, size| {
-            listed.insert(key, size);
-        });
-        let mut checked = Vec::with_capacity(uploaded.len());
-        for mut done in uploaded {
-            let record = &mut done.record;
-            match (&listing, listed.get(&done.dest_key)) {
-                (Ok(()), Some(size)) if *size == record.size => {
+    /// `--verify size`: the destination's listing, walked beside the states this run left
+    /// (`fresh`, sorted), instead of a request per object; each object left `uploaded` gets
+    /// its final record (in the manifest, and to `on_checked`).
+    pub fn verify_sizes(
+        &self,
+        fresh: Stream<'_, Record>,
+        listing: Stream<'_, u64>,
+        map_key: impl Fn(&str) -> String,
+        mut on_checked: impl FnMut(&Record),
+    ) -> Result<(), String> {
+        let mut listing = Lookup::new("the destination listing", listing);
+        let mut listing_error = None;
+        for state in fresh {
+            let (_, mut record) = state?;
+            if record.outcome != Outcome::Uploaded {
+                continue;
+            }
+            let listed = match &listing_error {
+                None => listing.find(&map_key(&record.key)).inspect_err(|err| listing_error = Some(err.clone())),
+                Some(err) => Err(err.clone()),
+            };
+            match listed {
+                Ok(Some(size)) if size == record.size => {
                     record.outcome = Outcome::Verified;
                     record.check = Some(Check::Size);
                 }
-                (Ok(()), Some(size)) => {
+                Ok(Some(size)) => {
                     record.outcome = Outcome::Failed;
                     record.error = Some(format!("the destination lists {size} bytes, S3 has {}", record.size));
                 }
-                (Ok(()), None) => {
+                Ok(None) => {
                     record.outcome = Outcome::Failed;
                     record.error = Some("uploaded, but the destination does not list it".to_owned());
                 }
-                (Err(failure), _) => {
+                Err(err) => {
                     record.outcome = Outcome::Failed;
-                    record.error = Some(format!("uploaded, but listing the destination to check its size failed: {failure}"));
+                    record.error = Some(format!("uploaded, but listing the destination to check its size failed: {err}"));
                 }
             }
-            self.record(record)?;
-            checked.push(done);
+            self.record(&record)?;
+            on_checked(&record);
         }
-        Ok(checked)
+        Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! The Supabase side, through the Storage REST API under `SUPABASE_URL/storage/v1` with the
-//! service role key: the bucket and its limits, a recursive listing built from the one-level
-//! list, a streamed standard upload, a streamed download. Errors arrive as HTTP 400 with the
-//! real status as a string in the body (storage-server-observed.md); [`ApiError`] reads it.
+//! service role key: the bucket and its limits, the listing in key order, a streamed
+//! standard upload, a streamed download. Errors arrive as HTTP 400 with the real status as
+//! a string in the body (storage-server-observed.md); [`ApiError`] reads it.
 
 use std::io::Read;
 
@@ -10,11 +10,12 @@ use serde::Deserialize;
 use ureq::http::Response;
 use ureq::{Body, SendBody};
 
+use super::lookup::Stream;
 use super::http::{error_body, is_retryable_status, stream_error, transport, Attempt, Failure, RetryPolicy};
 
 /// Bytes of a key kept as they are in a URL path; everything else is percent-encoded.
 const KEY_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-/// Entries per list request (the server has no maximum; 1000 keeps answers small).
+/// Entries per list request (the most `list-v2` gives).
 const LIST_PAGE: usize = 1000;
 
 pub struct Destination {
@@ -73,10 +74,19 @@ pub enum Uploaded {
     AlreadyExists,
 }
 
+/// A page of `list-v2` (without a delimiter: objects only, full keys).
+#[derive(Deserialize)]
+struct ListPage {
+    #[serde(rename = "hasNext")]
+    has_next: bool,
+    #[serde(rename = "nextCursor")]
+    next_cursor: Option<String>,
+    objects: Vec<ListEntry>,
+}
+
 #[derive(Deserialize)]
 struct ListEntry {
     name: String,
-    id: Option<String>,
     metadata: Option<ListMetadata>,
 }
 
@@ -146,49 +156,57 @@ impl Destination {
         })
     }
 
-    /// Calls `visit(key, size)` for every object under `prefix` (empty or ending in `/`),
-    /// walking folders with the one-level list, a page of [`LIST_PAGE`] entries at a time.
-    /// The server matches prefixes case-insensitively, so a listed key may differ in case
-    /// from a real one: callers treat a listing as a hint and check the object itself.
-    pub fn list_tree(&self, prefix: &str, mut visit: impl FnMut(String, u64)) -> Attempt<()> {
-        let mut folders = vec![prefix.to_owned()];
-        while let Some(folder) = folders.pop() {
-            let mut offset = 0;
-            loop {
-                let body = serde_json::json!({
-                    "prefix": folder, "limit": LIST_PAGE, "offset": offset,
-                    "sortBy": {"column": "name", "order": "asc"},
-                })
-                .to_string();
-                let entries: Vec<ListEntry> = self.policy.run(|_| {
-                    let url = self.url(&format!("/object/list/{}", utf8_percent_encode(&self.bucket, KEY_SEGMENT)));
-                    let response = self
-                        .authorize(self.agent.post(&url))
-                        .header("Content-Type", "application/json")
-                        .send(body.as_bytes())
-                        .map_err(|err| transport("Supabase list", err))?;
-                    if !response.status().is_success() {
-                        return Err(ApiError::read(response).into_failure("Supabase list"));
-                    }
-                    serde_json::from_reader(response.into_body().into_reader())
-                        .map_err(|err| Failure::transient(format!("Supabase list: unreadable answer: {err}")))
-                })?;
-                let count = entries.len();
-                for entry in entries {
-                    match entry.id {
-                        Some(_) => visit(format!("{folder}{}", entry.name), entry.metadata.and_then(|m| m.size).unwrap_or(0)),
-                        // `a//b` makes a folder named "": nothing the source can hold maps there.
-                        None if entry.name.is_empty() => {}
-                        None => folders.push(format!("{folder}{}/", entry.name)),
-                    }
-                }
-                if count < LIST_PAGE {
-                    break;
-                }
-                offset += count;
+    /// Every object under `prefix` as `(key, size)`, in byte order of the keys (`list-v2`
+    /// orders by `name COLLATE "C"` and matches the prefix case-sensitively), a page of
+    /// [`LIST_PAGE`] entries fetched only when the one before is used up.
+    pub fn list_sorted(&self, prefix: &str) -> Stream<'_, u64> {
+        let prefix = prefix.to_owned();
+        let mut page = Vec::new().into_iter();
+        let mut cursor: Option<String> = None;
+        let mut more = true;
+        Box::new(std::iter::from_fn(move || loop {
+            if let Some(entry) = page.next() {
+                return Some(Ok(entry));
             }
+            if !more {
+                return None;
+            }
+            match self.list_page(&prefix, cursor.as_deref()) {
+                Ok(answer) => {
+                    more = answer.has_next;
+                    cursor = answer.next_cursor;
+                    page = answer.objects.into_iter().map(|o| (o.name, o.metadata.and_then(|m| m.size).unwrap_or(0))).collect::<Vec<_>>().into_iter();
+                    if more && cursor.is_none() {
+                        return Some(Err("Supabase list: a page said more follow, without a cursor".to_owned()));
+                    }
+                }
+                Err(failure) => {
+                    more = false;
+                    return Some(Err(failure.message));
+                }
+            }
+        }))
+    }
+
+    fn list_page(&self, prefix: &str, cursor: Option<&str>) -> Attempt<ListPage> {
+        let mut body = serde_json::json!({"prefix": prefix, "limit": LIST_PAGE});
+        if let Some(cursor) = cursor {
+            body["cursor"] = cursor.into();
         }
-        Ok(())
+        let body = body.to_string();
+        self.policy.run(|_| {
+            let url = self.url(&format!("/object/list-v2/{}", utf8_percent_encode(&self.bucket, KEY_SEGMENT)));
+            let response =
+                self.authorize(self.agent.post(&url)).header("Content-Type", "application/json").send(body.as_bytes()).map_err(|err| transport("Supabase list", err))?;
+            if !response.status().is_success() {
+                let mut failure = ApiError::read(response).into_failure("Supabase list");
+                if !failure.retryable {
+                    failure.message += " (migrate-data needs the sorted listing `POST /storage/v1/object/list-v2` of Supabase Storage)";
+                }
+                return Err(failure);
+            }
+            serde_json::from_reader(response.into_body().into_reader()).map_err(|err| Failure::transient(format!("Supabase list: unreadable answer: {err}")))
+        })
     }
 
     /// One attempt at a standard upload of `length` bytes read from `body`, streamed.

@@ -1,9 +1,11 @@
 //! `migrate-data`: copy the objects of an S3 bucket (or folder) into Supabase Storage,
-//! verified and resumable. A run: resolve the settings → list the source → read the
-//! manifest of earlier runs → list the destination → plan ([`plan`]) → `--dry-run` prints
-//! it, or the copy engine ([`copy`]) runs it → the size check of `--verify size` →
-//! `--delete-source` → the table ([`report`]). It shares `config` with the rest of the
-//! crate and nothing else.
+//! verified and resumable. A run: resolve the settings → open the manifest → walk the
+//! source listing beside the manifest's sorted states ([`states`]), counting the tasks →
+//! walk it again beside them and the destination's listing ([`plan`]), the copy engine
+//! ([`copy`]) running each task as it is decided (`--dry-run` prints the counts of one such
+//! walk instead) → the size check of `--verify size` → `--delete-source` → the table
+//! ([`report`]). Every listing streams in key order, so memory does not grow with the
+//! object count. It shares `config` with the rest of the crate and nothing else.
 
 pub mod args;
 mod copy;
@@ -12,14 +14,15 @@ mod dest;
 mod digest;
 mod http;
 mod location;
+mod lookup;
 mod manifest;
 mod plan;
 mod report;
 mod source;
+mod states;
 mod tus;
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -31,7 +34,8 @@ use copy::{Done, Engine};
 use dest::Destination;
 use http::RetryPolicy;
 use location::{file_name_part, DestLocation, SourceLocation};
-use manifest::{Manifest, Outcome, Record};
+use manifest::{Manifest, Outcome, Record, Snapshot};
+use plan::{Counts, Item, Selector, Task};
 use report::{Progress, Tally};
 use source::{Source, SourceObject, DELETE_BATCH};
 
@@ -74,66 +78,89 @@ pub fn run(args: &MigrateDataArgs, config: Option<&Path>, stdout: &mut dyn Write
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    let mut listed = Vec::new();
-    source.list(|object| listed.push(object)).map_err(|f| f.message)?;
     let (from_shown, to_shown) = (from.display(), to.display());
     let manifest_path = args.manifest.clone().unwrap_or_else(|| default_manifest(&from_shown, &to_shown));
-    let (manifest, mut states) = if args.dry_run {
-        (None, manifest::read(&manifest_path, &from_shown, &to_shown)?)
-    } else {
-        let (manifest, states) = Manifest::open(&manifest_path, &from_shown, &to_shown)?;
-        (Some(manifest), states)
+    let selector = Selector {
+        from: &from,
+        to: &to,
+        limit: args.limit,
+        upload_limit,
+        skip_copied: args.verify == args::Verify::None,
+        overwrite: args.overwrite,
     };
-    let skip_copied = args.verify == args::Verify::None;
-    let selection = plan::select(listed, &from, &to, args.limit, upload_limit, &states, skip_copied);
-    let mut at_destination = BTreeMap::new();
-    if selection.needs_destination() {
-        dest.list_tree(&to.prefix, |key, size| {
-            at_destination.insert(key, size);
-        })
-        .map_err(|f| f.message)?;
-    }
-    let plan = selection.finish(&from, &to, &at_destination, args.overwrite);
-    drop(at_destination);
-
-    let mut tally = Tally::from_plan(&plan);
-    let Some(manifest) = manifest else {
-        report::render_plan(&plan, &from_shown, &to_shown, stdout).map_err(|err| err.to_string())?;
-        let _ = report::render_problems(&tally, stderr);
+    if args.dry_run {
+        let earlier = manifest::read(&manifest_path, &from_shown, &to_shown)?;
+        let mut counts = Counts::default();
+        let mut walk = selector.walk(states::sorted(&earlier)?, Some(dest.list_sorted(&to.prefix)));
+        source.list(|object| {
+            if let Some(item) = walk.decide(object)? {
+                counts.add(&item);
+                if let Item::Refused(refused) = &item {
+                    let _ = report::render_refused(refused, stderr);
+                }
+            }
+            Ok(())
+        })?;
+        report::render_plan(&counts, &from_shown, &to_shown, stdout).map_err(|err| err.to_string())?;
         return Ok(RunOutcome::Complete);
-    };
-    // Refusals are failures of this run, recorded so the manifest tells the whole story.
+    }
+
+    let (manifest, earlier) = Manifest::open(&manifest_path, &from_shown, &to_shown)?;
+    let started_at = manifest.mark();
+    // A first walk counts the tasks for the progress, asking the destination nothing.
+    let mut total = 0;
+    let mut walk = selector.walk(states::sorted(&earlier)?, None);
+    source.list(|object| {
+        total += u64::from(matches!(walk.decide(object)?, Some(Item::Task(_))));
+        Ok(())
+    })?;
+    drop(walk);
+
     let manifest = Mutex::new(manifest);
     let engine = Engine { source: &source, dest: &dest, policy, verify: args.verify, manifest: &manifest };
-    for refused in plan.refused() {
-        let object = SourceObject { key: refused.key.clone(), size: refused.size, etag: String::new() };
-        let mut record = Record::new(&object.key, object.size, &object.etag, Outcome::Failed);
-        record.error = Some(refused.reason.clone());
-        engine.record(&record)?;
-    }
-    let mut progress = Progress::new(plan.tasks.len() as u64, args.progress_every, std::io::stderr().is_terminal());
-    let mut awaiting_size = Vec::new();
-    let mut finals = Vec::new();
-    engine.run(&plan.tasks, jobs, |done: Done| {
+    let mut progress = Progress::new(total, args.progress_every, std::io::stderr().is_terminal());
+    let mut tally = Tally::default();
+    let produce = |send: &dyn Fn(Task) -> bool| {
+        let mut counts = Counts::default();
+        let mut refusals = Vec::new();
+        let mut walk = selector.walk(states::sorted(&earlier)?, Some(dest.list_sorted(&to.prefix)));
+        source.list(|object| {
+            let Some(item) = walk.decide(object)? else { return Ok(()) };
+            counts.add(&item);
+            match item {
+                Item::Task(task) => {
+                    if !send(task) {
+                        return Err("the copy stopped".to_owned());
+                    }
+                }
+                Item::Refused(refused) => {
+                    // Refusals are failures of this run, recorded so the manifest tells the whole story.
+                    let mut record = Record::new(&refused.key, refused.size, "", Outcome::Failed);
+                    record.error = Some(refused.reason.clone());
+                    engine.record(&record)?;
+                    refusals.push(refused);
+                }
+                Item::Placeholder | Item::Done(..) => {}
+            }
+            Ok(())
+        })?;
+        Ok((counts, refusals))
+    };
+    let (counts, refusals) = engine.run(jobs, produce, |done: Done| {
         progress.advance(done.uploaded, stderr);
-        if done.record.outcome == Outcome::Uploaded {
-            awaiting_size.push(done);
-        } else {
-            finals.push(done);
-        }
+        tally.add(&done.record, done.uploaded);
     })?;
     progress.finish();
-    finals.extend(engine.verify_sizes(awaiting_size, &to.prefix)?);
-    for done in finals {
-        tally.add(&done.record, done.uploaded);
-        states.insert(done.record.key.clone(), done.record);
+    tally.add_plan(&counts, refusals);
+    if args.verify == args::Verify::Size {
+        let fresh = manifest.lock().unwrap_or_else(|e| e.into_inner()).since(started_at);
+        let map_key = |key: &str| to.key(from.relative(key));
+        engine.verify_sizes(states::sorted(&fresh)?, dest.list_sorted(&to.prefix), map_key, |record| tally.add(record, 0))?;
     }
 
     if args.delete_source {
-        let selected: Vec<SourceObject> = plan.already_verified.iter().cloned().chain(plan.tasks.iter().map(|t| t.object.clone())).collect();
-        let deletable = plan::deletable(&selected, &states);
-        let deleted = delete_source(&source, &engine, &deletable, &from_shown, args.yes, &mut tally, stderr)?;
-        tally.deleted = deleted;
+        let records = manifest.lock().unwrap_or_else(|e| e.into_inner()).records();
+        tally.deleted = delete_source(&source, &engine, &selector, &records, &from_shown, args.yes, &mut tally, stderr)?;
     }
     let _ = report::render_problems(&tally, stderr);
     report::render_summary(&tally, started.elapsed(), &from_shown, &to_shown, args.verify.as_str(), stdout).map_err(|err| err.to_string())?;
@@ -146,24 +173,42 @@ fn default_manifest(from: &str, to: &str) -> PathBuf {
     Path::new(".s3-to-supabase").join(name)
 }
 
-/// Deletes `objects` from S3 in batches of at most 1000, after asking (unless `yes`);
-/// records each deletion; returns how many were deleted.
+/// Deletes from S3 the selected objects the manifest (`records`, as it is now) says are
+/// verified with the size and ETag S3 lists now, in batches of at most 1000, after asking
+/// (unless `yes`); records each deletion; returns how many were deleted. They are found by
+/// a walk first and kept in a temporary file, so the question can say how many.
+#[allow(clippy::too_many_arguments)]
 fn delete_source(
     source: &Source,
     engine: &Engine,
-    objects: &[SourceObject],
+    selector: &Selector,
+    records: &Snapshot,
     from: &str,
     yes: bool,
     tally: &mut Tally,
     stderr: &mut dyn Write,
 ) -> Result<u64, String> {
-    if objects.is_empty() {
+    let io = |err: std::io::Error| format!("cannot write a temporary file: {err}");
+    let mut found = BufWriter::new(tempfile::tempfile().map_err(io)?);
+    let (mut count, mut bytes) = (0u64, 0u64);
+    let mut walk = selector.walk(states::sorted(records)?, None);
+    source.list(|object| {
+        if let Some(Item::Done(object, record)) = walk.decide(object)? {
+            if record.is_verified() {
+                serde_json::to_writer(&mut found, &object).map_err(|err| err.to_string())?;
+                found.write_all(b"\n").map_err(io)?;
+                count += 1;
+                bytes += object.size;
+            }
+        }
+        Ok(())
+    })?;
+    if count == 0 {
         let _ = writeln!(stderr, "delete-source: no verified object to delete");
         return Ok(0);
     }
-    let bytes: u64 = objects.iter().map(|o| o.size).sum();
     if !yes {
-        let _ = write!(stderr, "Delete {} verified objects ({:.1} MB) from {from}? [y/N] ", objects.len(), bytes as f64 / 1e6);
+        let _ = write!(stderr, "Delete {count} verified objects ({:.1} MB) from {from}? [y/N] ", bytes as f64 / 1e6);
         let _ = stderr.flush();
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer).map_err(|err| format!("cannot read the answer: {err}"))?;
@@ -172,8 +217,19 @@ fn delete_source(
             return Ok(0);
         }
     }
+    let mut found = found.into_inner().map_err(|err| io(err.into_error()))?;
+    found.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut lines = BufReader::new(found).lines();
     let mut deleted = 0;
-    for batch in objects.chunks(DELETE_BATCH) {
+    loop {
+        let batch: Vec<SourceObject> = lines
+            .by_ref()
+            .take(DELETE_BATCH)
+            .map(|line| serde_json::from_str(&line.map_err(io)?).map_err(|err| format!("a temporary file is damaged: {err}")))
+            .collect::<Result<_, String>>()?;
+        if batch.is_empty() {
+            return Ok(deleted);
+        }
         let keys: Vec<String> = batch.iter().map(|o| o.key.clone()).collect();
         let (gone, refused) = match source.delete(&keys) {
             Ok(answer) => answer,
@@ -190,5 +246,4 @@ fn delete_source(
             tally.failed += 1;
         }
     }
-    Ok(deleted)
 }

@@ -1,10 +1,11 @@
-//! The plan: what a run will do with each source object, decided before anything moves,
-//! from the source listing, the manifest of earlier runs and the destination listing.
-//! `--dry-run` prints it; a run executes its tasks.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! The plan: what a run does with each source object, decided as the source listing streams
+//! by, from the manifest of earlier runs and the destination listing, both looked up in key
+//! order ([`super::lookup`]), so that nothing held grows with the object count. `--dry-run`
+//! prints the [`Counts`]; a run counts its tasks first (for the progress), then walks again
+//! and executes them as they are decided.
 
 use super::location::{invalid_key_reason, DestLocation, SourceLocation};
+use super::lookup::{Lookup, Stream};
 use super::manifest::{Outcome, Record};
 use super::source::SourceObject;
 
@@ -13,7 +14,8 @@ use super::source::SourceObject;
 pub struct Task {
     pub object: SourceObject,
     pub dest_key: String,
-    /// The size the destination lists under `dest_key`, if it lists it.
+    /// The size the destination lists under `dest_key`, if it lists it (`None` also when
+    /// the walk did not look at the destination).
     pub at_destination: Option<u64>,
     /// Whether the copy may replace what the destination holds (`--overwrite`, or the
     /// resumption of a write an earlier run was allowed to make).
@@ -26,69 +28,73 @@ pub struct Refused {
     pub key: String,
     pub size: u64,
     pub reason: String,
+    /// Over the upload limit (else its key is one Supabase refuses or changes).
+    pub oversize: bool,
 }
 
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// Selected objects (placeholders aside): everything below is a part of them.
-    pub planned: u64,
-    pub planned_bytes: u64,
-    pub tasks: Vec<Task>,
-    /// Verified by an earlier run (the manifest), with the same size and ETag now.
-    pub already_verified: Vec<SourceObject>,
-    /// Keys ending in `/` with no bytes: S3 folder placeholders, which Supabase does not need.
-    pub placeholders: u64,
-    /// Keys Supabase would refuse or change.
-    pub invalid: Vec<Refused>,
-    /// Objects over the destination's upload limit.
-    pub oversize: Vec<Refused>,
+/// What the plan does with one listed object.
+#[derive(Debug)]
+pub enum Item {
+    /// A key ending in `/` with no bytes: an S3 folder placeholder, which Supabase does not need.
+    Placeholder,
+    Refused(Refused),
+    /// Done by an earlier run (the manifest's last record of it), with the same size and
+    /// ETag now.
+    Done(SourceObject, Record),
+    Task(Task),
 }
 
-/// The parts of a plan that come before the destination is asked anything.
-pub struct Selection {
-    pub plan: Plan,
-    /// Objects to act on, before the destination listing decides how.
-    pending: Vec<(SourceObject, bool)>,
+/// The settings that decide the plan.
+pub struct Selector<'a> {
+    pub from: &'a SourceLocation,
+    pub to: &'a DestLocation,
+    pub limit: Option<usize>,
+    pub upload_limit: Option<u64>,
+    /// `--verify none`: an object an earlier run copied without checking counts as done.
+    pub skip_copied: bool,
+    pub overwrite: bool,
 }
 
-impl Plan {
-    /// Tasks whose key the destination already lists (compared, or replaced with --overwrite).
-    pub fn at_destination(&self) -> impl Iterator<Item = &Task> {
-        self.tasks.iter().filter(|task| task.at_destination.is_some())
+/// One walk over the source listing.
+pub struct Walk<'s, 'a> {
+    selector: &'s Selector<'a>,
+    earlier: Lookup<'s, Record>,
+    destination: Option<Lookup<'s, u64>>,
+    selected: usize,
+    previous: Option<String>,
+}
+
+impl<'a> Selector<'a> {
+    /// A walk looking keys up in `earlier` (the manifest's states, sorted) and, if given,
+    /// `destination` (its listing under the destination folder, sorted).
+    pub fn walk<'s>(&'s self, earlier: Stream<'s, Record>, destination: Option<Stream<'s, u64>>) -> Walk<'s, 'a> {
+        Walk {
+            selector: self,
+            earlier: Lookup::new("the manifest's sorted states", earlier),
+            destination: destination.map(|listing| Lookup::new("the destination listing", listing)),
+            selected: 0,
+            previous: None,
+        }
     }
-
-    /// Objects the plan refuses before any upload (reported as failures).
-    pub fn refused(&self) -> impl Iterator<Item = &Refused> {
-        self.invalid.iter().chain(&self.oversize)
-    }
 }
 
-/// Picks the objects of this run from `listed` (in S3 key order): placeholders counted and
-/// left out, the first `limit` others kept, the keys Supabase refuses and the objects over
-/// `upload_limit` set aside, and what `earlier` (the manifest) verified skipped.
-pub fn select(
-    listed: Vec<SourceObject>,
-    from: &SourceLocation,
-    to: &DestLocation,
-    limit: Option<usize>,
-    upload_limit: Option<u64>,
-    earlier: &BTreeMap<String, Record>,
-    skip_copied: bool,
-) -> Selection {
-    let mut plan = Plan::default();
-    let mut pending = Vec::new();
-    let mut selected = 0usize;
-    for object in listed {
+impl Walk<'_, '_> {
+    /// Decides the next object of the source listing (which must come in key order):
+    /// placeholders are counted wherever they are, the first `limit` others decided, the
+    /// rest passed over (`None`).
+    pub fn decide(&mut self, object: SourceObject) -> Result<Option<Item>, String> {
+        if let Some(previous) = self.previous.as_deref().filter(|previous| *previous >= object.key.as_str()) {
+            return Err(format!("the S3 listing is not in key order (`{previous}` came before `{}`)", object.key));
+        }
+        self.previous = Some(object.key.clone());
         if object.key.ends_with('/') && object.size == 0 {
-            plan.placeholders += 1;
-            continue;
+            return Ok(Some(Item::Placeholder));
         }
-        if limit.is_some_and(|limit| selected >= limit) {
-            continue;
+        let Selector { from, to, limit, upload_limit, skip_copied, overwrite } = self.selector;
+        if limit.is_some_and(|limit| self.selected >= limit) {
+            return Ok(None);
         }
-        selected += 1;
-        plan.planned += 1;
-        plan.planned_bytes += object.size;
+        self.selected += 1;
         let dest_key = to.key(from.relative(&object.key));
         let refusal = if object.key.ends_with('/') {
             Some(format!("ends in `/` but holds {} bytes: Supabase would store it as a folder placeholder", object.size))
@@ -98,59 +104,82 @@ pub fn select(
             invalid_key_reason(&dest_key).map(|reason| if dest_key == object.key { reason } else { format!("(as `{dest_key}`) {reason}") })
         };
         if let Some(reason) = refusal {
-            plan.invalid.push(Refused { key: object.key, size: object.size, reason });
-            continue;
+            return Ok(Some(Item::Refused(Refused { key: object.key, size: object.size, reason, oversize: false })));
         }
         if let Some(limit) = upload_limit.filter(|limit| object.size > *limit) {
             let reason = format!("{} bytes is over the destination's upload limit of {limit} bytes", object.size);
-            plan.oversize.push(Refused { key: object.key, size: object.size, reason });
-            continue;
+            return Ok(Some(Item::Refused(Refused { key: object.key, size: object.size, reason, oversize: true })));
         }
-        let state = earlier.get(&object.key).filter(|record| record.size == object.size && record.etag == object.etag);
-        let done = state.is_some_and(|record| record.is_verified() || (skip_copied && record.outcome == Outcome::Copied));
-        if done {
-            plan.already_verified.push(object);
-            continue;
+        let state = self.earlier.find(&object.key)?.filter(|record| record.size == object.size && record.etag == object.etag);
+        if let Some(record) = state.as_ref().filter(|r| r.is_verified() || (*skip_copied && r.outcome == Outcome::Copied)) {
+            return Ok(Some(Item::Done(object, record.clone())));
         }
         // A write an earlier run was allowed to make may be finished now.
         let resumed_overwrite = state.is_some_and(|record| record.outcome == Outcome::Started && record.overwrite);
-        pending.push((object, resumed_overwrite));
-    }
-    Selection { plan, pending }
-}
-
-impl Selection {
-    /// Whether deciding the tasks needs the destination listing.
-    pub fn needs_destination(&self) -> bool {
-        !self.pending.is_empty()
-    }
-
-    /// Completes the plan with what the destination lists (`dest_key → size`).
-    pub fn finish(self, from: &SourceLocation, to: &DestLocation, listed: &BTreeMap<String, u64>, overwrite: bool) -> Plan {
-        let Selection { mut plan, pending } = self;
-        plan.tasks = pending
-            .into_iter()
-            .map(|(object, resumed_overwrite)| {
-                let dest_key = to.key(from.relative(&object.key));
-                let at_destination = listed.get(&dest_key).copied();
-                Task { object, dest_key, at_destination, overwrite: overwrite || resumed_overwrite }
-            })
-            .collect();
-        plan
+        let at_destination = match &mut self.destination {
+            Some(listing) => listing.find(&dest_key)?,
+            None => None,
+        };
+        Ok(Some(Item::Task(Task { object, dest_key, at_destination, overwrite: *overwrite || resumed_overwrite })))
     }
 }
 
-/// Source keys that `--delete-source` may delete: verified (this run or earlier, per the
-/// manifest) with the same size and ETag as S3 lists now, so nothing changed since.
-pub fn deletable(selected: &[SourceObject], states: &BTreeMap<String, Record>) -> Vec<SourceObject> {
-    let mut seen = BTreeSet::new();
-    selected
-        .iter()
-        .filter(|object| {
-            states.get(&object.key).is_some_and(|r| r.is_verified() && r.size == object.size && r.etag == object.etag) && seen.insert(&object.key)
-        })
-        .cloned()
-        .collect()
+/// Counts of a plan: what `--dry-run` prints and what the table starts from.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Selected objects (placeholders aside): everything below but placeholders is a part.
+    pub planned: u64,
+    pub planned_bytes: u64,
+    pub placeholders: u64,
+    pub tasks: u64,
+    /// Tasks that upload (not at the destination, or replacing it).
+    pub to_copy: u64,
+    pub to_copy_bytes: u64,
+    /// Tasks whose key the destination lists, to compare first.
+    pub to_compare: u64,
+    pub done_earlier: u64,
+    pub done_earlier_bytes: u64,
+    pub oversize: u64,
+    pub oversize_bytes: u64,
+    pub invalid: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, item: &Item) {
+        let size = match item {
+            Item::Placeholder => {
+                self.placeholders += 1;
+                return;
+            }
+            Item::Refused(refused) if refused.oversize => {
+                self.oversize += 1;
+                self.oversize_bytes += refused.size;
+                refused.size
+            }
+            Item::Refused(refused) => {
+                self.invalid += 1;
+                refused.size
+            }
+            Item::Done(object, _) => {
+                self.done_earlier += 1;
+                self.done_earlier_bytes += object.size;
+                object.size
+            }
+            Item::Task(task) if task.at_destination.is_some() && !task.overwrite => {
+                self.tasks += 1;
+                self.to_compare += 1;
+                task.object.size
+            }
+            Item::Task(task) => {
+                self.tasks += 1;
+                self.to_copy += 1;
+                self.to_copy_bytes += task.object.size;
+                task.object.size
+            }
+        };
+        self.planned += 1;
+        self.planned_bytes += size;
+    }
 }
 
 #[cfg(test)]
@@ -168,50 +197,72 @@ mod tests {
         record
     }
 
+    fn stream<V: 'static>(entries: Vec<(String, V)>) -> Stream<'static, V> {
+        Box::new(entries.into_iter().map(Ok))
+    }
+
     #[test]
-    fn selects_skips_and_refuses() {
+    fn decides_skips_and_refuses_in_one_pass() {
         let from = SourceLocation::parse("s3://src/media").unwrap();
         let to = DestLocation::parse("dst").unwrap();
         let listed = vec![
             object("media/", 0),
             object("media/a.txt", 5),
-            object("media/dir/", 0),
-            object("media/dir/b#1.txt", 1),
             object("media/big.bin", 100),
-            object("media/done.txt", 2),
             object("media/c.txt", 3),
             object("media/d.txt", 4),
+            object("media/dir/", 0),
+            object("media/dir/b#1.txt", 1),
+            object("media/done.txt", 2),
+            object("media/e.txt", 6),
         ];
-        let mut earlier = BTreeMap::new();
-        earlier.insert("media/done.txt".to_owned(), verified(&listed[5]));
-        let mut changed = verified(&listed[6]);
+        let mut changed = verified(&listed[3]);
         changed.etag = "\"old\"".into();
-        earlier.insert("media/c.txt".to_owned(), changed);
-        let selection = select(listed, &from, &to, Some(5), Some(50), &earlier, false);
-        assert!(selection.needs_destination());
-        let dest: BTreeMap<String, u64> = [("c.txt".to_owned(), 3)].into();
-        let plan = selection.finish(&from, &to, &dest, false);
-        assert_eq!((plan.planned, plan.planned_bytes, plan.placeholders), (5, 111, 2));
-        assert_eq!(plan.invalid.len(), 1);
-        assert_eq!(plan.invalid[0].key, "media/dir/b#1.txt");
-        assert_eq!(plan.invalid[0].reason, "(as `dir/b#1.txt`) contains `#`, which Supabase Storage does not allow in a key (InvalidKey)");
-        assert_eq!(plan.oversize[0].reason, "100 bytes is over the destination's upload limit of 50 bytes");
-        assert_eq!(plan.already_verified, [object("media/done.txt", 2)]);
-        let tasks: Vec<(&str, &str, Option<u64>)> = plan.tasks.iter().map(|t| (t.object.key.as_str(), t.dest_key.as_str(), t.at_destination)).collect();
-        assert_eq!(tasks, [("media/a.txt", "a.txt", None), ("media/c.txt", "c.txt", Some(3))]);
-    }
-
-    #[test]
-    fn deletes_only_unchanged_verified_objects() {
-        let a = object("a", 1);
-        let b = object("b", 2);
-        let c = object("c", 3);
-        let mut states = BTreeMap::new();
-        states.insert("a".to_owned(), verified(&a));
-        states.insert("b".to_owned(), Record::new("b", 2, "\"b\"", Outcome::Copied));
-        let mut stale = verified(&c);
-        stale.size = 9;
-        states.insert("c".to_owned(), stale);
-        assert_eq!(deletable(&[a.clone(), b, c], &states), [a]);
+        let earlier = vec![("media/c.txt".to_owned(), changed), ("media/done.txt".to_owned(), verified(&listed[7]))];
+        let selector = Selector { from: &from, to: &to, limit: Some(6), upload_limit: Some(50), skip_copied: false, overwrite: false };
+        let mut walk = selector.walk(stream(earlier), Some(stream(vec![("c.txt".to_owned(), 3), ("zz".to_owned(), 1)])));
+        let mut counts = Counts::default();
+        let mut decided = Vec::new();
+        for object in listed {
+            if let Some(item) = walk.decide(object).unwrap() {
+                counts.add(&item);
+                decided.push(match item {
+                    Item::Placeholder => "placeholder".to_owned(),
+                    Item::Refused(r) => format!("refused {}: {}", r.key, r.reason),
+                    Item::Done(o, _) => format!("done {}", o.key),
+                    Item::Task(t) => format!("task {} -> {} {:?}", t.object.key, t.dest_key, t.at_destination),
+                });
+            }
+        }
+        assert_eq!(
+            decided,
+            [
+                "placeholder",
+                "task media/a.txt -> a.txt None",
+                "refused media/big.bin: 100 bytes is over the destination's upload limit of 50 bytes",
+                "task media/c.txt -> c.txt Some(3)",
+                "task media/d.txt -> d.txt None",
+                "placeholder",
+                "refused media/dir/b#1.txt: (as `dir/b#1.txt`) contains `#`, which Supabase Storage does not allow in a key (InvalidKey)",
+                "done media/done.txt",
+            ]
+        );
+        let expected = Counts {
+            planned: 6,
+            planned_bytes: 115,
+            placeholders: 2,
+            tasks: 3,
+            to_copy: 2,
+            to_copy_bytes: 9,
+            to_compare: 1,
+            done_earlier: 1,
+            done_earlier_bytes: 2,
+            oversize: 1,
+            oversize_bytes: 100,
+            invalid: 1,
+        };
+        assert_eq!(counts, expected);
+        let err = walk.decide(object("media/a.txt", 1)).unwrap_err();
+        assert_eq!(err, "the S3 listing is not in key order (`media/e.txt` came before `media/a.txt`)");
     }
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::manifest::{Outcome, Record};
-use super::plan::Plan;
+use super::plan::{Counts, Refused};
 
 /// Counts for the final table.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -26,14 +26,14 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The counts the plan settles before anything is copied.
-    pub fn from_plan(plan: &Plan) -> Tally {
-        let mut tally = Tally { planned: plan.planned, skipped: plan.placeholders, present: plan.already_verified.len() as u64, ..Tally::default() };
-        for refused in plan.refused() {
-            tally.failed += 1;
-            tally.problems.push(("failed", refused.key.clone(), refused.reason.clone()));
-        }
-        tally
+    /// Adds what the plan settled without copying: planned, placeholders, done by an
+    /// earlier run, refused (whose problems `refusals` are).
+    pub fn add_plan(&mut self, counts: &Counts, refusals: Vec<Refused>) {
+        self.planned += counts.planned;
+        self.skipped += counts.placeholders;
+        self.present += counts.done_earlier;
+        self.failed += counts.invalid + counts.oversize;
+        self.problems.extend(refusals.into_iter().map(|refused| ("failed", refused.key, refused.reason)));
     }
 
     /// Counts one object's final record.
@@ -47,7 +47,9 @@ impl Tally {
                 self.conflicts += 1;
                 self.problems.push(("conflict", record.key.clone(), message()));
             }
-            Outcome::Failed | Outcome::Started | Outcome::Uploaded | Outcome::Deleted => {
+            // `uploaded` is counted once its size is checked.
+            Outcome::Uploaded => {}
+            Outcome::Failed | Outcome::Started | Outcome::Deleted => {
                 self.failed += 1;
                 self.problems.push(("failed", record.key.clone(), message()));
             }
@@ -64,21 +66,21 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// The `--dry-run` plan.
-pub fn render_plan(plan: &Plan, from: &str, to: &str, out: &mut dyn Write) -> std::io::Result<()> {
-    let to_copy = plan.tasks.iter().filter(|t| t.at_destination.is_none() || t.overwrite);
-    let (copy_count, copy_bytes) = to_copy.fold((0u64, 0u64), |(n, b), t| (n + 1, b + t.object.size));
-    let compared = plan.at_destination().filter(|t| !t.overwrite).count();
-    let verified_bytes: u64 = plan.already_verified.iter().map(|o| o.size).sum();
-    let refused_bytes = |list: &[super::plan::Refused]| list.iter().map(|r| r.size).sum::<u64>();
+pub fn render_plan(counts: &Counts, from: &str, to: &str, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "plan: {from} -> {to} (nothing is written in a dry run)")?;
-    writeln!(out, "  {:<34} {:>8}  {}", "objects", plan.planned, megabytes(plan.planned_bytes))?;
-    writeln!(out, "  {:<34} {:>8}  {}", "to copy", copy_count, megabytes(copy_bytes))?;
-    writeln!(out, "  {:<34} {:>8}", "at the destination, to compare", compared)?;
-    writeln!(out, "  {:<34} {:>8}  {}", "verified by an earlier run", plan.already_verified.len(), megabytes(verified_bytes))?;
-    writeln!(out, "  {:<34} {:>8}", "placeholders skipped", plan.placeholders)?;
-    writeln!(out, "  {:<34} {:>8}  {}", "over the upload limit", plan.oversize.len(), megabytes(refused_bytes(&plan.oversize)))?;
-    writeln!(out, "  {:<34} {:>8}", "invalid keys", plan.invalid.len())?;
+    writeln!(out, "  {:<34} {:>8}  {}", "objects", counts.planned, megabytes(counts.planned_bytes))?;
+    writeln!(out, "  {:<34} {:>8}  {}", "to copy", counts.to_copy, megabytes(counts.to_copy_bytes))?;
+    writeln!(out, "  {:<34} {:>8}", "at the destination, to compare", counts.to_compare)?;
+    writeln!(out, "  {:<34} {:>8}  {}", "verified by an earlier run", counts.done_earlier, megabytes(counts.done_earlier_bytes))?;
+    writeln!(out, "  {:<34} {:>8}", "placeholders skipped", counts.placeholders)?;
+    writeln!(out, "  {:<34} {:>8}  {}", "over the upload limit", counts.oversize, megabytes(counts.oversize_bytes))?;
+    writeln!(out, "  {:<34} {:>8}", "invalid keys", counts.invalid)?;
     Ok(())
+}
+
+/// A refused object, as the dry run shows it (and the table's problems list it).
+pub fn render_refused(refused: &Refused, err: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(err, "failed: {}: {}", refused.key, refused.reason)
 }
 
 /// The refused objects of a plan, or the problems of a run, one line each, by key.

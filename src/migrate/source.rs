@@ -19,7 +19,7 @@ const SIGNATURE_TTL: Duration = Duration::from_secs(15 * 60);
 pub const DELETE_BATCH: usize = 1000;
 
 /// One listed object.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceObject {
     pub key: String,
     pub size: u64,
@@ -57,9 +57,10 @@ impl Source {
         Ok(Source { bucket, settings, prefix: location.prefix.clone(), agent, policy })
     }
 
-    /// Calls `visit` with every object under the prefix, in S3's key order, one page
-    /// (1000 keys) in memory at a time. Each page request is retried on its own.
-    pub fn list(&self, mut visit: impl FnMut(SourceObject)) -> Attempt<()> {
+    /// Calls `visit` with every object under the prefix, in S3's key order (UTF-8 byte
+    /// order), one page (1000 keys) in memory at a time, until `visit` fails. Each page
+    /// request is retried on its own.
+    pub fn list(&self, mut visit: impl FnMut(SourceObject) -> Result<(), String>) -> Result<(), String> {
         let mut token: Option<String> = None;
         loop {
             let page = self.policy.run(|_| {
@@ -75,9 +76,10 @@ impl Source {
                 let response = expect_success("S3 list", response)?;
                 let reader = response.into_body().into_reader();
                 ListObjectsV2::parse_response_from_reader(reader).map_err(|err| Failure::transient(format!("S3 list: unreadable answer: {err}")))
-            })?;
+            })
+            .map_err(|failure| failure.message)?;
             for content in page.contents {
-                visit(SourceObject { key: decode_listed_key(&content.key), size: content.size, etag: content.etag });
+                visit(SourceObject { key: decode_listed_key(&content.key), size: content.size, etag: content.etag })?;
             }
             match page.next_continuation_token {
                 Some(next) if !next.is_empty() => token = Some(next),

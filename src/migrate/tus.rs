@@ -6,6 +6,7 @@
 //! answered 413 at once.
 
 use std::io::Read;
+use std::time::Duration;
 
 use base64::Engine as _;
 use ureq::SendBody;
@@ -16,6 +17,8 @@ use super::http::{transport, Attempt, Failure};
 /// Supabase's chunk size for resumable uploads; objects above it go this way.
 pub const CHUNK: u64 = 6 * 1024 * 1024;
 const TUS_VERSION: &str = "1.0.0";
+/// The longest wait for the offset of an interrupted upload.
+const OFFSET_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An upload the server has created.
 pub struct Upload<'d> {
@@ -115,13 +118,18 @@ impl Upload<'_> {
         Err(ApiError::read(response).into_failure("Supabase resumable upload"))
     }
 
-    /// The offset the server holds (after a failed PATCH, to resume from there).
+    /// The offset the server holds (after a failed PATCH, to resume from there). Bounded by
+    /// [`OFFSET_TIMEOUT`]: the server holds a HEAD on an upload still locked by the failed
+    /// PATCH for about 60 s, and starting over is quicker than waiting.
     pub fn offset(&self) -> Attempt<u64> {
         let response = self
             .dest
             .authorize(self.dest.agent().head(self.dest.url(&self.path)))
             .header("Tus-Resumable", TUS_VERSION)
             .header("x-upsert", upsert_value(self.upsert))
+            .config()
+            .timeout_global(Some(OFFSET_TIMEOUT))
+            .build()
             .call()
             .map_err(|err| transport("Supabase resumable offset", err))?;
         if response.status().is_success() {

@@ -63,7 +63,15 @@ fn seed(prefix: &str, spec: Value, dir: &Path) -> (String, Seeded) {
 
 /// The binary with the source (moto) and destination (`supabase_url`) variables, in `dir`.
 fn command(dir: &Path, supabase_url: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_s3-to-supabase"));
+    with_environment(Command::new(binary()), dir, supabase_url)
+}
+
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_s3-to-supabase"))
+}
+
+/// `cmd` in `dir` with only PATH, HOME and the source and destination variables.
+fn with_environment(mut cmd: Command, dir: &Path, supabase_url: &str) -> Command {
     cmd.current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -172,15 +180,20 @@ fn last_outcomes(records: &[Value]) -> BTreeMap<String, String> {
     records.iter().map(|r| (r["key"].as_str().unwrap().to_owned(), r["outcome"].as_str().unwrap().to_owned())).collect()
 }
 
-fn s3_keys(bucket: &str) -> Vec<String> {
-    let script = "import boto3, sys\n\
-        keys = []\n\
+/// The source bucket as boto3 lists it: `[key, size, etag]` of every object.
+fn s3_objects(bucket: &str) -> Vec<(String, u64, String)> {
+    let script = "import boto3, json, sys\n\
+        found = []\n\
         for page in boto3.client('s3').get_paginator('list_objects_v2').paginate(Bucket=sys.argv[1]):\n\
-        \x20   keys += [o['Key'] for o in page.get('Contents', [])]\n\
-        print('\\n'.join(keys))\n";
+        \x20   found += [[o['Key'], o['Size'], o['ETag']] for o in page.get('Contents', [])]\n\
+        print(json.dumps(found))\n";
     let out = Command::new(python()).args(["-c", script, bucket]).envs(moto().env()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    text(&out.stdout).lines().map(str::to_owned).collect()
+    serde_json::from_slice(&out.stdout).expect("a JSON list")
+}
+
+fn s3_keys(bucket: &str) -> Vec<String> {
+    s3_objects(bucket).into_iter().map(|(key, _, _)| key).collect()
 }
 
 #[test]
@@ -509,4 +522,78 @@ fn the_shared_aws_files_and_profile_are_read() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("\n  copied                          1\n"), "{}", text(&out.stdout));
     assert!(dir.path().join(".s3-to-supabase").join(format!("migrate-{src}--{dst}.jsonl")).is_file());
+}
+
+/// Forks, execs argv[2:], and writes the child's peak RSS (KiB) to argv[1]; exits as it
+/// did. Measured from this small process: a child of the test process itself would inherit
+/// the test's own high-water mark (Linux carries it across exec into `ru_maxrss`).
+const MEASURE_RSS: &str = "import os, sys\n\
+    pid = os.fork()\n\
+    if pid == 0:\n\
+    \x20   os.execv(sys.argv[2], sys.argv[2:])\n\
+    _, status, usage = os.wait4(pid, 0)\n\
+    open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n\
+    sys.exit(os.waitstatus_to_exitcode(status))\n";
+
+/// Runs `program` (the binary, or another to measure the helper's floor) with `args` and
+/// the environment of [`command`] under [`MEASURE_RSS`]; returns its output and its peak
+/// RSS in KiB.
+fn run_measured(dir: &Path, program: &Path, args: &[&str]) -> (Output, u64) {
+    let rss_file = dir.join("peak-rss.txt");
+    let mut cmd = with_environment(Command::new(python()), dir, server().url());
+    cmd.args(["-c", MEASURE_RSS]).arg(&rss_file).arg(program).args(args);
+    let out = cmd.output().expect("run the measuring helper");
+    let peak = std::fs::read_to_string(&rss_file).unwrap_or_else(|err| panic!("the measuring helper wrote no peak ({err}): {}", text(&out.stderr)));
+    std::fs::remove_file(&rss_file).unwrap();
+    (out, peak.trim().parse().expect("a number of KiB"))
+}
+
+/// Peak memory does not grow with the object count (issue 10): the same runs over N and
+/// 10·N objects, measured by the kernel. A dry run (the source listing walked beside the
+/// destination's), and a real run whose manifest (two records an object, from a run
+/// before) says everything is verified (its states sorted, the source walked twice).
+#[test]
+fn peak_memory_does_not_grow_with_the_object_count() {
+    const N: usize = 2_000;
+    /// Allowed growth from N to 10·N objects. Holding the keys would cost ~400 bytes each
+    /// (the listing, the manifest's states, the tasks): 7 MB for the 18,000 more.
+    const SLACK_KIB: u64 = 2048;
+    let dir = tempfile::tempdir().unwrap();
+    // N objects under few/, 9·N more under more/: --from s3://B/few is N, s3://B is 10·N.
+    let extra: Vec<Value> = (0..10 * N)
+        .map(|i| json!({"key": format!("{}/d{}/object-{i:06}.txt", if i < N { "few" } else { "more" }, i % 7), "text": "x"}))
+        .collect();
+    let (src, _) = seed("mig-memory", json!({"seed": 3, "small": 0, "extra": extra}), dir.path());
+    let listed = s3_objects(&src);
+    let (floor_out, floor) = run_measured(dir.path(), Path::new("/bin/true"), &[]);
+    assert!(floor_out.status.success());
+    let mut peaks = Vec::new();
+    for (from, count) in [(format!("s3://{src}/few"), N), (format!("s3://{src}"), 10 * N)] {
+        let dst = server().fresh_bucket("mig-memory");
+        let (from_shown, to_shown) = (format!("{}/", from.trim_end_matches('/')), format!("{dst}/"));
+        let manifest = dir.path().join(format!("memory-{count}.jsonl"));
+        let m = manifest.to_str().unwrap();
+
+        let (out, dry_peak) = run_measured(dir.path(), binary(), &["migrate-data", "--from", &from, "--to", &dst, "--manifest", m, "--dry-run"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let to_copy = format!("  {:<34} {:>8}  0.0 MB\n", "to copy", count);
+        assert!(text(&out.stdout).contains(&to_copy), "{}", text(&out.stdout));
+
+        let mut lines = vec![json!({"manifest": "s3-to-supabase migrate-data", "version": 1, "from": from_shown, "to": to_shown}).to_string()];
+        for (key, size, etag) in listed.iter().filter(|(key, _, _)| count > N || key.starts_with("few/")) {
+            lines.push(json!({"key": key, "size": size, "etag": etag, "outcome": "started"}).to_string());
+            lines.push(json!({"key": key, "size": size, "etag": etag, "outcome": "verified", "check": "size"}).to_string());
+        }
+        assert_eq!(lines.len(), 1 + 2 * count);
+        std::fs::write(&manifest, lines.join("\n") + "\n").unwrap();
+        let (out, run_peak) = run_measured(dir.path(), binary(), &["migrate-data", "--from", &from, "--to", &dst, "--manifest", m, "--verify", "size"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let count = count as u64;
+        assert_eq!(table_without_timing(&text(&out.stdout)), table(&from_shown, &to_shown, "size", [count, 0, count, 0, 0, 0, 0], 0));
+        peaks.push((dry_peak, run_peak));
+    }
+    let [(dry_small, run_small), (dry_large, run_large)] = peaks[..] else { unreachable!() };
+    assert!(dry_small.min(run_small) > floor + 1024, "the measurement sees the helper ({floor} KiB), not the binary: {peaks:?}");
+    assert!(dry_large <= dry_small + SLACK_KIB, "dry run: {dry_small} KiB for {N} objects, {dry_large} KiB for {}", 10 * N);
+    assert!(run_large <= run_small + SLACK_KIB, "rerun: {run_small} KiB for {N} objects, {run_large} KiB for {}", 10 * N);
 }
