@@ -160,7 +160,7 @@ pub fn run(args: &MigrateDataArgs, config: Option<&Path>, stdout: &mut dyn Write
 
     if args.delete_source {
         let records = manifest.lock().unwrap_or_else(|e| e.into_inner()).records();
-        tally.deleted = delete_source(&source, &engine, &selector, &records, &from_shown, args.yes, &mut tally, stderr)?;
+        tally.deleted = delete_source(&source, &engine, &selector, &records, args.yes, &mut tally, stderr)?;
     }
     let _ = report::render_problems(&tally, stderr);
     report::render_summary(&tally, started.elapsed(), &from_shown, &to_shown, args.verify.as_str(), stdout).map_err(|err| err.to_string())?;
@@ -177,13 +177,11 @@ fn default_manifest(from: &str, to: &str) -> PathBuf {
 /// verified with the size and ETag S3 lists now, in batches of at most 1000, after asking
 /// (unless `yes`); records each deletion; returns how many were deleted. They are found by
 /// a walk first and kept in a temporary file, so the question can say how many.
-#[allow(clippy::too_many_arguments)]
 fn delete_source(
     source: &Source,
     engine: &Engine,
     selector: &Selector,
     records: &Snapshot,
-    from: &str,
     yes: bool,
     tally: &mut Tally,
     stderr: &mut dyn Write,
@@ -208,7 +206,7 @@ fn delete_source(
         return Ok(0);
     }
     if !yes {
-        let _ = write!(stderr, "Delete {count} verified objects ({:.1} MB) from {from}? [y/N] ", bytes as f64 / 1e6);
+        let _ = write!(stderr, "Delete {count} verified objects ({:.1} MB) from {}? [y/N] ", bytes as f64 / 1e6, selector.from.display());
         let _ = stderr.flush();
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer).map_err(|err| format!("cannot read the answer: {err}"))?;
