@@ -232,6 +232,21 @@ fn color_only_when_asked_or_on_a_terminal() {
     assert!(!stdout(&plain).contains('\u{1b}'));
     let colored = run_in(tmp.path(), &["check", "--color", "always", "app"]);
     assert!(stdout(&colored).contains("\u{1b}["));
+    // FORCE_COLOR colours without a terminal; NO_COLOR wins over it; --color beats both.
+    let with_env = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut command = Command::new(BIN);
+        command.args([&["check"], args, &["app"]].concat()).current_dir(tmp.path()).env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command.stdin(Stdio::null()).output().unwrap();
+        stdout(&output).contains("\u{1b}[")
+    };
+    assert_eq!(with_env(&[("FORCE_COLOR", "1")], &[]), true);
+    assert_eq!(with_env(&[("FORCE_COLOR", "")], &[]), false, "an empty FORCE_COLOR is unset");
+    assert_eq!(with_env(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]), false);
+    assert_eq!(with_env(&[("NO_COLOR", "1")], &["--color", "always"]), true);
+    assert_eq!(with_env(&[("FORCE_COLOR", "1")], &["--color", "never"]), false);
 }
 
 #[test]
