@@ -19,8 +19,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_s3-to-supabase");
 fn project() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("app");
-    fs::create_dir_all(app.join("utils")).unwrap();
-    fs::write(app.join("utils/s3_utils.py"), "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n").unwrap();
+    fs::create_dir(&app).unwrap();
     fs::write(
         app.join("routes.py"),
         "BUCKET = \"anantra-lms-store\"\nRAW = b\"anantra-lms-store\"\nOLD = s3.get_object(Bucket=\"a<b>&\\x1b[2J\\r\\nc\", Key=\"k\")\nAGAIN = \"anantra-lms-store\"\n",
