@@ -242,11 +242,11 @@ fn color_only_when_asked_or_on_a_terminal() {
         let output = command.stdin(Stdio::null()).output().unwrap();
         stdout(&output).contains("\u{1b}[")
     };
-    assert_eq!(with_env(&[("FORCE_COLOR", "1")], &[]), true);
-    assert_eq!(with_env(&[("FORCE_COLOR", "")], &[]), false, "an empty FORCE_COLOR is unset");
-    assert_eq!(with_env(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]), false);
-    assert_eq!(with_env(&[("NO_COLOR", "1")], &["--color", "always"]), true);
-    assert_eq!(with_env(&[("FORCE_COLOR", "1")], &["--color", "never"]), false);
+    assert!(with_env(&[("FORCE_COLOR", "1")], &[]));
+    assert!(!with_env(&[("FORCE_COLOR", "")], &[]), "an empty FORCE_COLOR is unset");
+    assert!(!with_env(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]));
+    assert!(with_env(&[("NO_COLOR", "1")], &["--color", "always"]));
+    assert!(!with_env(&[("FORCE_COLOR", "1")], &["--color", "never"]));
 }
 
 #[test]
