@@ -4,7 +4,7 @@
 //! one `FileResult` each, in path order.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use crate::config::{Config, ImportStyle};
 use crate::discover::{Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
-use crate::fix::edit::Applicability;
+use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::model::ModelFacts;
 use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageModule};
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
@@ -427,6 +427,8 @@ impl<'a> Run<'a> {
 
     fn place(&self, display: &str, file: &SourceFile, lines: &LineIndex, findings: &[Finding]) -> Vec<ReportedFinding> {
         let text = &file.text;
+        // Findings that share a fix share its byte ranges too (computed once).
+        let mut bytes_of: HashMap<*const Edit, Arc<[FileBytes]>> = HashMap::new();
         let mut placed: Vec<ReportedFinding> = findings
             .iter()
             .map(|finding| ReportedFinding {
@@ -438,7 +440,10 @@ impl<'a> Run<'a> {
                 end: lines.position(text, finding.range.end()),
                 message: finding.message.clone(),
                 fix: finding.fix.clone(),
-                fix_bytes: finding.fix.as_ref().map_or_else(Vec::new, |fix| file_bytes(file, fix)),
+                fix_bytes: finding.fix.as_ref().map_or_else(
+                    || Arc::from([]),
+                    |fix| Arc::clone(bytes_of.entry(fix.edits.as_ptr()).or_insert_with(|| file_bytes(file, lines, fix))),
+                ),
             })
             .collect();
         placed.sort_by_key(|finding| (finding.range.start(), finding.range.end(), finding.rule));
@@ -470,14 +475,14 @@ fn bucket_pieces(name: &str) -> Vec<&str> {
 /// The edits' ranges in the file's stored bytes: after a BOM, and with one byte per
 /// character in latin-1 and the other single-byte codecs (the text holds two or three
 /// UTF-8 bytes for each non-ASCII one).
-fn file_bytes(file: &SourceFile, fix: &crate::fix::edit::Fix) -> Vec<FileBytes> {
+fn file_bytes(file: &SourceFile, lines: &LineIndex, fix: &Fix) -> Arc<[FileBytes]> {
     let bom: u32 = if file.encoding.bom { 3 } else { 0 };
     let stored = |offset: TextSize| -> u32 {
         let offset = offset.to_usize().min(file.text.len());
         let bytes = match file.encoding.codec {
             Codec::Utf8 | Codec::Ascii => offset,
-            // Edits are sorted and few; each count stops at its own offset.
-            Codec::Latin1 | Codec::SingleByte(_) => file.text.as_bytes()[..offset].iter().filter(|&&byte| byte & 0xC0 != 0x80).count(),
+            // One stored byte per character.
+            Codec::Latin1 | Codec::SingleByte(_) => lines.chars_before(&file.text, offset),
         };
         bom + u32::try_from(bytes).unwrap_or(u32::MAX)
     };

@@ -339,13 +339,34 @@ pub(crate) fn position_after(prefix: &str) -> Position {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The UTF-8 continuation bytes before each multiple of `CHAR_BLOCK` (and before the
+    /// end): a column or a character count scans at most one block, however long the
+    /// line, so placing every finding of a file stays linear.
+    continuations: Vec<usize>,
+}
+
+const CHAR_BLOCK: usize = 4096;
+
+fn continuation_bytes(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte & 0xC0 == 0x80).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
-        LineIndex { line_starts }
+        let mut continuations = vec![0];
+        for block in text.as_bytes().chunks(CHAR_BLOCK) {
+            continuations.push(continuations.last().copied().unwrap_or_default() + continuation_bytes(block));
+        }
+        LineIndex { line_starts, continuations }
+    }
+
+    /// How many characters `text` has before byte `offset`.
+    pub fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let block = offset / CHAR_BLOCK;
+        offset - self.continuations[block] - continuation_bytes(&text.as_bytes()[block * CHAR_BLOCK..offset])
     }
 
     /// 1-based line of a byte offset.
@@ -356,8 +377,7 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: TextSize) -> Position {
         let line = self.line_of(offset);
         let start = self.line_starts[line - 1];
-        let end = offset.to_usize().min(text.len());
-        Position { line, column: text[start..end].chars().count() + 1 }
+        Position { line, column: self.chars_before(text, offset.to_usize()) - self.chars_before(text, start) + 1 }
     }
 
     /// Byte range of a 1-based line, without its line ending.
@@ -507,6 +527,23 @@ mod tests {
         assert_eq!(index.position(text, TextSize::new(5)), Position { line: 1, column: 5 });
         assert_eq!(index.position(text, TextSize::new(9)), Position { line: 2, column: 1 });
         assert_eq!(index.line_range(text, 1), TextRange::new(TextSize::new(0), TextSize::new(8)));
+    }
+
+    #[test]
+    fn positions_on_long_mixed_lines_match_counting_from_the_line_start() {
+        // Checkpoints every 4 KiB: offsets on both sides of several, inside long lines.
+        let line = "é€x𝄞".repeat(1500);
+        let text = format!("{line}\n{line}\r\nab\n");
+        let index = LineIndex::new(&text);
+        let mut offsets: Vec<usize> = text.char_indices().map(|(at, _)| at).step_by(7).collect();
+        offsets.push(text.len());
+        for offset in offsets {
+            let start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let expected = Position { line, column: text[start..offset].chars().count() + 1 };
+            assert_eq!(index.position(&text, TextSize::try_from(offset).unwrap()), expected, "offset {offset}");
+            assert_eq!(index.chars_before(&text, offset), text[..offset].chars().count(), "offset {offset}");
+        }
     }
 
     #[test]

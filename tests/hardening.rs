@@ -294,6 +294,47 @@ fn fifty_megabyte_file_is_rewritten() {
     assert!(run.peak_kib < limit_kib, "peak memory {} KiB for a {} byte file (limit {limit_kib} KiB)", run.peak_kib, expected.len());
 }
 
+#[test]
+fn ten_thousand_error_handlers_are_checked_in_linear_memory() {
+    // Each finding of the file's one rewrite carries that rewrite: shared, not copied
+    // (copied, 2,500 handlers took 2.9 GB and 10,000 were killed at 24 GB).
+    const HEAD: &str = "import boto3\nfrom botocore.exceptions import ClientError\n\ns3_client = boto3.client(\"s3\")\n";
+    const HANDLER: &str = concat!(
+        "\ndef read(key):\n",
+        "    try:\n",
+        "        return s3_client.get_object(Bucket=\"anantra-lms-store\", Key=key)[\"Body\"].read()\n",
+        "    except ClientError as e:\n",
+        "        if e.response[\"Error\"][\"Code\"] == \"NoSuchKey\":\n",
+        "            return None\n",
+        "        raise\n",
+    );
+    let file = |handlers: usize| format!("{HEAD}{}", HANDLER.repeat(handlers));
+    let dir = tree();
+    write(dir.path(), "store.py", file(1));
+    let one = run(dir.path(), &["check", "store.py"]);
+    one.assert_code(1);
+    write(dir.path(), "store.py", file(10_000));
+    let run = run(dir.path(), &["check", "store.py"]);
+    run.assert_code(1);
+    // Each rule's findings: those of the four head lines once, those of a handler once
+    // for each handler.
+    let counts = |run: &Run| {
+        let mut counts = std::collections::BTreeMap::<(bool, String), usize>::new();
+        for line in run.lines() {
+            let Some((place, rest)) = line.strip_prefix("store.py:").and_then(|line| line.split_once(": error[")) else { continue };
+            let in_head = place.split(':').next().unwrap().parse::<usize>().unwrap() <= 4;
+            *counts.entry((in_head, rest.split(']').next().unwrap().to_owned())).or_default() += 1;
+        }
+        counts
+    };
+    let expected: std::collections::BTreeMap<_, _> =
+        counts(&one).into_iter().map(|(key, n)| (key.clone(), if key.0 { n } else { n * 10_000 })).collect();
+    assert!(expected.keys().any(|(in_head, rule)| !in_head && rule == "error-code-check"), "{}", one.show());
+    assert_eq!(counts(&run), expected);
+    assert!(run.peak_kib > 0, "peak memory not measured");
+    assert!(run.peak_kib < 200 << 10, "check of 10,000 handlers peaked at {} KiB (limit 200 MiB)", run.peak_kib);
+}
+
 fn nested(depth: usize) -> String {
     format!(
         "{LITERAL}x = {}1{}\ny = {}{}\nz = {}\n",

@@ -25,6 +25,10 @@ pub fn apply_fixes(text: &str, findings: &[Finding], level: Applicability) -> Ap
         .filter_map(|finding| Some((finding.rule, finding.fix.as_ref()?)))
         .filter(|(_, fix)| fix.applicability >= level && fix.applicability > Applicability::DisplayOnly)
         .collect();
+    // Findings that share one fix's edits apply it once (and count once), and are
+    // neither sorted nor filtered edit by edit again: linear in the file's edits.
+    let mut seen = std::collections::HashSet::new();
+    fixes.retain(|(_, fix)| seen.insert(fix.edits.as_ptr()));
     fixes.sort_by(|a, b| (a.1.min_start(), &a.1.edits).cmp(&(b.1.min_start(), &b.1.edits)));
 
     let mut output = String::with_capacity(text.len());

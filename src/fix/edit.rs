@@ -1,5 +1,7 @@
 //! `Edit` and `Fix`: the only way a rule changes a file.
 
+use std::sync::Arc;
+
 use ruff_text_size::{TextRange, TextSize};
 
 /// Replace `range` with `content`. An insertion has an empty range; a deletion empty content.
@@ -66,8 +68,9 @@ impl Applicability {
 /// A set of edits applied together or not at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
-    /// Sorted by `Edit`'s ordering.
-    pub edits: Vec<Edit>,
+    /// Sorted by `Edit`'s ordering. Shared: the findings of one file's single rewrite
+    /// each carry the same edits, and a clone must not copy them (memory linear).
+    pub edits: Arc<[Edit]>,
     pub applicability: Applicability,
     pub title: String,
 }
@@ -76,11 +79,16 @@ impl Fix {
     pub fn safe(title: impl Into<String>, mut edits: Vec<Edit>) -> Self {
         edits.sort();
         edits.dedup();
-        Fix { edits, applicability: Applicability::Safe, title: title.into() }
+        Fix { edits: edits.into(), applicability: Applicability::Safe, title: title.into() }
     }
 
     pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Self {
         Fix { applicability: Applicability::Unsafe, ..Fix::safe(title, edits) }
+    }
+
+    /// The same edits under another title (no copy of them).
+    pub fn titled(&self, title: impl Into<String>) -> Self {
+        Fix { title: title.into(), ..self.clone() }
     }
 
     /// Where the first edit starts; fixes are applied in this order.

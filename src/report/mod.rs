@@ -79,7 +79,7 @@ pub struct ReportedFinding {
     pub fix: Option<Fix>,
     /// Each fix edit's range as bytes of the file as stored (BOM and latin-1 counted),
     /// in the fix's edit order: what SARIF's `byteOffset`/`byteLength` mean.
-    pub fix_bytes: Vec<FileBytes>,
+    pub fix_bytes: std::sync::Arc<[FileBytes]>,
 }
 
 /// A byte range of a file as it is on disk.

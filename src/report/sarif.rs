@@ -219,7 +219,7 @@ fn result(finding: &ReportedFinding) -> SarifResult<'_> {
                 replacements: fix
                     .edits
                     .iter()
-                    .zip(&finding.fix_bytes)
+                    .zip(finding.fix_bytes.iter())
                     .map(|(edit, bytes)| Replacement {
                         deleted_region: ByteRegion { byte_offset: bytes.offset, byte_length: bytes.length },
                         inserted_content: Text { text: &edit.content },

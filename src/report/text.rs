@@ -127,7 +127,7 @@ pub(super) mod fixtures {
                 ],
             )),
             // As if after a BOM: the stored bytes are 3 further on.
-            fix_bytes: vec![FileBytes { offset: 3, length: 0 }, FileBytes { offset: 43, length: 11 }],
+            fix_bytes: [FileBytes { offset: 3, length: 0 }, FileBytes { offset: 43, length: 11 }].into(),
         }
     }
 
@@ -141,7 +141,7 @@ pub(super) mod fixtures {
             end: pos(8, 2),
             message: "bucket \"logs\" is not in rules.toml; add it under [buckets]".to_owned(),
             fix: None,
-            fix_bytes: Vec::new(),
+            fix_bytes: [].into(),
         }
     }
 
@@ -155,7 +155,7 @@ pub(super) mod fixtures {
             end: pos(1, 5),
             message: "check this call by hand".to_owned(),
             fix: None,
-            fix_bytes: Vec::new(),
+            fix_bytes: [].into(),
         }
     }
 

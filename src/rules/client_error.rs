@@ -1524,8 +1524,9 @@ impl<'c> Checker<'c> {
         edits.dedup();
         let overlapping = edits.windows(2).any(|pair| pair[1].start() < pair[0].end());
         let mut findings = self.findings;
+        let shared = (!overlapping && !edits.is_empty()).then(|| Fix::safe("", edits));
         for (rule, range, message, title) in self.fixable {
-            let fix = (!overlapping && !edits.is_empty()).then(|| Fix::safe(title, edits.clone()));
+            let fix = shared.as_ref().map(|fix| fix.titled(title));
             let message = if fix.is_none() { format!("{message} (no fix: the rewrite's edits overlap; please report it)") } else { message };
             findings.push(Finding { rule, severity: rule.default_severity(), range, message, fix });
         }
