@@ -19,7 +19,8 @@ use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::model::ModelFacts;
-use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageModule};
+use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageDemand, StorageModule};
+use crate::rules::s3_calls::Helper;
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
 use crate::rules::{check_python, check_setup_file, RuleContext, SetupContext};
@@ -133,9 +134,11 @@ impl<'a> Run<'a> {
     /// waits until every file has been seen and the predominant style is counted; only
     /// those few files are processed twice.
     pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
-        let first: Vec<(Processed, &Candidate)> = discovered
-            .candidates
-            .par_iter()
+        // The storage module goes last: it gets what the other files' rewrites need from it.
+        let (storage, others): (Vec<&Candidate>, Vec<&Candidate>) =
+            discovered.candidates.iter().partition(|candidate| self.index.is_storage_module(&candidate.display));
+        let first: Vec<(Processed, &Candidate)> = others
+            .into_par_iter()
             .map(|candidate| {
                 let processed = self.process_candidate(candidate);
                 if processed.result.is_some() {
@@ -146,18 +149,35 @@ impl<'a> Run<'a> {
             .collect();
         let styles: Vec<ImportStyle> = first.iter().filter_map(|(processed, _)| processed.style).collect();
         let second = self.with_import_style(predominant(&styles));
-        let mut files: Vec<FileResult> = first
+        let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
-            .map(|(processed, candidate)| {
-                processed.result.unwrap_or_else(|| {
-                    let result = second.process_candidate(candidate).result.unwrap_or_else(|| {
+            .map(|(processed, candidate)| match processed.result {
+                Some(result) => (result, processed.demand),
+                None => {
+                    let again = second.process_candidate(candidate);
+                    let result = again.result.unwrap_or_else(|| {
                         failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
                     });
                     on_file();
-                    result
-                })
+                    (result, again.demand)
+                }
             })
             .collect();
+        let mut demand = StorageDemand::default();
+        let mut files: Vec<FileResult> = Vec::with_capacity(done.len() + storage.len());
+        for (result, wants) in done {
+            demand.helpers.extend(wants.helpers);
+            demand.reached.extend(wants.reached);
+            files.push(result);
+        }
+        let last = second.with_storage_demand(demand);
+        for candidate in storage {
+            let result = last.process_candidate(candidate).result.unwrap_or_else(|| {
+                failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
+            });
+            on_file();
+            files.push(result);
+        }
         for skip in &discovered.skipped {
             files.push(FileResult {
                 path: skip.display.clone(),
@@ -196,6 +216,14 @@ impl<'a> Run<'a> {
     fn findings_as_read(&self, input: &FileInput, bytes: &[u8]) -> Vec<ReportedFinding> {
         let check = Run { mode: Mode::Check, ..self.with_import_style(ImportStyle::FromPackage) };
         check.process(input, bytes).findings
+    }
+
+    /// This run with what the other files need from the storage module.
+    fn with_storage_demand(mut self, demand: StorageDemand) -> Run<'a> {
+        if let Some(storage) = self.index.storage.as_mut() {
+            storage.demand = demand;
+        }
+        self
     }
 
     fn process_candidate(&self, candidate: &Candidate) -> Processed {
@@ -274,13 +302,35 @@ impl<'a> Run<'a> {
         });
         let style = style.get().flatten();
         if style_wanted.get() && self.index.preferred_import.is_none() {
-            return Processed { result: None, style };
+            return Processed { result: None, style, demand: StorageDemand::default() };
         }
-        let result = match outcome {
-            Ok((current, findings)) => self.finish(input, original, &current, findings),
-            Err(result) => result,
+        let (result, demand) = match outcome {
+            Ok((current, findings)) => {
+                let demand = if is_storage { StorageDemand::default() } else { self.demand_of(&current.text, &findings) };
+                (self.finish(input, original, &current, findings), demand)
+            }
+            // A file that failed stays as it was: it may reach anything the module has.
+            Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result: Some(result), style }
+        Processed { result: Some(result), style, demand }
+    }
+
+    /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
+    /// from the storage module: the helpers it names and the module's S3 objects it may
+    /// use. Read from the text, so a mention in a comment keeps an S3 object too.
+    fn demand_of(&self, text: &str, findings: &[ReportedFinding]) -> StorageDemand {
+        let mut demand = StorageDemand::default();
+        if !text.contains(self.config.storage.module_name()) {
+            return demand;
+        }
+        let offered: Vec<&str> = match self.mode {
+            Mode::Check => findings.iter().filter_map(|finding| finding.fix.as_ref()).flat_map(|fix| fix.edits.iter().map(|edit| edit.content.as_str())).collect(),
+            _ => Vec::new(),
+        };
+        let named = |name: &str| text.contains(name) || offered.iter().any(|content| content.contains(name));
+        demand.helpers = Helper::ALL.iter().map(|helper| helper.name()).filter(|name| named(name)).map(str::to_owned).collect();
+        demand.reached = self.facts.storage_objects().filter(|name| text.contains(name)).map(str::to_owned).collect();
+        demand
     }
 
     /// requirements*.txt, .env.example, pyproject.toml: the same loop; a pyproject
@@ -321,6 +371,9 @@ impl<'a> Run<'a> {
         let mut current = source;
         let mut fixed: BTreeMap<RuleId, usize> = BTreeMap::new();
         let mut first_findings: Option<Vec<ReportedFinding>> = None;
+        // What the applied fixes leave (a translation's remaining differences), kept at
+        // their place through the later passes.
+        let mut left_by_fixes: Vec<Finding> = Vec::new();
         for pass in 0..MAX_PASSES {
             let (findings, lines) = match analyze(&current) {
                 Ok(analyzed) => analyzed,
@@ -349,9 +402,18 @@ impl<'a> Run<'a> {
             let applied = apply_fixes(&current.text, &findings, self.fix_level);
             if applied.fixed.is_empty() {
                 // Nothing applied in this pass: every finding left needs a person.
+                let mut findings = findings;
+                findings.extend(left_by_fixes.into_iter().filter_map(|mut finding| {
+                    finding.severity = self.config.severity(finding.rule)?;
+                    Some(finding)
+                }));
                 let left = self.place(display, &current, &lines, &findings);
                 return Ok((current, left));
             }
+            for finding in &mut left_by_fixes {
+                finding.range = applied.moved(finding.range);
+            }
+            left_by_fixes.extend(applied.left);
             self.note_storage_use(display, applied.fixed.keys().copied());
             for (rule, count) in applied.fixed {
                 *fixed.entry(rule).or_insert(0) += count;
@@ -456,11 +518,13 @@ impl<'a> Run<'a> {
 struct Processed {
     result: Option<FileResult>,
     style: Option<ImportStyle>,
+    /// What the file, as rewritten, needs from the storage module.
+    demand: StorageDemand,
 }
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result: Some(result), style: None }
+        Processed { result: Some(result), style: None, demand: StorageDemand::default() }
     }
 }
 

@@ -25,6 +25,18 @@ pub struct StorageModule {
     /// Functions `f(bucket, prefix)` that return every key below the prefix (the call
     /// translation lists through them outside the storage module).
     pub key_listers: BTreeSet<String>,
+    /// What the other files need from it once their own rewrites are made (it is
+    /// processed after them; empty while they are).
+    pub demand: StorageDemand,
+}
+
+/// What the files other than the storage module need from it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StorageDemand {
+    /// Helper functions their call translations call (`s3_utils._copy_object(...)`).
+    pub helpers: BTreeSet<String>,
+    /// Its S3 objects (`s3_client`) that they still use: kept.
+    pub reached: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +53,7 @@ impl StorageModule {
             display: display.to_owned(),
             bucket_functions: bucket_functions(module),
             key_listers: crate::rules::s3_calls::key_listers(module),
+            demand: StorageDemand::default(),
         }
     }
 }

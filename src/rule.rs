@@ -95,6 +95,7 @@ rules! {
     Boto3Client => "boto3-client", Error, Sometimes;
     Boto3Import => "boto3-import", Error, Sometimes;
     Boto3Call => "boto3-call", Error, Sometimes;
+    TranslationDifference => "translation-difference", Warning, Never;
     ClientError => "client-error", Error, Sometimes;
     ErrorCodeCheck => "error-code-check", Error, Sometimes;
     Requirements => "requirements", Error, Sometimes;

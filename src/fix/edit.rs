@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use ruff_text_size::{TextRange, TextSize};
 
+use crate::finding::Finding;
+
 /// Replace `range` with `content`. An insertion has an empty range; a deletion empty content.
 /// Ordered by (start, end, content), so two identical edits compare equal and apply once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -73,13 +75,27 @@ pub struct Fix {
     pub edits: Arc<[Edit]>,
     pub applicability: Applicability,
     pub title: String,
+    /// Findings the fix leaves once applied (a difference a translation keeps), at ranges
+    /// of the text before it; `apply` reports them at their place in the rewritten text.
+    /// Shared like `edits`.
+    pub leaves: Arc<[Finding]>,
 }
 
 impl Fix {
     pub fn safe(title: impl Into<String>, mut edits: Vec<Edit>) -> Self {
         edits.sort();
         edits.dedup();
-        Fix { edits: edits.into(), applicability: Applicability::Safe, title: title.into() }
+        Fix {
+            edits: edits.into(),
+            applicability: Applicability::Safe,
+            title: title.into(),
+            leaves: Arc::from([]),
+        }
+    }
+
+    /// The same fix, leaving `leaves` once applied.
+    pub fn leaving(self, leaves: Vec<Finding>) -> Self {
+        Fix { leaves: leaves.into(), ..self }
     }
 
     pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Self {

@@ -9,7 +9,7 @@
 
 use ruff_python_ast::ModModule;
 
-use super::{BucketMatcher, ExportTable, FileModel, ModelInput, ModuleExports};
+use super::{BucketMatcher, Export, ExportTable, FileModel, ModelInput, ModuleExports};
 use crate::config::Config;
 use crate::project_index::modules::ModuleMap;
 
@@ -58,6 +58,12 @@ impl ModelFacts {
             is_storage_module,
             exports_final: true,
         }
+    }
+
+    /// The names of the storage module's module-level S3 objects (`s3_client`).
+    pub fn storage_objects(&self) -> impl Iterator<Item = &str> {
+        let names = self.storage_exports.iter().flat_map(|exports| exports.names.iter());
+        names.filter(|(_, export)| matches!(export, Export::Object(..))).map(|(name, _)| name.as_str())
     }
 
     /// The storage module's exports, from its parse.

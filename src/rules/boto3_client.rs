@@ -271,7 +271,9 @@ impl<'a> Checker<'a, '_> {
             && value == Value::Object(Kind::Client)
             && !self.bindings.iter().any(|binding| binding.storage_client)
             && matches!(def, Def::Statement { stmt, .. } if self.replaced_by_supabase(stmt));
-        let exported = !storage_client
+        // The storage client is replaced by Supabase's, unless other files still use it.
+        let reached = self.ctx.index.storage.as_ref().is_some_and(|storage| storage.demand.reached.contains(name));
+        let exported = (!storage_client || reached)
             && matches!(self.scopes[scope].kind, ScopeKind::Module | ScopeKind::Class)
             && matches!(value, Value::Object(_))
             && !name.starts_with('_');

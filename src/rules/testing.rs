@@ -18,7 +18,18 @@ pub const STORAGE: &str = "backend/utils/s3_utils.py";
 /// What `check` finds on `text` read as the file `display`.
 pub fn findings_of(check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>, config: &Config, text: &str, display: &str) -> Vec<Finding> {
     let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
-    let index = ProjectIndex::build(config, Some(storage), &[]);
+    findings_with_storage(check, config, text, display, Some(storage))
+}
+
+/// The same, with the storage module as given (`None`: not among the paths).
+pub fn findings_with_storage(
+    check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>,
+    config: &Config,
+    text: &str,
+    display: &str,
+    storage: Option<StorageModule>,
+) -> Vec<Finding> {
+    let index = ProjectIndex::build(config, storage, &[]);
     let source = SourceFile::decode(display.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
     let parsed = parse_python(&source.text).unwrap();
     let bindings = FileBindings::of(parsed.syntax(), display, config, Some(STORAGE));

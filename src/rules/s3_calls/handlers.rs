@@ -20,7 +20,8 @@ use crate::model::{Caught, Context, FunctionId, Handler, TryBlock, TryKind, Valu
 pub struct Handled {
     pub edits: Vec<Edit>,
     pub imports: Vec<&'static str>,
-    pub notes: Vec<String>,
+    /// Differences that remain, each at the `try` whose handlers keep it.
+    pub notes: Vec<(TextRange, String)>,
 }
 
 /// The handlers of every `try` of the unit guarding the translated calls. `edits` are the
@@ -48,7 +49,7 @@ pub fn translate(cx: &Cx, function: Option<FunctionId>, unit_calls: &[usize], mi
             Ok((more, uses_exception, notes)) => {
                 handled.edits.extend(more);
                 renamed |= uses_exception;
-                handled.notes.extend(notes);
+                handled.notes.extend(notes.into_iter().map(|note| (stmt.range, note)));
             }
             Err(blocker) => blockers.push(blocker),
         }

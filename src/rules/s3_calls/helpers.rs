@@ -25,6 +25,16 @@ pub enum Helper {
 }
 
 impl Helper {
+    pub const ALL: [Helper; 7] = [
+        Helper::UploadBody,
+        Helper::ListObjectPages,
+        Helper::WalkObjects,
+        Helper::ListSubfolders,
+        Helper::RemoveObjects,
+        Helper::HeadObject,
+        Helper::CopyObject,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Helper::UploadBody => "_upload_body",
@@ -203,7 +213,7 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
     let storage = ctx.config.client.storage_name.as_str();
     let body = &ctx.module.body;
     // After the last helper already there, else after `storage = ...`.
-    let last_helper = body.iter().rev().find(|stmt| matches!(stmt, Stmt::FunctionDef(def) if HELPERS.contains(&def.name.as_str())));
+    let last_helper = body.iter().rev().find(|stmt| matches!(stmt, Stmt::FunctionDef(def) if Helper::ALL.iter().any(|helper| helper.name() == def.name.as_str())));
     let anchor = last_helper.or_else(|| {
         body.iter().find(|stmt| match stmt {
             Stmt::Assign(assign) => matches!(assign.targets.as_slice(), [ruff_python_ast::Expr::Name(name)] if name.id.as_str() == storage),
@@ -243,4 +253,3 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
     edits
 }
 
-const HELPERS: [&str; 7] = ["_upload_body", "_list_object_pages", "_walk_objects", "_list_subfolders", "_remove_objects", "_head_object", "_copy_object"];

@@ -141,15 +141,25 @@ impl<'c, 'a> Cx<'c, 'a> {
         self.src(expr).to_owned()
     }
 
-    /// A helper of the storage module, by its name here; only the storage module has them.
+    /// A helper of the storage module, as this file reaches it. The storage module gets
+    /// the helpers the other files' translations call (it is processed after them), so
+    /// outside it a helper is called only when the storage module is among the paths.
     pub fn helper(&self, helper: Helper, at: TextRange) -> Result<String> {
+        let name = helper.name();
         if self.ctx.is_storage_module {
-            Ok(helper.name().to_owned())
-        } else {
-            Err(self.block(at, format!(
-                "its exact translation calls `{}`, a helper only the storage module gets; move this code into the storage module (or call one of its functions), then rerun",
-                helper.name()
-            )))
+            return Ok(name.to_owned());
+        }
+        if self.ctx.index.storage.is_none() {
+            return Err(self.block(at, format!(
+                "its exact translation calls `{name}`, a helper the storage module gets when it is among the paths; run on the whole project"
+            )));
+        }
+        match access(self.ctx, name) {
+            Ok(found) if found.import.is_none() || found.import == self.storage_import => Ok(found.text),
+            Ok(_) => Err(self.block(at, format!(
+                "its exact translation calls the storage module's `{name}`, which needs an import of its own here; import the storage module as a module, then rerun"
+            ))),
+            Err(why) => Err(self.block(at, why)),
         }
     }
 
@@ -324,16 +334,9 @@ pub fn check(ctx: &RuleContext) -> Output {
     let text = ctx.file.text.as_str();
     let storage_name = ctx.config.client.storage_name.as_str();
     let storage = access(ctx, storage_name);
-    let (raise_findings, raises) = raises::check(&Cx {
-        ctx,
-        model,
-        text,
-        nl: ctx.file.encoding.newline,
-        storage: String::new(),
-        storage_import: None,
-        function: None,
-    });
-    if model.calls.is_empty() {
+    let module_cx = Cx { ctx, model, text, nl: ctx.file.encoding.newline, storage: String::new(), storage_import: None, function: None };
+    let (raise_findings, raises) = raises::check(&module_cx);
+    if model.calls.is_empty() && demanded_helpers(ctx).is_empty() {
         return Output { findings: raise_findings, covered: Vec::new(), raises };
     }
     // In the storage module the Supabase client is set up first (boto3-client), then the
@@ -368,17 +371,41 @@ pub fn check(ctx: &RuleContext) -> Output {
             Err(blockers) => findings.extend(blocked(&cx, &unit, &blockers)),
         }
     }
-    // Helpers go into the storage module once, in one edit every unit's fix carries.
+    // Helpers go into the storage module once, in one edit every unit's fix carries; with
+    // those the other files' translations call.
     let mut needed: BTreeSet<Helper> = planned.iter().flat_map(|(_, plan)| plan.helpers.iter().copied()).collect();
+    let demanded = demanded_helpers(ctx);
+    needed.extend(demanded.iter().copied());
     needed.retain(|helper| model.scopes.local(Scopes::MODULE, helper.name()).is_none());
     let helper_edits = helpers::insertion(ctx, &needed);
+    let carried = planned.iter().any(|(_, plan)| plan.helpers.iter().any(|helper| needed.contains(helper)));
+    if !carried && !helper_edits.is_empty() {
+        findings.push(demand_finding(&module_cx, &needed, helper_edits.clone()));
+    }
     for (calls, plan) in planned {
         let mut edits = plan.edits;
         if plan.helpers.iter().any(|helper| needed.contains(helper)) {
             edits.extend(helper_edits.iter().cloned());
         }
-        let notes = if plan.notes.is_empty() { String::new() } else { format!("; differences that remain: {}", plan.notes.join("; ")) };
-        let fix = Fix::safe(format!("translate the S3 calls of {} to Supabase Storage", plan.name), edits);
+        let mut messages: Vec<&str> = Vec::new();
+        for (_, note) in &plan.notes {
+            if !messages.contains(&note.as_str()) {
+                messages.push(note);
+            }
+        }
+        let notes = if messages.is_empty() { String::new() } else { format!("; differences that remain: {}", messages.join("; ")) };
+        let leaves = plan
+            .notes
+            .iter()
+            .map(|(range, note)| Finding {
+                rule: RuleId::TranslationDifference,
+                severity: RuleId::TranslationDifference.default_severity(),
+                range: *range,
+                message: format!("translated with the other S3 calls of {}, one difference remains: {note}", plan.name),
+                fix: None,
+            })
+            .collect();
+        let fix = Fix::safe(format!("translate the S3 calls of {} to Supabase Storage", plan.name), edits).leaving(leaves);
         for index in calls {
             let call = &model.calls[index];
             if call.is_construction() && !is_collection_listing(call) {
@@ -394,6 +421,29 @@ pub fn check(ctx: &RuleContext) -> Output {
         }
     }
     Output { findings, covered, raises }
+}
+
+/// The helpers other files' translations call from the storage module (none elsewhere).
+fn demanded_helpers(ctx: &RuleContext) -> BTreeSet<Helper> {
+    let Some(storage) = ctx.index.storage.as_ref().filter(|_| ctx.is_storage_module) else { return BTreeSet::new() };
+    Helper::ALL.into_iter().filter(|helper| storage.demand.helpers.contains(helper.name())).collect()
+}
+
+/// The storage module's finding when only other files need helpers it lacks.
+fn demand_finding(cx: &Cx, needed: &BTreeSet<Helper>, mut edits: Vec<Edit>) -> Finding {
+    let ctx = cx.ctx;
+    let names: Vec<String> = needed.iter().map(|helper| format!("`{}`", helper.name())).collect();
+    let at = ctx.module.body.first().map_or_else(TextRange::default, |stmt| stmt.range());
+    if needed.contains(&Helper::CopyObject) {
+        edits.extend(import_edits(cx, &exception_import(cx).into_iter().collect()));
+    }
+    Finding {
+        rule: RuleId::Boto3Call,
+        severity: RuleId::Boto3Call.default_severity(),
+        range: at,
+        message: format!("the call translations of other files call {} of the storage module: add them", names.join(", ")),
+        fix: Some(Fix::safe("add the storage helpers other files call", edits)),
+    }
 }
 
 /// `s3_client.put_object` for messages.
@@ -448,7 +498,8 @@ struct Plan {
     name: String,
     edits: Vec<Edit>,
     helpers: BTreeSet<Helper>,
-    notes: Vec<String>,
+    /// The differences that remain, each at the call or `try` that keeps it.
+    notes: Vec<(TextRange, String)>,
 }
 
 fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
@@ -486,20 +537,18 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     }
     let mut edits: Vec<Edit> = Vec::new();
     let mut helpers: BTreeSet<Helper> = BTreeSet::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes: Vec<(TextRange, String)> = Vec::new();
     let mut imports: BTreeSet<&'static str> = BTreeSet::new();
-    for (_, rewrite) in &rewrites {
+    for (index, rewrite) in &rewrites {
         edits.extend(rewrite.edits.iter().cloned());
         helpers.extend(rewrite.helpers.iter().copied());
         imports.extend(rewrite.imports.iter().copied());
-        for note in &rewrite.notes {
-            if !notes.contains(note) {
-                notes.push(note.clone());
-            }
-        }
+        let at = cx.model.calls[*index].call.range();
+        notes.extend(rewrite.notes.iter().map(|note| (at, note.clone())));
     }
     let missing: Vec<(usize, Missing)> = rewrites.iter().map(|(index, rewrite)| (*index, rewrite.missing.unwrap_or(Missing::Other))).collect();
-    if helpers.contains(&Helper::CopyObject) {
+    // `_copy_object`'s body catches the exception: its module imports it.
+    if helpers.contains(&Helper::CopyObject) && cx.ctx.is_storage_module {
         imports.extend(exception_import(cx));
     }
     match handlers::translate(cx, unit.function, &unit.calls, &missing, &mut edits) {

@@ -4,7 +4,8 @@
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::rule::RuleId;
-use crate::rules::testing::{findings_of, settle, STORAGE};
+use crate::project_index::{StorageDemand, StorageModule};
+use crate::rules::testing::{findings_of, findings_with_storage, settle, STORAGE};
 
 const OTHER: &str = "backend/utils/other.py";
 
@@ -192,13 +193,47 @@ def copy(bucket, key):
 }
 
 #[test]
-fn must_report_helpers_only_in_the_storage_module() {
-    let text = "import boto3\n\ns3 = boto3.client(\"s3\")\n\n\ndef drop(bucket, key):\n    s3.delete_object(Bucket=bucket, Key=key)\n";
-    let left = all(text, OTHER);
+fn outside_the_storage_module_a_helper_is_called_through_it() {
+    let text = "import boto3\n\nimport utils.s3_utils as s3_utils\n\n\ndef drop(bucket, key):\n    s3 = boto3.client(\"s3\")\n    s3.delete_object(Bucket=bucket, Key=key)\n";
+    let (out, left) = migrated(text, OTHER);
+    assert_eq!(out, "import utils.s3_utils as s3_utils\n\n\ndef drop(bucket, key):\n    s3_utils._remove_objects(bucket, [key])\n");
+    assert!(calls_left(&left).is_empty(), "{left:?}");
+}
+
+#[test]
+fn must_report_a_helper_when_the_storage_module_is_not_among_the_paths() {
+    let text = "import boto3\n\nimport utils.s3_utils as s3_utils\n\ns3 = boto3.client(\"s3\")\n\n\ndef drop(bucket, key):\n    s3.delete_object(Bucket=bucket, Key=key)\n";
+    let left = findings_with_storage(crate::rules::check_python, &Config::defaults(), text, OTHER, None);
     let messages = calls_left(&left);
-    assert_eq!(messages.len(), 1);
-    assert!(messages[0].0.contains("`_remove_objects`, a helper only the storage module gets"), "{messages:?}");
-    assert!(!messages[0].1);
+    assert_eq!(
+        messages,
+        [("not translated (`drop` changes as one unit): its exact translation calls `_remove_objects`, a helper the storage module gets when it is among the paths; run on the whole project".to_owned(), false)]
+    );
+}
+
+#[test]
+fn the_storage_module_gets_the_helpers_other_files_call() {
+    let demand = StorageDemand { helpers: ["_copy_object".to_owned()].into(), reached: Default::default() };
+    let storage = StorageModule { display: STORAGE.to_owned(), demand, ..StorageModule::default() };
+    let text = MIGRATED.to_owned();
+    let (out, left) = settle(&text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(storage.clone())));
+    // `_copy_object` and the `_head_object` it calls, once, after `storage = ...`.
+    assert!(out.starts_with(&MIGRATED.replace("import json\n", "from datetime import datetime\nimport json\n")), "{out}");
+    assert_eq!(out.matches("\ndef _copy_object(").count(), 1, "{out}");
+    assert_eq!(out.matches("\ndef _head_object(").count(), 1, "{out}");
+    assert!(calls_left(&left).is_empty(), "{left:?}");
+}
+
+#[test]
+fn the_storage_client_other_files_still_use_is_kept() {
+    let demand = StorageDemand { helpers: Default::default(), reached: ["s3_client".to_owned()].into() };
+    let storage = StorageModule { display: STORAGE.to_owned(), demand, ..StorageModule::default() };
+    let before = format!("{HEADER}\n\ndef drop(bucket, key):\n    s3_client.delete_object(Bucket=bucket, Key=key)\n");
+    let (out, left) = settle(&before, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(storage.clone())));
+    assert!(out.contains("\ns3_client = boto3.client(\"s3\")\n"), "{out}");
+    assert!(out.contains("    _remove_objects(bucket, [key])\n"), "{out}");
+    let kept: Vec<&str> = left.iter().filter(|finding| finding.rule == RuleId::Boto3Client).map(|finding| finding.message.as_str()).collect();
+    assert_eq!(kept, ["boto3 S3 client `s3_client` has no use left here, but other modules may reach it; remove it by hand once none does"]);
 }
 
 #[test]
