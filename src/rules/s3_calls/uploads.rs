@@ -6,7 +6,7 @@
 //! body) cannot exist in Supabase: it becomes `get_bucket(bucket)`, which fails where the
 //! put failed (a missing bucket).
 
-use ruff_python_ast::{Expr, FStringPart, InterpolatedStringElement, Operator};
+use ruff_python_ast::{Expr, ExprCall, FStringPart, InterpolatedStringElement, Operator};
 use ruff_text_size::Ranged;
 
 use super::{argument, check_arguments, keyword, layout, require_statement, Cx, Helper, Missing, Result, Rewrite};
@@ -89,42 +89,43 @@ fn bucket_receiver(cx: &Cx, index: usize, rewrite: &mut Rewrite) -> Result<(Stri
 }
 
 pub fn upload_file(cx: &Cx, index: usize) -> Result<Rewrite> {
-    let call = &cx.model.calls[index];
-    let c = call.call;
-    check_arguments(cx, c, &["Filename", "Bucket", "Key", "ExtraArgs"], &[])?;
-    require_statement(cx, call)?;
-    let missing = |what: &str| cx.block(c.range(), format!("`upload_file` without its {what}"));
-    let filename = argument(c, 0, "Filename").ok_or_else(|| missing("file name"))?;
-    let bucket = cx.bucket(argument(c, 1, "Bucket").ok_or_else(|| missing("bucket"))?);
-    let key = argument(c, 2, "Key").ok_or_else(|| missing("key"))?;
-    let mut rewrite = Rewrite::default();
-    let content_type = extra_args_content_type(cx, argument(c, 3, "ExtraArgs"), call.scope)?;
-    let options = options_text(cx, content_type.as_deref(), None, None, &mut rewrite);
     // upload() opens a str or Path file name itself, as upload_file did.
-    let text = layout::call(cx, c, &format!("{}.upload", cx.store(&bucket)), &[cx.src(key).to_owned(), cx.src(filename).to_owned(), options]);
-    rewrite.edits.push(super::Edit::replace(c.range(), text));
-    rewrite.missing = Some(Missing::UploadFile);
-    Ok(rewrite)
+    upload_from(cx, index, "upload_file", ("Filename", "file name"), Missing::UploadFile, |_, filename, _| Ok(cx.src(filename).to_owned()))
 }
 
 pub fn upload_fileobj(cx: &Cx, index: usize) -> Result<Rewrite> {
+    upload_from(cx, index, "upload_fileobj", ("Fileobj", "file object"), Missing::Other, |c, fileobj, rewrite| {
+        let helper = cx.helper(Helper::UploadBody, c.range())?;
+        rewrite.helpers.push(Helper::UploadBody);
+        Ok(format!("{helper}({})", cx.src(fileobj)))
+    })
+}
+
+/// `upload_file` and `upload_fileobj`: (source, Bucket, Key, ExtraArgs) → `upload(key, data,
+/// options)`, where `data` is what `data_of` makes of the source argument.
+fn upload_from(
+    cx: &Cx,
+    index: usize,
+    method: &str,
+    (source_param, source_what): (&str, &str),
+    missing_kind: Missing,
+    data_of: impl FnOnce(&ExprCall, &Expr, &mut Rewrite) -> Result<String>,
+) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    check_arguments(cx, c, &["Fileobj", "Bucket", "Key", "ExtraArgs"], &[])?;
+    check_arguments(cx, c, &[source_param, "Bucket", "Key", "ExtraArgs"], &[])?;
     require_statement(cx, call)?;
-    let missing = |what: &str| cx.block(c.range(), format!("`upload_fileobj` without its {what}"));
-    let fileobj = argument(c, 0, "Fileobj").ok_or_else(|| missing("file object"))?;
+    let missing = |what: &str| cx.block(c.range(), format!("`{method}` without its {what}"));
+    let source = argument(c, 0, source_param).ok_or_else(|| missing(source_what))?;
     let bucket = cx.bucket(argument(c, 1, "Bucket").ok_or_else(|| missing("bucket"))?);
     let key = argument(c, 2, "Key").ok_or_else(|| missing("key"))?;
     let mut rewrite = Rewrite::default();
     let content_type = extra_args_content_type(cx, argument(c, 3, "ExtraArgs"), call.scope)?;
     let options = options_text(cx, content_type.as_deref(), None, None, &mut rewrite);
-    let helper = cx.helper(Helper::UploadBody, c.range())?;
-    rewrite.helpers.push(Helper::UploadBody);
-    let data = format!("{helper}({})", cx.src(fileobj));
+    let data = data_of(c, source, &mut rewrite)?;
     let text = layout::call(cx, c, &format!("{}.upload", cx.store(&bucket)), &[cx.src(key).to_owned(), data, options]);
     rewrite.edits.push(super::Edit::replace(c.range(), text));
-    rewrite.missing = Some(Missing::Other);
+    rewrite.missing = Some(missing_kind);
     Ok(rewrite)
 }
 
