@@ -502,7 +502,7 @@ pub fn collection_source<'a>(cx: &Cx<'_, 'a>, expr: &'a Expr, scope: ScopeId, re
         return Err(held(expr.range()));
     }
     let bucket_node: &'a Expr = &objects.value;
-    let construction = |node: &Expr| cx.model.calls.iter().position(|other| other.call.range() == node.range() && other.operation == "Bucket" && other.kind == S3Kind::Resource);
+    let construction = |node: &Expr| cx.resource_construction(node, "Bucket");
     let built = match bucket_node {
         Expr::Call(_) => construction(bucket_node).ok_or_else(|| held(bucket_node.range()))?,
         Expr::Name(name) => {

@@ -125,6 +125,11 @@ impl<'c, 'a> Cx<'c, 'a> {
         format!("{}.from_({bucket})", self.storage)
     }
 
+    /// The model's index of the resource call `operation(...)` (`Bucket`, `Object`) that is `expr`.
+    pub fn resource_construction(&self, expr: &Expr, operation: &str) -> Option<usize> {
+        self.model.calls.iter().position(|other| other.call.range() == expr.range() && other.operation == operation && other.kind == S3Kind::Resource)
+    }
+
     /// A bucket argument as the translation writes it: a configured bucket's literal
     /// becomes the bucket constant, anything else stays as written.
     pub fn bucket(&self, expr: &Expr) -> String {

@@ -22,10 +22,7 @@ pub fn get_object(cx: &Cx, index: usize) -> Result<Rewrite> {
             return Err(cx.block(c.range(), "`Object(...).get(...)` with arguments (a range, a version): rewrite it by hand"));
         }
         let at = cx
-            .model
-            .calls
-            .iter()
-            .position(|other| other.call.range() == call.receiver.range() && other.operation == "Object" && other.kind == S3Kind::Resource)
+            .resource_construction(call.receiver, "Object")
             .ok_or_else(|| cx.block(call.receiver.range(), "an object built by code this translation does not follow"))?;
         rewrite.consumed.push(at);
         let built = cx.model.calls[at].call;

@@ -17,10 +17,7 @@ pub fn download_file(cx: &Cx, index: usize) -> Result<Rewrite> {
     let (bucket, key, filename) = if call.kind == S3Kind::Bucket {
         check_arguments(cx, c, &["Key", "Filename"], &[])?;
         let at = cx
-            .model
-            .calls
-            .iter()
-            .position(|other| other.call.range() == call.receiver.range() && other.operation == "Bucket" && other.kind == S3Kind::Resource)
+            .resource_construction(call.receiver, "Bucket")
             .ok_or_else(|| cx.block(call.receiver.range(), "a bucket built by code this translation does not follow (bind nothing: call `Bucket(name).download_file(...)`)"))?;
         rewrite.consumed.push(at);
         let built = cx.model.calls[at].call;

@@ -55,7 +55,7 @@ pub fn put_object(cx: &Cx, index: usize) -> Result<Rewrite> {
 /// the bucket becomes `storage.from_(b)`.
 fn bucket_receiver(cx: &Cx, index: usize, rewrite: &mut Rewrite) -> Result<(String, String)> {
     let call = &cx.model.calls[index];
-    let construction = |expr: &Expr| cx.model.calls.iter().position(|other| other.call.range() == expr.range() && other.operation == "Bucket" && other.kind == S3Kind::Resource);
+    let construction = |expr: &Expr| cx.resource_construction(expr, "Bucket");
     let bucket_of = |at: usize| -> Result<String> {
         let built = cx.model.calls[at].call;
         let bucket = argument(built, 0, "name").ok_or_else(|| cx.block(built.range(), "`Bucket(...)` without its name"))?;
