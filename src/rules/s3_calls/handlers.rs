@@ -15,7 +15,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::{exception_import, layout, Blocker, Cx, Edit, Missing};
 use crate::fix::imports::{line_end_after, line_start};
-use crate::model::{Caught, Context, FunctionId, Handler, TryBlock, TryKind, Value};
+use crate::model::{Caught, Context, Handler, TryBlock, TryKind, Value};
 
 pub struct Handled {
     pub edits: Vec<Edit>,
@@ -26,17 +26,14 @@ pub struct Handled {
 
 /// The handlers of every `try` of the unit guarding the translated calls. `edits` are the
 /// calls' edits; a `try` that is unwrapped takes those inside its body into its own edit.
-pub fn translate(cx: &Cx, function: Option<FunctionId>, unit_calls: &[usize], missing: &[(usize, Missing)], edits: &mut Vec<Edit>) -> Result<Handled, Vec<Blocker>> {
+pub fn translate(cx: &Cx, unit_calls: &[usize], unit_tries: &[usize], missing: &[(usize, Missing)], edits: &mut Vec<Edit>) -> Result<Handled, Vec<Blocker>> {
     let mut handled = Handled { edits: Vec::new(), imports: Vec::new(), notes: Vec::new() };
     let mut blockers = Vec::new();
     let exception = cx.ctx.config.errors.exception.rsplit('.').next().unwrap_or_default().to_owned();
     let mut renamed = false;
-    for block in &cx.model.tries {
+    for block in unit_tries.iter().map(|index| &cx.model.tries[*index]) {
         let TryKind::Try(stmt) = block.kind else { continue };
         let guarded: Vec<usize> = block.calls.iter().copied().filter(|index| !cx.model.calls[*index].is_construction()).collect();
-        if guarded.is_empty() || cx.model.calls[guarded[0]].function != function {
-            continue;
-        }
         if let Some(outside) = guarded.iter().find(|index| !unit_calls.contains(index)) {
             blockers.push(cx.block(stmt.range, format!(
                 "this `try` also guards the S3 call on line {} (in another function it calls); translate that function first, then rerun",
@@ -227,8 +224,8 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
     let mut edits = Vec::new();
     let mut notes = Vec::new();
     // `isinstance(e, ClientError)` and the like.
-    for use_ in &cx.model.uses {
-        if !except.range.contains_range(use_.name.range) || except.type_.as_ref().is_some_and(|type_| type_.range().contains_range(use_.name.range)) {
+    for use_ in cx.lookup.uses_in(cx.model, except.range) {
+        if except.type_.as_ref().is_some_and(|type_| type_.range().contains_range(use_.name.range)) {
             continue;
         }
         let Some(symbol) = use_.symbol else { continue };

@@ -486,7 +486,7 @@ pub struct Source<'a> {
 pub fn collection_source<'a>(cx: &Cx<'_, 'a>, expr: &'a Expr, scope: ScopeId, rewrite: &mut Rewrite) -> Result<Source<'a>> {
     let held = |range: TextRange| cx.block(range, "a collection built by code this translation does not follow; use `Bucket(name).objects.filter(Prefix=...)`");
     let Expr::Call(collection) = expr else { return Err(held(expr.range())) };
-    let at = cx.model.calls.iter().position(|other| other.call.range() == collection.range() && other.kind == S3Kind::Collection && matches!(other.operation, "filter" | "all")).ok_or_else(|| held(expr.range()))?;
+    let at = cx.lookup.calls_at(collection.range()).find(|at| cx.model.calls[*at].kind == S3Kind::Collection && matches!(cx.model.calls[*at].operation, "filter" | "all")).ok_or_else(|| held(expr.range()))?;
     rewrite.consumed.push(at);
     let operation = cx.model.calls[at].operation;
     let prefix = if operation == "filter" {

@@ -26,12 +26,15 @@ mod helpers;
 mod layout;
 mod lister;
 mod listings;
+mod lookup;
 mod raises;
 mod reads;
 mod transfers;
 mod uploads;
 
 use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -44,6 +47,7 @@ use crate::fix::imports::{insert_lines, insertion_offset};
 use crate::rule::RuleId;
 use crate::rules::storage_access::access;
 use crate::rules::RuleContext;
+use lookup::Lookup;
 
 pub use helpers::Helper;
 pub use lister::key_listers;
@@ -105,6 +109,7 @@ pub struct Cx<'c, 'a> {
     pub storage_import: Option<Edit>,
     /// The function the unit is (None: module level).
     pub function: Option<FunctionId>,
+    pub lookup: &'c Lookup,
 }
 
 impl<'c, 'a> Cx<'c, 'a> {
@@ -127,7 +132,7 @@ impl<'c, 'a> Cx<'c, 'a> {
 
     /// The model's index of the resource call `operation(...)` (`Bucket`, `Object`) that is `expr`.
     pub fn resource_construction(&self, expr: &Expr, operation: &str) -> Option<usize> {
-        self.model.calls.iter().position(|other| other.call.range() == expr.range() && other.operation == operation && other.kind == S3Kind::Resource)
+        self.lookup.calls_at(expr.range()).find(|at| self.model.calls[*at].operation == operation && self.model.calls[*at].kind == S3Kind::Resource)
     }
 
     /// A bucket argument as the translation writes it: a configured bucket's literal
@@ -318,17 +323,28 @@ struct Unit {
     function: Option<FunctionId>,
     range: TextRange,
     calls: Vec<usize>,
+    /// Indexes into `FileModel::tries` of the `try` statements guarding this unit's calls
+    /// (a `try` belongs to the function of the first S3 call it guards).
+    tries: Vec<usize>,
 }
 
+/// The file's calls and tries grouped by function, in one pass over each (a file with
+/// thousands of functions must not compare every unit with every call or `try`).
 fn units(model: &FileModel, text: &str) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
+    let mut unit_of: FxHashMap<Option<FunctionId>, usize> = FxHashMap::default();
     for (index, call) in model.calls.iter().enumerate() {
-        match units.iter_mut().find(|unit| unit.function == call.function) {
-            Some(unit) => unit.calls.push(index),
-            None => {
-                let range = call.function.map_or_else(|| TextRange::up_to(TextSize::of(text)), |function| model.function(function).def.range);
-                units.push(Unit { function: call.function, range, calls: vec![index] });
-            }
+        let at = *unit_of.entry(call.function).or_insert_with(|| {
+            let range = call.function.map_or_else(|| TextRange::up_to(TextSize::of(text)), |function| model.function(function).def.range);
+            units.push(Unit { function: call.function, range, calls: Vec::new(), tries: Vec::new() });
+            units.len() - 1
+        });
+        units[at].calls.push(index);
+    }
+    for (index, block) in model.tries.iter().enumerate() {
+        let first = block.calls.iter().map(|call| &model.calls[*call]).find(|call| !call.is_construction());
+        if let Some(at) = first.and_then(|call| unit_of.get(&call.function)) {
+            units[*at].tries.push(index);
         }
     }
     units
@@ -339,7 +355,8 @@ pub fn check(ctx: &RuleContext) -> Output {
     let text = ctx.file.text.as_str();
     let storage_name = ctx.config.client.storage_name.as_str();
     let storage = access(ctx, storage_name);
-    let module_cx = Cx { ctx, model, text, nl: ctx.file.encoding.newline, storage: String::new(), storage_import: None, function: None };
+    let lookup = Lookup::new(model);
+    let module_cx = Cx { ctx, model, text, nl: ctx.file.encoding.newline, storage: String::new(), storage_import: None, function: None, lookup: &lookup };
     let (raise_findings, raises) = raises::check(&module_cx);
     if model.calls.is_empty() && demanded_helpers(ctx).is_empty() {
         return Output { findings: raise_findings, covered: Vec::new(), raises };
@@ -362,6 +379,7 @@ pub fn check(ctx: &RuleContext) -> Output {
             storage: storage.as_ref().map_or_else(|_| storage_name.to_owned(), |found| found.text.clone()),
             storage_import: storage.as_ref().ok().and_then(|found| found.import.clone()),
             function: unit.function,
+            lookup: &lookup,
         };
         let plan = match (&storage, storage_ready) {
             (Err(why), _) => Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: why.clone() }]),
@@ -556,7 +574,7 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     if helpers.contains(&Helper::CopyObject) && cx.ctx.is_storage_module {
         imports.extend(exception_import(cx));
     }
-    match handlers::translate(cx, unit.function, &unit.calls, &missing, &mut edits) {
+    match handlers::translate(cx, &unit.calls, &unit.tries, &missing, &mut edits) {
         Ok(handled) => {
             edits.extend(handled.edits);
             imports.extend(handled.imports);

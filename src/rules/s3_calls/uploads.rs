@@ -74,7 +74,7 @@ fn bucket_receiver(cx: &Cx, index: usize, rewrite: &mut Rewrite) -> Result<(Stri
             let at = construction(value).ok_or_else(|| cx.block(value.range(), "a bucket built by code this translation does not follow"))?;
             for use_ in cx.uses(symbol) {
                 let use_ = cx.model.use_(use_);
-                let is_put = cx.model.calls.iter().any(|other| other.kind == S3Kind::Bucket && other.operation == "put_object" && other.receiver.range() == use_.name.range);
+                let is_put = cx.lookup.calls_on(use_.name.range).any(|at| cx.model.calls[at].kind == S3Kind::Bucket && cx.model.calls[at].operation == "put_object");
                 if !is_put {
                     return Err(cx.block(use_.name.range, format!("`{}` is used here besides its `put_object` calls; translate this use by hand", name.id)));
                 }
