@@ -8,6 +8,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::fix::edit::Applicability;
+use crate::interactive::Prompter;
 use crate::config_discovery::{discover_grouped, effective_settings, ConfigFinder, FileSelection, Group};
 use crate::discover::{io_message, is_deliberate_skip, FileKind, REASON_EXCLUDED};
 use crate::rule::Severity;
@@ -33,6 +34,7 @@ Examples:
   s3-to-supabase diff backend/            review the whole migration as a patch
   s3-to-supabase diff backend/ | git apply   ... and apply it with git
   s3-to-supabase apply backend/           rewrite the files in place
+  s3-to-supabase apply -i backend/        ... asking y/n/a/q about each fix
   s3-to-supabase check backend/           CI gate: exit 1 while findings remain
   s3-to-supabase --format github check .  annotations in a GitHub Actions log
   s3-to-supabase rules hardcoded-bucket   what a rule does, with before/after
@@ -175,6 +177,10 @@ struct ApplyArgs {
     /// Also rewrite read-only files (mode without any write bit), keeping their mode.
     #[arg(long)]
     force: bool,
+    /// Show each fix as a hunk and ask: y apply it, n skip it, a apply it and all the
+    /// rest, q stop (the files answered so far are written). Needs a terminal on stdin.
+    #[arg(long, short)]
+    interactive: bool,
 }
 
 #[derive(Debug, Args)]
@@ -230,7 +236,13 @@ where
         Command::Rules(args) => rules_command(args, global.format),
         Command::Diff(args) => migrate(Mode::Diff, global, &args.common, Gate { exit_code: args.exit_code, ..Gate::of(&args.common) }),
         Command::Apply(args) => {
-            let gate = Gate { fix_only: args.fix_only, force: args.force, exit_zero: args.common.exit_zero || args.fix_only, ..Gate::of(&args.common) };
+            let gate = Gate {
+                fix_only: args.fix_only,
+                force: args.force,
+                interactive: args.interactive,
+                exit_zero: args.common.exit_zero || args.fix_only,
+                ..Gate::of(&args.common)
+            };
             migrate(Mode::Apply, global, &args.common, gate)
         }
         Command::Check(args) => {
@@ -298,6 +310,8 @@ struct Gate {
     fix_only: bool,
     /// `apply --force`: read-only files are rewritten too.
     force: bool,
+    /// `apply --interactive`: each fix is asked on the terminal.
+    interactive: bool,
 }
 
 impl Gate {
@@ -317,15 +331,21 @@ fn parse_rule(id: &str) -> Result<RuleId, String> {
 
 fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> ExitStatus {
     let mut stderr = std::io::stderr();
+    let from_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    if gate.interactive && (from_stdin || !std::io::stdin().is_terminal()) {
+        let _ = writeln!(stderr, "error: --interactive asks its questions on a terminal, and stdin is not one (nor can it be the file `-`)");
+        return ExitStatus::Error;
+    }
     // A large stack: a 10,000-deep nested expression must not overflow the parser.
-    let pool = match rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build() {
+    // Interactive: one thread, so the questions come file by file in path order.
+    let threads = if gate.interactive { 1 } else { 0 };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).stack_size(256 << 20).build() {
         Ok(pool) => pool,
         Err(err) => {
             let _ = writeln!(stderr, "error: cannot start worker threads: {err}");
             return ExitStatus::Error;
         }
     };
-    let from_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
     if from_stdin && args.paths.len() > 1 {
         let _ = writeln!(stderr, "error: `-` (stdin) cannot be combined with other paths");
         return ExitStatus::Error;
@@ -390,8 +410,9 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
         pool.install(|| {
             let files = groups.iter().map(|group| group.discovered.candidates.len()).sum();
             // Nothing may hold the stderr lock while the bar draws from the worker threads.
-            let bar = progress_bar(files, global.quiet);
-            let report = run_groups(&groups, mode, args, gate.force, &|| bar.inc(1));
+            let bar = progress_bar(files, global.quiet || gate.interactive);
+            let prompter = gate.interactive.then(|| Prompter::new(Box::new(std::io::BufReader::new(std::io::stdin())), Box::new(std::io::stderr())));
+            let report = run_groups(&groups, mode, args, RunOptions { force: gate.force, chooser: prompter.as_ref() }, &|| bar.inc(1));
             bar.finish_and_clear();
             (report, None)
         })
@@ -449,15 +470,23 @@ fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut Config
     ExitStatus::Success
 }
 
+/// What `apply` adds to a run: `--force`, and the questions of `--interactive`.
+#[derive(Clone, Copy)]
+struct RunOptions<'a> {
+    force: bool,
+    chooser: Option<&'a Prompter>,
+}
+
 /// Each group of files under one configuration is its own project (its storage module,
 /// its import style); the reports merge in path order.
-fn run_groups(groups: &[Group], mode: Mode, args: &CommonArgs, force: bool, on_file: &(dyn Fn() + Sync)) -> Report {
+fn run_groups(groups: &[Group], mode: Mode, args: &CommonArgs, options: RunOptions<'_>, on_file: &(dyn Fn() + Sync)) -> Report {
     let mut merged = Report { mode, files: Vec::new(), notes: Vec::new() };
     for group in groups {
         let mut notes = Vec::new();
         let mut run = Run::prepare(&group.config, &group.discovered.candidates, mode, !args.no_prefilter, &mut notes);
         run.fix_level = fix_level(args);
-        run.force = force;
+        run.force = options.force;
+        run.chooser = options.chooser;
         let report = run.run(&group.discovered, notes, on_file);
         merged.files.extend(report.files);
         merged.notes.extend(report.notes);

@@ -12,6 +12,7 @@ pub mod config_discovery;
 pub mod discover;
 pub mod finding;
 pub mod fix;
+pub mod interactive;
 pub mod interrupt;
 pub mod migrate;
 pub mod model;

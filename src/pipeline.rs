@@ -18,6 +18,7 @@ use crate::discover::{Candidate, Discovered, FileKind};
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
+use crate::interactive::{Choice, Declined, Prompter, STOPPED_REASON};
 use crate::model::ModelFacts;
 use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageDemand, StorageModule};
 use crate::rules::s3_calls::Helper;
@@ -56,6 +57,8 @@ pub struct Run<'a> {
     facts: ModelFacts,
     /// Set once a rewrite (applied, or offered in `check`) refers to the storage module.
     storage_needed: Arc<AtomicBool>,
+    /// `apply --interactive`: which fixes of each pass the person accepts.
+    pub chooser: Option<&'a Prompter>,
 }
 
 /// Rules whose fixes write a reference to a member of the storage module.
@@ -113,7 +116,7 @@ impl<'a> Run<'a> {
             }
         });
         let index = ProjectIndex::pending(config, storage_module);
-        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, facts, storage_needed: Arc::default() }
+        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, facts, storage_needed: Arc::default(), chooser: None }
     }
 
     /// The note for a run whose rewrites refer to a storage module that is not among the
@@ -134,6 +137,18 @@ impl<'a> Run<'a> {
     /// waits until every file has been seen and the predominant style is counted; only
     /// those few files are processed twice.
     pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
+        // Interactive: the questions come file by file in path order, so the import style
+        // is counted first, without asking (each file is read twice, at a person's pace).
+        if self.chooser.is_some() && self.index.preferred_import.is_none() {
+            let counting = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..self.copy() };
+            let styles: Vec<ImportStyle> = discovered
+                .candidates
+                .par_iter()
+                .filter(|candidate| !self.index.is_storage_module(&candidate.display))
+                .filter_map(|candidate| counting.process_candidate(candidate).style)
+                .collect();
+            return self.with_import_style(predominant(&styles)).run(discovered, notes, on_file);
+        }
         // The storage module goes last: it gets what the other files' rewrites need from it.
         let (storage, others): (Vec<&Candidate>, Vec<&Candidate>) =
             discovered.candidates.iter().partition(|candidate| self.index.is_storage_module(&candidate.display));
@@ -197,11 +212,15 @@ impl<'a> Run<'a> {
 
     /// This run with the import style settled (a no-op when it already is).
     fn with_import_style(&self, style: ImportStyle) -> Run<'a> {
-        let mut index = self.index.clone();
-        index.preferred_import.get_or_insert(style);
+        let mut run = self.copy();
+        run.index.preferred_import.get_or_insert(style);
+        run
+    }
+
+    fn copy(&self) -> Run<'a> {
         Run {
             config: self.config,
-            index,
+            index: self.index.clone(),
             mode: self.mode,
             prefilter: self.prefilter,
             force: self.force,
@@ -209,6 +228,7 @@ impl<'a> Run<'a> {
             fix_level: self.fix_level,
             facts: self.facts.clone(),
             storage_needed: Arc::clone(&self.storage_needed),
+            chooser: self.chooser,
         }
     }
 
@@ -374,6 +394,7 @@ impl<'a> Run<'a> {
         // What the applied fixes leave (a translation's remaining differences), kept at
         // their place through the later passes.
         let mut left_by_fixes: Vec<Finding> = Vec::new();
+        let mut declined = Declined::new();
         for pass in 0..MAX_PASSES {
             let (findings, lines) = match analyze(&current) {
                 Ok(analyzed) => analyzed,
@@ -399,7 +420,14 @@ impl<'a> Run<'a> {
                 self.note_storage_use(display, offered);
                 return Ok((current, first_findings.unwrap_or_default()));
             }
-            let applied = apply_fixes(&current.text, &findings, self.fix_level);
+            let applied = match self.chooser.map(|chooser| chooser.choose(display, &current.text, &findings, self.fix_level, &mut declined)) {
+                None => apply_fixes(&current.text, &findings, self.fix_level),
+                Some(Choice::Apply(accepted)) => apply_fixes(&current.text, &accepted, self.fix_level),
+                Some(Choice::Stop) => {
+                    let outcome = FileOutcome::Skipped { reason: STOPPED_REASON.to_owned() };
+                    return Err(FileResult { path: display.clone(), outcome, findings: first_findings.unwrap_or_default() });
+                }
+            };
             if applied.fixed.is_empty() {
                 // Nothing applied in this pass: every finding left needs a person.
                 let mut findings = findings;
@@ -412,6 +440,9 @@ impl<'a> Run<'a> {
             }
             for finding in &mut left_by_fixes {
                 finding.range = applied.moved(finding.range);
+            }
+            for (_, range) in &mut declined {
+                *range = applied.moved(*range);
             }
             left_by_fixes.extend(applied.left);
             self.note_storage_use(display, applied.fixed.keys().copied());

@@ -31,7 +31,7 @@ fn progress_bar_draws_and_the_run_finishes_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     backend(dir.path(), 600, 20);
     let run = pty::spawn(BIN, &["check", "--color", "never", "."], dir.path(), &[]);
-    let (status, screen) = run.finish(Duration::from_secs(120));
+    let (status, screen) = run.finish();
     assert_eq!(status.code(), Some(1), "{screen}");
     // indicatif's line, e.g. `████▌   312/600 files 0s`, drawn at least once.
     assert!(screen.contains("/600 files"), "no progress bar drawn:\n{screen}");
@@ -45,7 +45,7 @@ fn fewer_than_500_files_draw_no_bar() {
     let dir = tempfile::tempdir().unwrap();
     backend(dir.path(), 499, 0);
     let run = pty::spawn(BIN, &["check", "--color", "never", "."], dir.path(), &[]);
-    let (status, screen) = run.finish(Duration::from_secs(60));
+    let (status, screen) = run.finish();
     assert_eq!(status.code(), Some(1), "{screen}");
     assert!(!screen.contains(" files 0s") && !screen.contains("/499"), "{screen}");
 }
@@ -55,10 +55,11 @@ fn the_first_ctrl_c_stops_a_long_check() {
     let dir = tempfile::tempdir().unwrap();
     backend(dir.path(), 600, 1200);
     let mut run = pty::spawn(BIN, &["check", "."], dir.path(), &[]);
-    run.wait_for("/600 files", Duration::from_secs(60));
+    run.wait_for("/600 files");
     assert!(run.running(), "the run ended before Ctrl-C could be typed:\n{}", run.screen());
     run.type_keys(b"\x03");
-    let (status, screen) = run.finish(Duration::from_secs(10));
+    // An ignored Ctrl-C lets the check finish: exit 1 and its summary, not SIGINT.
+    let (status, screen) = run.finish();
     assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}:\n{screen}");
     assert!(!screen.contains("files checked"), "the run finished instead of stopping:\n{screen}");
 }
@@ -68,7 +69,7 @@ fn the_first_ctrl_c_stops_apply_and_says_what_was_written() {
     let dir = tempfile::tempdir().unwrap();
     backend(dir.path(), 600, 1200);
     let mut run = pty::spawn(BIN, &["apply", "--color", "never", "."], dir.path(), &[]);
-    run.wait_for("/600 files", Duration::from_secs(60));
+    run.wait_for("/600 files");
     // Wait for the first written file, so the interrupt lands while writing.
     let first_written = || {
         fs::read_dir(dir.path().join("routes"))
@@ -77,16 +78,186 @@ fn the_first_ctrl_c_stops_apply_and_says_what_was_written() {
     };
     let start = std::time::Instant::now();
     while !first_written() {
-        assert!(start.elapsed() < Duration::from_secs(60), "nothing written:\n{}", run.screen());
+        assert!(start.elapsed() < pty::HANG_LIMIT, "hung: nothing written after {:?}:\n{}", pty::HANG_LIMIT, run.screen());
+        assert!(run.running() || first_written(), "apply ended without writing a file:\n{}", run.screen());
         std::thread::sleep(Duration::from_millis(2));
     }
     assert!(run.running(), "apply ended before Ctrl-C could be typed:\n{}", run.screen());
     run.type_keys(b"\x03");
-    let (status, screen) = run.finish(Duration::from_secs(30));
+    let (status, screen) = run.finish();
     assert_eq!(status.code(), Some(2), "{screen}");
     assert!(screen.contains(": skipped: interrupted before writing\n"), "{screen}");
     assert!(
         screen.ends_with("error: interrupted: files written before the interrupt have their new content, the others are unchanged; run the command again to finish\n"),
         "{screen}"
     );
+}
+
+// `apply --interactive`: a question per fix (README, "apply --interactive").
+
+const PROMPT: &str = "Apply this fix? [y,n,a,q] ";
+const STORAGE: &str = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n";
+const A_OLD: &str = "A = \"anantra-lms-store\"\nB = \"anantra-lms-store\"\n";
+const A_NEW: &str = "from utils import s3_utils\nA = s3_utils.SUPABASE_BUCKET_NAME\nB = s3_utils.SUPABASE_BUCKET_NAME\n";
+const B_OLD: &str = "C = \"anantra-lms-store\"\n";
+const B_NEW: &str = "from utils import s3_utils\nC = s3_utils.SUPABASE_BUCKET_NAME\n";
+/// Three `client-error` findings that are one rewrite of the file: one question.
+const C_OLD: &str = "from botocore.exceptions import ClientError\n\n\ndef load(read):\n    try:\n        return read()\n    except ClientError:\n        return None\n\n\ndef save(write):\n    try:\n        write()\n    except ClientError as err:\n        raise RuntimeError(\"save failed\") from err\n";
+const C_NEW: &str = "from storage3.exceptions import StorageApiError\n\n\ndef load(read):\n    try:\n        return read()\n    except StorageApiError:\n        return None\n\n\ndef save(write):\n    try:\n        write()\n    except StorageApiError as err:\n        raise RuntimeError(\"save failed\") from err\n";
+
+/// A storage module (nothing to change) and three files with four questions:
+/// `a.py` two (each fix carries the import it needs), `b.py` one, `c.py` one.
+fn interactive_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    fs::create_dir(dir.path().join("utils")).unwrap();
+    fs::write(dir.path().join("utils/s3_utils.py"), STORAGE).unwrap();
+    fs::write(dir.path().join("a.py"), A_OLD).unwrap();
+    fs::write(dir.path().join("b.py"), B_OLD).unwrap();
+    fs::write(dir.path().join("c.py"), C_OLD).unwrap();
+    dir
+}
+
+/// Runs `apply -i` on `dir`, typing each answer once its question is on the screen.
+fn answer(dir: &Path, answers: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut run = pty::spawn(BIN, &["apply", "-i", "--color", "never", "."], dir, &[]);
+    for (asked, keys) in answers.iter().enumerate() {
+        run.wait_for_nth(PROMPT, asked + 1);
+        run.type_keys(format!("{keys}\n").as_bytes());
+    }
+    run.finish()
+}
+
+fn files(dir: &Path) -> [String; 4] {
+    ["a.py", "b.py", "c.py", "utils/s3_utils.py"].map(|name| fs::read_to_string(dir.join(name)).unwrap())
+}
+
+#[test]
+fn interactive_yes_to_each_question_applies_every_fix() {
+    let dir = interactive_project();
+    let (status, screen) = answer(dir.path(), &["y", "y", "y", "y"]);
+    assert_eq!(files(dir.path()), [A_NEW, B_NEW, C_NEW, STORAGE]);
+    assert_eq!(status.code(), Some(0), "{screen}");
+    // The second fix of a.py is shown after the first: its import is already there.
+    let expected = "
+--- a/a.py
++++ b/a.py
+@@ -1,2 +1,3 @@
+-A = \"anantra-lms-store\"
++from utils import s3_utils
++A = s3_utils.SUPABASE_BUCKET_NAME
+ B = \"anantra-lms-store\"
+hardcoded-bucket: use the bucket constant
+Apply this fix? [y,n,a,q] y
+
+--- a/a.py
++++ b/a.py
+@@ -1,3 +1,3 @@
+ from utils import s3_utils
+ A = s3_utils.SUPABASE_BUCKET_NAME
+-B = \"anantra-lms-store\"
++B = s3_utils.SUPABASE_BUCKET_NAME
+hardcoded-bucket: use the bucket constant
+Apply this fix? [y,n,a,q] y
+
+--- a/b.py
++++ b/b.py
+@@ -1 +1,2 @@
+-C = \"anantra-lms-store\"
++from utils import s3_utils
++C = s3_utils.SUPABASE_BUCKET_NAME
+hardcoded-bucket: use the bucket constant
+Apply this fix? [y,n,a,q] y
+
+--- a/c.py
++++ b/c.py
+@@ -1,15 +1,15 @@
+-from botocore.exceptions import ClientError
++from storage3.exceptions import StorageApiError
+ 
+ 
+ def load(read):
+     try:
+         return read()
+-    except ClientError:
++    except StorageApiError:
+         return None
+ 
+ 
+ def save(write):
+     try:
+         write()
+-    except ClientError as err:
++    except StorageApiError as err:
+         raise RuntimeError(\"save failed\") from err
+client-error: use StorageApiError
+Apply this fix? [y,n,a,q] y
+4 files scanned: 3 changed, 1 unchanged, 0 skipped, 0 failed; 0 errors, 0 warnings left
+";
+    assert_eq!(screen, expected);
+}
+
+#[test]
+fn interactive_no_skips_a_fix_and_the_next_one_brings_its_own_import() {
+    let dir = interactive_project();
+    let (status, screen) = answer(dir.path(), &["n", "y", "n", "n"]);
+    let a_second_only = "from utils import s3_utils\nA = \"anantra-lms-store\"\nB = s3_utils.SUPABASE_BUCKET_NAME\n";
+    assert_eq!(files(dir.path()), [a_second_only, B_OLD, C_OLD, STORAGE]);
+    assert_eq!(screen.matches(PROMPT).count(), 4, "{screen}");
+    assert!(
+        screen.contains("@@ -1,2 +1,3 @@\n+from utils import s3_utils\n A = \"anantra-lms-store\"\n-B = \"anantra-lms-store\"\n+B = s3_utils.SUPABASE_BUCKET_NAME\n"),
+        "{screen}"
+    );
+    // The declined fixes are the findings left.
+    assert!(screen.contains("\na.py:2:5: error[hardcoded-bucket] "), "{screen}");
+    assert!(screen.contains("\nb.py:1:5: error[hardcoded-bucket] "), "{screen}");
+    assert!(screen.ends_with("4 files scanned: 1 changed, 3 unchanged, 0 skipped, 0 failed; 5 errors, 0 warnings left\n"), "{screen}");
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
+
+#[test]
+fn interactive_all_applies_this_and_every_later_fix_without_asking() {
+    let dir = interactive_project();
+    let (status, screen) = answer(dir.path(), &["n", "a"]);
+    let a_second_only = "from utils import s3_utils\nA = \"anantra-lms-store\"\nB = s3_utils.SUPABASE_BUCKET_NAME\n";
+    assert_eq!(files(dir.path()), [a_second_only, B_NEW, C_NEW, STORAGE]);
+    assert_eq!(screen.matches(PROMPT).count(), 2, "{screen}");
+    assert!(!screen.contains("--- a/b.py"), "{screen}");
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
+
+#[test]
+fn interactive_quit_writes_the_files_answered_and_nothing_else() {
+    let dir = interactive_project();
+    let (status, screen) = answer(dir.path(), &["y", "y", "q"]);
+    assert_eq!(files(dir.path()), [A_NEW, B_OLD, C_OLD, STORAGE]);
+    assert_eq!(screen.matches(PROMPT).count(), 3, "{screen}");
+    let stopped = "skipped: not written: the interactive run was stopped (q) before this file was answered\n";
+    assert!(screen.contains(&format!("b.py: {stopped}")), "{screen}");
+    assert!(screen.contains(&format!("c.py: {stopped}")), "{screen}");
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
+
+#[test]
+fn interactive_quit_in_the_middle_of_a_file_leaves_it_unwritten() {
+    let dir = interactive_project();
+    let (status, screen) = answer(dir.path(), &["y", "q"]);
+    assert_eq!(files(dir.path()), [A_OLD, B_OLD, C_OLD, STORAGE]);
+    assert_eq!(screen.matches(PROMPT).count(), 2, "{screen}");
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
+
+#[test]
+fn interactive_without_a_terminal_is_a_usage_error() {
+    let dir = interactive_project();
+    let output = std::process::Command::new(BIN)
+        .args(["apply", "--interactive", "."])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "error: --interactive asks its questions on a terminal, and stdin is not one (nor can it be the file `-`)\n");
+    assert_eq!(output.stdout, b"");
+    assert_eq!(files(dir.path()), [A_OLD, B_OLD, C_OLD, STORAGE]);
 }

@@ -32,7 +32,8 @@ fn lines(bytes: &[u8]) -> Vec<&[u8]> {
     bytes.split_inclusive(|&byte| byte == b'\n').collect()
 }
 
-fn write_file_diff(
+/// One file's diff (`--- a/path`, `+++ b/path`, its hunks); nothing when the bytes are equal.
+pub(crate) fn write_file_diff(
     out: &mut dyn Write,
     path: &str,
     old: &[u8],

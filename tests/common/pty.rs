@@ -12,6 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// A watchdog against a hang (a deadlock, an ignored Ctrl-C, a question never asked),
+/// never a speed test (that is bench/): far beyond what the slowest run here takes on a
+/// loaded 2-core machine, so reaching it can only mean the run stopped making progress.
+pub const HANG_LIMIT: Duration = Duration::from_secs(20 * 60);
+
 pub struct PtyRun {
     child: Child,
     master: File,
@@ -74,13 +79,27 @@ impl PtyRun {
         String::from_utf8_lossy(&self.output.lock().unwrap()).replace("\r\n", "\n")
     }
 
-    /// Wait until the terminal has shown `needle`; fails after `limit` with what it showed.
-    pub fn wait_for(&mut self, needle: &str, limit: Duration) {
+    /// Wait until the terminal has shown `needle`; a run that ends first, or shows no
+    /// progress until `HANG_LIMIT`, fails the test with what the terminal showed.
+    pub fn wait_for(&mut self, needle: &str) {
+        self.wait_for_nth(needle, 1);
+    }
+
+    /// Wait until the terminal has shown `needle` `count` times (the `count`th question).
+    pub fn wait_for_nth(&mut self, needle: &str, count: usize) {
         let start = Instant::now();
-        while !self.screen().contains(needle) {
-            if start.elapsed() > limit {
+        while self.screen().matches(needle).count() < count {
+            if !self.running() {
+                // The last output may still be on its way from the terminal.
+                std::thread::sleep(Duration::from_millis(200));
+                if self.screen().matches(needle).count() >= count {
+                    return;
+                }
+                panic!("the run ended without showing {needle:?} {count} time(s); the terminal showed:\n{}", self.screen());
+            }
+            if start.elapsed() > HANG_LIMIT {
                 let _ = self.child.kill();
-                panic!("the terminal did not show {needle:?} within {limit:?}; it showed:\n{}", self.screen());
+                panic!("hung: no progress (waiting for {needle:?}) after {HANG_LIMIT:?}; the terminal showed:\n{}", self.screen());
             }
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -91,18 +110,18 @@ impl PtyRun {
         self.child.try_wait().unwrap().is_none()
     }
 
-    /// Wait for the process to end (killing it after `limit`, which fails the test) and
-    /// for the terminal's last output; returns its status and the whole screen.
-    pub fn finish(mut self, limit: Duration) -> (ExitStatus, String) {
+    /// Wait for the process to end (killing it at `HANG_LIMIT`, which fails the test as a
+    /// hang) and for the terminal's last output; returns its status and the whole screen.
+    pub fn finish(mut self) -> (ExitStatus, String) {
         let start = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            if start.elapsed() > limit {
+            if start.elapsed() > HANG_LIMIT {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                panic!("still running after {limit:?} (a hang); the terminal showed:\n{}", self.screen());
+                panic!("hung: did not exit within {HANG_LIMIT:?}; the terminal showed:\n{}", self.screen());
             }
             std::thread::sleep(Duration::from_millis(10));
         };
