@@ -376,7 +376,7 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
     let mut finder = ConfigFinder::default();
     let selection = FileSelection { extend_exclude: args.extend_exclude.clone(), force_exclude: args.force_exclude };
     if args.show_settings {
-        return show_settings(&args.paths, global.config.as_deref(), &mut finder, &selection);
+        return show_settings(args, global.config.as_deref(), &mut finder, &selection);
     }
     let (mut report, stdin_output) = if from_stdin {
         // The configuration of the file stdin stands for, as for a file on disk.
@@ -446,19 +446,34 @@ fn migrate(mode: Mode, global: &GlobalArgs, args: &CommonArgs, gate: Gate) -> Ex
     exit_status(&report, mode, gate)
 }
 
-/// `--show-settings`: for each path, the configuration file that applies and every value.
-fn show_settings(paths: &[PathBuf], explicit: Option<&Path>, finder: &mut ConfigFinder, selection: &FileSelection) -> ExitStatus {
+/// `--show-settings`: for each path, the configuration file that applies and every value,
+/// then the command line's own (`[command-line]`; `[rules]` shows --select/--ignore applied).
+fn show_settings(args: &CommonArgs, explicit: Option<&Path>, finder: &mut ConfigFinder, selection: &FileSelection) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
-    for path in paths {
+    let strings = |values: Vec<String>| toml::Value::Array(values.into_iter().map(toml::Value::String).collect());
+    let ids = |rules: &[RuleId]| strings(rules.iter().map(|rule| rule.as_str().to_owned()).collect());
+    let command_line: toml::Table = [
+        ("extend-exclude", strings(args.extend_exclude.iter().map(|glob| glob.glob().to_owned()).collect())),
+        ("force-exclude", toml::Value::Boolean(args.force_exclude)),
+        ("select", ids(&args.select)),
+        ("ignore", ids(&args.ignore)),
+        ("unsafe-fixes", toml::Value::Boolean(args.unsafe_fixes)),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect();
+    for path in &args.paths {
         let found = explicit.map(Path::to_path_buf).or_else(|| finder.nearest(path));
-        let config = match selection.load(found.as_deref()) {
+        let mut config = match selection.load(found.as_deref()) {
             Ok(config) => config,
             Err(err) => {
                 let _ = writeln!(std::io::stderr(), "error: {err}");
                 return ExitStatus::Error;
             }
         };
-        let settings = effective_settings(found.as_deref(), &config);
+        config.restrict_rules(&args.select, &args.ignore);
+        let mut settings = effective_settings(found.as_deref(), &config);
+        settings.insert("command-line".to_owned(), toml::Value::Table(command_line.clone()));
         let origin = found.as_deref().map_or_else(|| "built-in defaults".to_owned(), |file| file.display().to_string());
         let _ = writeln!(stdout, "# settings for {}
 # from {origin}

@@ -410,11 +410,13 @@ fn is_pruned_dir_name(name: &OsStr) -> bool {
     name.starts_with('.') || PRUNED_DIRS.contains(&name.as_ref())
 }
 
-/// The path as the user sees it: relative to `cwd` when it is inside it,
-/// without `.` components, `/`-separated. `.` itself stays `.`.
+/// The path as the user sees it: relative to `cwd` when it is inside it (also when
+/// it climbs out and back in: `../proj/a.py` from `proj` is `a.py`), without `.`
+/// components, `/`-separated. `.` itself stays `.`.
 fn display_path(cwd: Option<&Path>, path: &Path) -> String {
-    let relative = match cwd {
-        Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+    let absolute = cwd.map(|cwd| climbed_from(cwd, path));
+    let relative = match (cwd, &absolute) {
+        (Some(cwd), Some(absolute)) if absolute.is_absolute() => absolute.strip_prefix(cwd).unwrap_or(path),
         _ => path,
     };
     let shown = slash_path(relative);
@@ -423,6 +425,24 @@ fn display_path(cwd: Option<&Path>, path: &Path) -> String {
     } else {
         shown
     }
+}
+
+/// `path` joined to `cwd`, its leading `..` components taken off `cwd`. Only leading
+/// ones: `cwd` is the physical current directory (getcwd), so its parent is exact,
+/// whereas a `..` after a name that is a symbolic link would lead elsewhere.
+fn climbed_from(cwd: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let mut base = cwd.to_path_buf();
+    let mut rest = path.components().peekable();
+    while let Some(component) = rest.next_if(|component| matches!(component, Component::CurDir | Component::ParentDir)) {
+        if component == Component::ParentDir && !base.pop() {
+            return path.to_path_buf();
+        }
+    }
+    base.extend(rest);
+    base
 }
 
 /// `/`-joined components, dropping `.` components (lossy for display only).
@@ -848,6 +868,13 @@ mod tests {
             "src/a.py"
         );
         assert_eq!(display_path(Some(cwd), Path::new("/home/u/proj")), ".");
+        // Out of the current directory and back in.
+        assert_eq!(display_path(Some(cwd), Path::new("../proj/src/a.py")), "src/a.py");
+        assert_eq!(display_path(Some(cwd), Path::new("./../../u/proj/a.py")), "a.py");
+        assert_eq!(display_path(Some(cwd), Path::new("../proj")), ".");
+        assert_eq!(display_path(Some(cwd), Path::new("../proj2/a.py")), "../proj2/a.py");
+        assert_eq!(display_path(Some(cwd), Path::new("src/../a.py")), "src/../a.py");
+        assert_eq!(display_path(Some(Path::new("/")), Path::new("../a.py")), "../a.py");
         assert_eq!(display_path(Some(cwd), Path::new("/etc/x.py")), "/etc/x.py");
         assert_eq!(display_path(None, Path::new("/etc/x.py")), "/etc/x.py");
         assert_eq!(join_display(".", Path::new("a/b.py")), "a/b.py");

@@ -490,6 +490,35 @@ fn diff_refuses_a_patch_for_files_outside_the_current_directory() {
 }
 
 #[test]
+fn diff_of_a_path_that_climbs_out_and_back_in_is_a_patch_git_and_patch_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let fo = repo.join("fo");
+    fs::create_dir_all(fo.join("app")).unwrap();
+    let git_init = Command::new("git").args(["init", "-q", "."]).current_dir(&repo).output().expect("git (a prerequisite of the tests) runs");
+    assert!(git_init.status.success(), "git init: {}", String::from_utf8_lossy(&git_init.stderr));
+    fs::write(fo.join("app/a.py"), "from utils import s3_utils\nB = 'anantra-lms-store'\n").unwrap();
+    let output = run_in(&fo, &["diff", "--color", "never", "-q", "../fo/app/a.py"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let patch = "--- a/app/a.py\n+++ b/app/a.py\n@@ -1,2 +1,2 @@\n from utils import s3_utils\n-B = 'anantra-lms-store'\n+B = s3_utils.SUPABASE_BUCKET_NAME\n";
+    assert_eq!(stdout(&output), patch);
+    assert_eq!(stderr(&output), "");
+    let patch_file = tmp.path().join("a.patch");
+    fs::write(&patch_file, patch).unwrap();
+    // From the directory the diff ran in, as a reviewer applies it.
+    let git = Command::new("git").args(["apply", "--check"]).arg(&patch_file).current_dir(&fo).output().unwrap();
+    assert!(git.status.success(), "git apply --check: {}", String::from_utf8_lossy(&git.stderr));
+    let dry_run = Command::new("patch")
+        .args(["-p1", "--dry-run", "-i"])
+        .arg(&patch_file)
+        .current_dir(&fo)
+        .output()
+        .expect("patch (a prerequisite of the tests) runs");
+    assert_eq!(String::from_utf8_lossy(&dry_run.stdout), "checking file app/a.py\n");
+    assert!(dry_run.status.success(), "patch -p1 --dry-run: {}", String::from_utf8_lossy(&dry_run.stderr));
+}
+
+#[test]
 fn each_file_takes_its_nearest_configuration_inside_the_repository() {
     let tmp = tempfile::tempdir().unwrap();
     // A parent project's unrelated rules.toml and a config above the repository never apply.
@@ -549,6 +578,104 @@ fn show_settings_names_the_file_and_every_value() {
         assert!(svc.contains(line), "{line} missing:\n{svc}");
     }
     assert!(root.contains("names = [\"anantra-lms-store\"]\n") && root.contains("bucket-in-text = \"warning\"\n"), "{root}");
+}
+
+#[test]
+fn show_settings_prints_every_value_and_the_command_line_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    fs::create_dir_all(tmp.path().join("svc")).unwrap();
+    let config = "[buckets]\nnames = [\"x-bucket\"]\n[storage]\nimport_style = \"from-module\"\n[files]\nexclude = [\"gen/**\"]\n[rules]\nbucket-in-text = \"off\"\n";
+    fs::write(tmp.path().join("svc/s3-to-supabase.toml"), config).unwrap();
+    let args = ["check", "--show-settings", "--extend-exclude", "vendor/**", "--select", "hardcoded-bucket,bucket-in-text", "--force-exclude", "svc/a.py"];
+    let output = run_in(tmp.path(), &args);
+    assert_eq!((code(&output), stderr(&output)), (0, String::new()));
+    let origin = std::path::absolute(tmp.path().join("svc/s3-to-supabase.toml")).unwrap();
+    // [rules] is the file's levels with --select applied; [command-line] the run's own options.
+    let expected = format!(
+        "# settings for svc/a.py\n# from {}\n[buckets]\n\
+         keywords = [\"Bucket\", \"bucket\", \"bucket_name\", \"bucket_id\"]\n\
+         names = [\"x-bucket\"]\n\
+         \n\
+         [client]\n\
+         client_name = \"supabase\"\n\
+         keep_aws_credentials = true\n\
+         key_env = \"SUPABASE_SERVICE_ROLE_KEY\"\n\
+         storage_name = \"storage\"\n\
+         url_env = \"SUPABASE_URL\"\n\
+         \n\
+         [command-line]\n\
+         extend-exclude = [\"vendor/**\"]\n\
+         force-exclude = true\n\
+         ignore = []\n\
+         select = [\"hardcoded-bucket\", \"bucket-in-text\"]\n\
+         unsafe-fixes = false\n\
+         \n\
+         [errors]\n\
+         exception = \"storage3.exceptions.StorageApiError\"\n\
+         \n\
+         [errors.exceptions]\n\
+         BotoCoreError = \"httpx.HTTPError\"\n\
+         ConnectTimeoutError = \"httpx.ConnectTimeout\"\n\
+         EndpointConnectionError = \"httpx.ConnectError\"\n\
+         NoCredentialsError = \"httpx.HTTPError\"\n\
+         ReadTimeoutError = \"httpx.ReadTimeout\"\n\
+         \n\
+         [errors.status]\n\
+         400 = \"400\"\n\
+         403 = \"403\"\n\
+         404 = \"404\"\n\
+         AccessDenied = \"403\"\n\
+         BucketAlreadyExists = \"409\"\n\
+         BucketAlreadyOwnedByYou = \"409\"\n\
+         EntityTooLarge = \"413\"\n\
+         InvalidAccessKeyId = \"403\"\n\
+         InvalidRequest = \"400\"\n\
+         NoSuchBucket = \"404\"\n\
+         NoSuchKey = \"404\"\n\
+         NotFound = \"404\"\n\
+         PreconditionFailed = \"412\"\n\
+         SignatureDoesNotMatch = \"403\"\n\
+         \n\
+         [files]\n\
+         env_example = [\".env.example\"]\n\
+         exclude = [\"gen/**\"]\n\
+         \n\
+         [rules]\n\
+         boto3-call = \"off\"\n\
+         boto3-client = \"off\"\n\
+         boto3-import = \"off\"\n\
+         bucket-constant = \"off\"\n\
+         bucket-env-lookup = \"off\"\n\
+         bucket-in-string = \"off\"\n\
+         bucket-in-text = \"off\"\n\
+         bucket-needs-review = \"off\"\n\
+         client-error = \"off\"\n\
+         env-example = \"off\"\n\
+         error-code-check = \"off\"\n\
+         hardcoded-bucket = \"error\"\n\
+         invalid-suppression = \"off\"\n\
+         requirements = \"off\"\n\
+         translation-difference = \"off\"\n\
+         unlisted-bucket = \"off\"\n\
+         unused-suppression = \"off\"\n\
+         \n\
+         [setup]\n\
+         remove_boto3 = false\n\
+         requirement = \"supabase==2.34.1\"\n\
+         \n\
+         [storage]\n\
+         constant = \"SUPABASE_BUCKET_NAME\"\n\
+         default_bucket = \"anantra-lms-store\"\n\
+         env_var = \"SUPABASE_BUCKET_NAME\"\n\
+         import_style = \"from-module\"\n\
+         legacy_constants = [\"S3_BUCKET_NAME\"]\n\
+         module = \"utils.s3_utils\"\n\
+         \n\
+         ",
+        origin.display()
+    );
+    assert_eq!(stdout(&output), expected);
 }
 
 #[test]
