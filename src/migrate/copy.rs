@@ -115,10 +115,7 @@ impl Engine<'_> {
     }
 
     fn process(&self, task: &Task) -> Result<Done, String> {
-        let object = &task.object;
-        let mut started = Record::new(&object.key, object.size, &object.etag, Outcome::Started);
-        started.overwrite = task.overwrite;
-        self.record(&started)?;
+        self.record(&started(task, task.resume.as_deref()))?;
         let (record, uploaded) = self.settle(task);
         self.record(&record)?;
         Ok(Done { record, uploaded })
@@ -281,11 +278,15 @@ impl Engine<'_> {
         })
     }
 
-    /// TUS in 6 MiB chunks. A failed chunk resumes from the offset the server reports
-    /// (re-reading S3 from the chunk's start, hashing the bytes the server already has
-    /// without sending them again); if that fails too, the whole upload starts over.
+    /// TUS in 6 MiB chunks. The upload's id is recorded as soon as the server gives it; an
+    /// upload an earlier run left unfinished (`task.resume`) is continued from the offset
+    /// the server holds, if it still knows it and S3 still has the same object. A failed
+    /// chunk resumes from the offset the server reports; if that fails too, the whole
+    /// upload starts over. Resuming re-reads S3 from the start, hashing the bytes the server
+    /// already has without sending them again.
     fn upload_resumable(&self, task: &Task, first: ObjectStream, max_age: Option<&str>) -> Attempt<Transfer> {
         let mut first = Some(first);
+        let mut earlier = task.resume.as_deref();
         let key = &task.object.key;
         self.policy.run(|attempt| {
             let stream = match first.take() {
@@ -293,13 +294,20 @@ impl Engine<'_> {
                 None => self.source.open(key, 0)?,
             };
             let (length, etag) = (stream.length, stream.etag.clone());
-            let upload = match tus::create(self.dest, &task.dest_key, length, stream.content_type.as_deref(), max_age, task.overwrite)? {
-                tus::Created::Upload(upload) => upload,
-                tus::Created::AlreadyExists => return Ok(Transfer { size: length, etag, sha256: None, existed: true, retried: attempt > 0 }),
+            let continued = earlier.take().filter(|_| etag == task.object.etag).and_then(|id| tus::Upload::resume(self.dest, id, task.overwrite, length));
+            let (upload, mut offset) = match continued {
+                Some(continued) => continued,
+                None => match tus::create(self.dest, &task.dest_key, length, stream.content_type.as_deref(), max_age, task.overwrite)? {
+                    tus::Created::Upload(upload) => {
+                        self.record(&started(task, Some(upload.id()))).map_err(Failure::fatal)?;
+                        (upload, 0)
+                    }
+                    tus::Created::AlreadyExists => return Ok(Transfer { size: length, etag, sha256: None, existed: true, retried: attempt > 0 }),
+                },
             };
             let mut hasher = Sha256::new();
             let mut body = stream.body.take(length);
-            let mut offset = 0;
+            hash_unsent(&mut body, offset, &mut hasher)?;
             let mut resumes = 0;
             while offset < length {
                 let chunk_start = offset;
@@ -325,12 +333,7 @@ impl Engine<'_> {
                         }
                         hasher = snapshot;
                         body = again.body.take(length - chunk_start);
-                        let skip = server - chunk_start;
-                        let mut known = HashingReader::new((&mut body).take(skip), &mut hasher);
-                        let hashed = std::io::copy(&mut known, &mut std::io::sink()).map_err(|err| stream_error("S3 get", &err))?;
-                        if hashed != skip {
-                            return Err(Failure::transient("S3 get: the object ended early"));
-                        }
+                        hash_unsent(&mut body, server - chunk_start, &mut hasher)?;
                         offset = server;
                     }
                     Err(failure) => return Err(failure),
@@ -384,4 +387,23 @@ impl Engine<'_> {
         }
         Ok(())
     }
+}
+
+/// The `started` record of `task`, naming the resumable upload it goes through, if any.
+fn started(task: &Task, upload: Option<&str>) -> Record {
+    let object = &task.object;
+    let mut record = Record::new(&object.key, object.size, &object.etag, Outcome::Started);
+    record.overwrite = task.overwrite;
+    record.upload = upload.map(str::to_owned);
+    record
+}
+
+/// Reads `count` bytes of `body` into `hasher` only: bytes the server has already.
+fn hash_unsent(body: &mut impl Read, count: u64, hasher: &mut Sha256) -> Attempt<()> {
+    let mut known = HashingReader::new(body.take(count), hasher);
+    let hashed = std::io::copy(&mut known, &mut std::io::sink()).map_err(|err| stream_error("S3 get", &err))?;
+    if hashed != count {
+        return Err(Failure::transient("S3 get: the object ended early"));
+    }
+    Ok(())
 }

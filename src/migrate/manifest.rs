@@ -19,7 +19,8 @@ const VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Writing to the destination began; a rerun re-checks it.
+    /// Writing to the destination began; a rerun re-checks it (and continues its resumable
+    /// upload, if `upload` names one).
     Started,
     /// Uploaded, waiting for the size check of `--verify size`.
     Uploaded,
@@ -60,13 +61,17 @@ pub struct Record {
     /// A `started` record of a write allowed to replace what the destination holds.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overwrite: bool,
+    /// A `started` record of a resumable (TUS) upload: the id the server gave it, so that a
+    /// run killed mid-upload is continued from the server's offset by the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 impl Record {
     pub fn new(key: &str, size: u64, etag: &str, outcome: Outcome) -> Record {
-        Record { key: key.to_owned(), size, etag: etag.to_owned(), sha256: None, outcome, check: None, overwrite: false, error: None }
+        Record { key: key.to_owned(), size, etag: etag.to_owned(), sha256: None, outcome, check: None, overwrite: false, upload: None, error: None }
     }
 
     /// Verified (or found present) by bytes or size, not merely uploaded.

@@ -20,6 +20,9 @@ pub struct Task {
     /// Whether the copy may replace what the destination holds (`--overwrite`, or the
     /// resumption of a write an earlier run was allowed to make).
     pub overwrite: bool,
+    /// The resumable upload an earlier run left unfinished for this object (same size and
+    /// ETag at the source), to continue from the offset the server holds.
+    pub resume: Option<String>,
 }
 
 /// An object the plan refuses, with the reason.
@@ -114,13 +117,15 @@ impl Walk<'_, '_> {
         if let Some(record) = state.as_ref().filter(|r| r.is_verified() || (*skip_copied && r.outcome == Outcome::Copied)) {
             return Ok(Some(Item::Done(object, record.clone())));
         }
-        // A write an earlier run was allowed to make may be finished now.
-        let resumed_overwrite = state.is_some_and(|record| record.outcome == Outcome::Started && record.overwrite);
+        // A write an earlier run began may be finished now, or be continued.
+        let in_flight = state.filter(|record| record.outcome == Outcome::Started);
+        let resumed_overwrite = in_flight.as_ref().is_some_and(|record| record.overwrite);
+        let resume = in_flight.and_then(|record| record.upload);
         let at_destination = match &mut self.destination {
             Some(listing) => listing.find(&dest_key)?,
             None => None,
         };
-        Ok(Some(Item::Task(Task { object, dest_key, at_destination, overwrite: *overwrite || resumed_overwrite })))
+        Ok(Some(Item::Task(Task { object, dest_key, at_destination, overwrite: *overwrite || resumed_overwrite, resume })))
     }
 }
 

@@ -79,16 +79,22 @@ pub fn create<'d>(
     if status == 201 {
         let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
         let id = location.rsplit('/').next().unwrap_or_default();
-        if id.is_empty() {
-            return Err(Failure::transient("Supabase resumable create: answer without Location"));
+        if !is_upload_id(id) {
+            return Err(Failure::transient("Supabase resumable create: answer without a usable Location"));
         }
-        return Ok(Created::Upload(Upload { dest, path: format!("/upload/resumable/{id}"), upsert }));
+        return Ok(Created::Upload(Upload::known(dest, id, upsert)));
     }
     // TUS answers carry the real status (409, 413) with a plain-text body.
     match ApiError::read(response) {
         error if error.status == 409 => Ok(Created::AlreadyExists),
         error => Err(error.into_failure("Supabase resumable create")),
     }
+}
+
+/// An upload id as the server makes them (base64 of the object's path and version), safe
+/// to put in a URL path; one read from a manifest is checked before use.
+fn is_upload_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=+".contains(&b))
 }
 
 fn upsert_value(upsert: bool) -> &'static str {
@@ -99,7 +105,31 @@ fn upsert_value(upsert: bool) -> &'static str {
     }
 }
 
-impl Upload<'_> {
+impl<'d> Upload<'d> {
+    fn known(dest: &'d Destination, id: &str, upsert: bool) -> Upload<'d> {
+        Upload { dest, path: format!("/upload/resumable/{id}"), upsert }
+    }
+
+    /// The upload `id` (from an earlier run's manifest) and the offset the server holds for
+    /// it, if the server still knows it as an unfinished upload of `length` bytes. `None`
+    /// (start afresh) when it does not: expired, finished, of another length, or unanswered
+    /// within [`OFFSET_TIMEOUT`].
+    pub fn resume(dest: &'d Destination, id: &str, upsert: bool, length: u64) -> Option<(Upload<'d>, u64)> {
+        if !is_upload_id(id) {
+            return None;
+        }
+        let upload = Upload::known(dest, id, upsert);
+        match upload.head() {
+            Ok((offset, Some(total))) if total == length && offset < length => Some((upload, offset)),
+            _ => None,
+        }
+    }
+
+    /// The id the server gave this upload (the last segment of its URL).
+    pub fn id(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or_default()
+    }
+
     /// Sends `length` bytes of `body` at `offset`; returns the server's new offset.
     pub fn patch(&self, offset: u64, length: u64, body: &mut dyn Read) -> Attempt<u64> {
         let response = self
@@ -122,6 +152,11 @@ impl Upload<'_> {
     /// [`OFFSET_TIMEOUT`]: the server holds a HEAD on an upload still locked by the failed
     /// PATCH for about 60 s, and starting over is quicker than waiting.
     pub fn offset(&self) -> Attempt<u64> {
+        self.head().map(|(offset, _)| offset)
+    }
+
+    /// The server's `Upload-Offset` and `Upload-Length` (bounded by [`OFFSET_TIMEOUT`]).
+    fn head(&self) -> Attempt<(u64, Option<u64>)> {
         let response = self
             .dest
             .authorize(self.dest.agent().head(self.dest.url(&self.path)))
@@ -133,7 +168,8 @@ impl Upload<'_> {
             .call()
             .map_err(|err| transport("Supabase resumable offset", err))?;
         if response.status().is_success() {
-            return new_offset(&response);
+            let length = response.headers().get("upload-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+            return Ok((new_offset(&response)?, length));
         }
         Err(ApiError::read(response).into_failure("Supabase resumable offset"))
     }
@@ -159,6 +195,14 @@ mod tests {
         assert_eq!(tus_max_age(Some("public, max-age=60")), Err(()));
         assert_eq!(tus_max_age(Some("no-store")), Err(()));
         assert_eq!(tus_max_age(Some("max-age=")), Err(()));
+    }
+
+    #[test]
+    fn upload_ids_fit_in_a_path_segment() {
+        assert!(is_upload_id("YzEvYSBiL3greS5iaW4vNDg1ODhk-_="));
+        assert!(!is_upload_id(""));
+        assert!(!is_upload_id("../../bucket/x"));
+        assert!(!is_upload_id("a?b"));
     }
 
     #[test]

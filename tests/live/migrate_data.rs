@@ -393,6 +393,85 @@ fn killed_at_random_points_and_resumed_nothing_lost_nothing_duplicated() {
     assert_eq!(table_without_timing(&text(&rerun.stdout)), table(&format!("s3://{src}/"), &format!("{dst}/"), "full", [601, 0, 601, 1, 0, 0, 0], 0));
 }
 
+/// Supabase's resumable chunk: a 20 MiB object goes as three whole chunks and 2 MiB.
+const CHUNK: u64 = 6 * 1024 * 1024;
+
+/// The `Upload-Offset` the server itself (no proxy) holds for the resumable upload `id`.
+fn server_offset(id: &str) -> Option<u64> {
+    let auth = format!("Authorization: Bearer {}", server().service_key());
+    let url = format!("{}/upload/resumable/{id}", server().direct_url());
+    let answer = curl(&["-I", "-H", &auth, "-H", "Tus-Resumable: 1.0.0", &url]);
+    answer.body.lines().find_map(|line| line.to_ascii_lowercase().strip_prefix("upload-offset:").and_then(|v| v.trim().parse().ok()))
+}
+
+/// The size of the file in which the server's file store appends the chunks of an unfinished
+/// upload of `key` (`files/<store>/<tenant>/<bucket>/<key>/<version>`, beside `<version>.json`).
+fn stored_upload_size(bucket: &str, key: &str) -> Option<u64> {
+    let entries = |dir: &Path| std::fs::read_dir(dir).into_iter().flatten().flatten().map(|entry| entry.path());
+    let files = server().run_dir().join("files");
+    let versions = entries(&files).flat_map(|store| entries(&store).collect::<Vec<_>>()).flat_map(|tenant| entries(&tenant.join(bucket).join(key)).collect::<Vec<_>>());
+    versions.into_iter().find(|path| path.extension().is_none()).and_then(|path| std::fs::metadata(path).ok()).map(|m| m.len())
+}
+
+/// Polls `found` every 100 ms until it gives a value; panics naming `what` after 120 s.
+fn wait_for<T>(what: &str, mut found: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(value) = found() {
+            return value;
+        }
+        assert!(std::time::Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_resumable_upload_killed_mid_way_is_continued_from_the_servers_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = 20 * 1024 * 1024;
+    let spec = json!({"seed": 41, "small": 0, "big": [{"key": "media/large.bin", "size": size, "content_type": "video/mp4", "cache_control": "max-age=60"}]});
+    let (src, seeded) = seed("mig-resume", spec, dir.path());
+    let dst = server().fresh_bucket("mig-resume");
+    let manifest = dir.path().join("run.jsonl");
+    let from = format!("s3://{src}");
+    let args = ["migrate-data", "--from", &from, "--to", &dst, "--manifest", manifest.to_str().unwrap(), "--timeout", "600"];
+    // The third PATCH reaches the server, which stores its chunk; its answer is held back,
+    // so the run is still waiting on it when it is killed.
+    let held = server().faulty_proxy(&json!({"seed": 1, "rules": [{"method": "PATCH", "nth": [3], "fault": {"delay_ms": 600_000}}]}));
+    let mut child = command(dir.path(), held.url()).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let id = wait_for("the upload id in the manifest", || {
+        let content = std::fs::read_to_string(&manifest).ok()?;
+        content.lines().filter_map(|line| serde_json::from_str::<Value>(line).ok()).find_map(|r| r["upload"].as_str().map(str::to_owned))
+    });
+    // Asking the server (HEAD) would take the upload's lock from a PATCH in progress.
+    wait_for("the server to hold three chunks", || stored_upload_size(&dst, "media/large.bin").filter(|size| *size == 3 * CHUNK));
+    assert!(child.try_wait().unwrap().is_none(), "the run ended before it was killed");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(server_offset(&id), Some(3 * CHUNK));
+    let records = manifest_records(&manifest);
+    let last = records.last().unwrap();
+    assert_eq!((last["outcome"].as_str(), last["upload"].as_str()), (Some("started"), Some(id.as_str())), "{records:?}");
+
+    let proxy = server().faulty_proxy(&json!({"seed": 1, "rules": []}));
+    let out = migrate(dir.path(), proxy.url(), &args[1..]);
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(table_without_timing(&text(&out.stdout)), table(&format!("{from}/"), &format!("{dst}/"), "full", [1, 1, 0, 0, 0, 0, 0], size));
+    // The rerun asked the server for the upload's offset and sent only what it lacked: one
+    // PATCH (a PATCH never crosses a 6 MiB boundary, so one that completes the object starts
+    // at 18 MiB), no new upload.
+    let upload_path = format!("/storage/v1/upload/resumable/{id}");
+    let requests: Vec<(String, String)> =
+        proxy.decisions().iter().map(|d| (d["method"].as_str().unwrap().to_owned(), d["path"].as_str().unwrap().to_owned())).filter(|(_, path)| path.starts_with("/storage/v1/upload/resumable")).collect();
+    let expected = [("OPTIONS", "/storage/v1/upload/resumable"), ("HEAD", upload_path.as_str()), ("PATCH", upload_path.as_str())];
+    assert_eq!(requests, expected.map(|(m, p)| (m.to_owned(), p.to_owned())));
+    let again = manifest_records(&manifest);
+    let rerun: Vec<(&str, Option<&str>)> = again[records.len()..].iter().map(|r| (r["outcome"].as_str().unwrap(), r["upload"].as_str())).collect();
+    assert_eq!(rerun, [("started", Some(id.as_str())), ("verified", None)]);
+    let all: Vec<&String> = seeded.objects.keys().collect();
+    assert_eq!(check_destination(&dst, "", &seeded.expected_file(dir.path(), &all), ""), clean(1));
+}
+
 fn upload_raw(bucket: &str, key: &str, body: &str) {
     let auth = format!("Authorization: Bearer {}", server().service_key());
     let url = format!("{}/storage/v1/object/{bucket}/{key}", server().url());
