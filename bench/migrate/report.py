@@ -1,5 +1,6 @@
 """Turns bench/work/migrate (written by bench/migrate/run.sh) into the migrate-data section of
-bench/RESULTS.md: throughput of each tool, the ratios the issue sets as targets, peak RSS.
+bench/RESULTS.md: throughput of each tool, the ratios the issue sets as targets, peak RSS and
+the Storage server's CPU seconds per run.
 
 Usage: report.py WORK SMALL LARGE JOBS > section.md
 """
@@ -17,6 +18,7 @@ def main():
         if name.endswith(".time"):
             wall, rss = open(os.path.join(work, name)).read().split()[-2:]
             runs[name[: -len(".time")]] = (float(wall), int(rss))
+    cpu = {name[: -len(".cpu")]: float(open(os.path.join(work, name)).read()) for name in os.listdir(work) if name.endswith(".cpu")}
     ceiling = json.load(open(os.path.join(work, "ceiling.json")))
     up, down = ceiling["uploads_per_s"], ceiling["downloads_per_s"]
     combined = 1 / (1 / up + 1 / down)
@@ -33,15 +35,19 @@ def main():
     out.append("")
     out.append(f"Server ceiling (raw 4 KiB requests, 16 in flight, Python httpx): {up:.0f} uploads/s, {down:.0f} downloads/s; "
                f"one upload plus one read-back each: {combined:.0f} objects/s.")
+    large_ceiling = json.load(open(os.path.join(work, "ceiling-large.json")))
+    tus, standard = large_ceiling["tus_mb_per_s"], large_ceiling["standard_mb_per_s"]
+    out.append(f"Server ceiling for 20 MiB objects (from memory, 16 in flight, Python httpx): {tus:.1f} MB/s by resumable upload in "
+               f"6 MiB PATCHes, {standard:.1f} MB/s by standard upload (server CPU for both together: {cpu['ceiling-large']:.1f} s).")
     out.append("")
-    out.append("| tool | workload | wall s | objects/s | MB/s | peak RSS MB |")
-    out.append("|---|---|---:|---:|---:|---:|")
+    out.append("| tool | workload | wall s | objects/s | MB/s | peak RSS MB | server CPU s |")
+    out.append("|---|---|---:|---:|---:|---:|---:|")
     for workload in ("small", "large"):
         for run, label in (("ours-size", "migrate-data --verify size"), ("ours-full", "migrate-data --verify full"),
                            ("rclone", "rclone copy (S3 endpoint)"), ("script", "boto3 + supabase-py script")):
             if f"{run}-{workload}" in runs:
                 objects, mbs, wall, rss = rate(run, workload)
-                out.append(f"| {label} | {workload} | {wall:.1f} | {objects:.0f} | {mbs:.1f} | {rss / 1024:.0f} |")
+                out.append(f"| {label} | {workload} | {wall:.1f} | {objects:.0f} | {mbs:.1f} | {rss / 1024:.0f} | {cpu.get(f'{run}-{workload}', 0):.1f} |")
     out.append("")
     size_small = rate("ours-size", "small")[0]
     full_small = rate("ours-full", "small")[0]
@@ -52,6 +58,7 @@ def main():
     out.append("|---|---|---|")
     out.append(f"| `--verify size`, small: ≥ 90% of the upload ceiling | {size_small / up:.0%} ({size_small:.0f} vs {up:.0f}/s) | {'yes' if size_small >= 0.9 * up else 'no'} |")
     out.append(f"| `--verify size`, large: ≥ rclone's MB/s | {size_large / rclone_large:.2f}× ({size_large:.1f} vs {rclone_large:.1f} MB/s) | {'yes' if size_large >= rclone_large else 'no'} |")
+    out.append(f"| (context) `--verify size`, large, against the server's own 6 MiB TUS ceiling | {size_large / tus:.0%} ({size_large:.1f} vs {tus:.1f} MB/s) | – |")
     out.append(f"| `--verify full`, small: ≥ 90% of the combined ceiling | {full_small / combined:.0%} ({full_small:.0f} vs {combined:.0f}/s) | {'yes' if full_small >= 0.9 * combined else 'no'} |")
     out.append(f"| peak RSS < 100 MB at --jobs {jobs} | {peak:.0f} MB | {'yes' if peak < 100 else 'no'} |")
     if failures:

@@ -2,8 +2,10 @@
 # The migrate-data benchmark (not a test; CI never runs it): copies two workloads from moto
 # into the real Supabase Storage server with s3-to-supabase migrate-data, rclone (through the
 # server's S3 endpoint) and a straightforward boto3 + supabase-py script, next to the server's
-# own ceiling (raw uploads and downloads, 16 in flight). Writes bench/work/migrate/results.json;
-# bench/migrate/report.py turns it into the migrate-data section of bench/RESULTS.md.
+# own ceiling (raw uploads and downloads, 16 in flight; for the large objects resumable
+# uploads in 6 MiB PATCHes and standard uploads), with the server's CPU seconds per run.
+# Writes bench/work/migrate/; bench/migrate/report.py turns it into the migrate-data section
+# of bench/RESULTS.md.
 #
 #   bash bench/migrate/run.sh            SMALL=5000 LARGE=20 JOBS=16 by default
 #   SKIP_BUILD=1 bash bench/migrate/run.sh
@@ -50,11 +52,23 @@ sb_bucket() {
     curl -sf -X POST -H "Authorization: Bearer $SUPABASE_SERVICE_ROLE_KEY" -H 'Content-Type: application/json' \
         -d "{\"name\":\"$1\"}" "$SUPABASE_URL/storage/v1/bucket" >/dev/null
 }
-# timed NAME CMD...: wall seconds and peak RSS (KB) of CMD into $WORK/NAME.time
+# CPU seconds (user + system) the Storage server and its proxy have used so far: what each
+# run costs the server, which the machine's other load does not change the way it does wall time.
+server_cpu() {
+    local pid total=0
+    for pid in $(cat "$SERVER_DIR/storage.pid" "$SERVER_DIR/proxy.pid"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+# timed NAME CMD...: wall seconds and peak RSS (KB) of CMD into $WORK/NAME.time, the server's
+# CPU seconds meanwhile into $WORK/NAME.cpu
 timed() {
     local name=$1; shift
+    local before; before=$(server_cpu)
     /usr/bin/time -f '%e %M' -o "$WORK/$name.time" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || echo "exit $? $name" >> "$WORK/failures"
-    echo "$name: $(cat "$WORK/$name.time") (s, KB); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "$(( $(server_cpu) - before )) $(getconf CLK_TCK)" | awk '{printf "%.2f\n", $1 / $2}' > "$WORK/$name.cpu"
+    echo "$name: $(cat "$WORK/$name.time") (s, KB); server CPU $(cat "$WORK/$name.cpu") s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 export RCLONE_CONFIG_SRC_TYPE=s3 RCLONE_CONFIG_SRC_PROVIDER=Other RCLONE_CONFIG_SRC_ENDPOINT=$AWS_ENDPOINT_URL \
     RCLONE_CONFIG_SRC_ACCESS_KEY_ID=testing RCLONE_CONFIG_SRC_SECRET_ACCESS_KEY=testing RCLONE_CONFIG_SRC_REGION=us-east-1 \
@@ -69,10 +83,14 @@ for workload in small large; do
     src=src-$workload
     s3_bucket "$src"
     "$PY" bench/migrate/workload.py seed "$src" "$count" "$size"
+    sb_bucket "ceiling-$workload"
     if [ $workload = small ]; then
-        sb_bucket ceiling
-        "$PY" bench/migrate/workload.py ceiling ceiling "$count" "$size" > "$WORK/ceiling.json"
+        "$PY" bench/migrate/workload.py ceiling ceiling-small "$count" "$size" > "$WORK/ceiling.json"
         echo "ceiling: $(cat "$WORK/ceiling.json")"
+    else
+        timed ceiling-large "$PY" bench/migrate/workload.py ceiling-large ceiling-large "$count" "$size"
+        cp "$WORK/ceiling-large.out" "$WORK/ceiling-large.json"
+        echo "ceiling (large): $(cat "$WORK/ceiling-large.json")"
     fi
     for verify in size full; do
         dst=ours-$verify-$workload; sb_bucket "$dst"

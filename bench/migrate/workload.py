@@ -4,6 +4,10 @@
   workload.py ceiling BUCKET COUNT SIZE   the server's own ceiling: COUNT raw uploads of SIZE
                                           bytes then COUNT downloads, 16 in flight, through
                                           SUPABASE_URL; prints {"uploads_per_s", "downloads_per_s"}
+  workload.py ceiling-large BUCKET COUNT SIZE
+                                          the same for large objects: COUNT resumable (TUS)
+                                          uploads in 6 MiB PATCHes, then COUNT standard uploads,
+                                          16 in flight; prints {"tus_mb_per_s", "standard_mb_per_s"}
   workload.py script SRC DST JOBS         the straightforward peer: boto3 list + download,
                                           supabase-py upload, a thread pool of JOBS; prints
                                           {"objects", "bytes"}
@@ -14,6 +18,7 @@ SUPABASE_SERVICE_ROLE_KEY. Written for this benchmark; the peer script is what a
 would write first (no retries, no manifest, no verification).
 """
 
+import base64
 import hashlib
 import json
 import os
@@ -28,6 +33,7 @@ from botocore.config import Config
 from supabase import create_client
 
 IN_FLIGHT = 16
+TUS_CHUNK = 6 * 1024 * 1024
 
 
 def s3():
@@ -53,17 +59,31 @@ def seed(bucket, count, size):
         list(pool.map(put, range(count)))
 
 
-def ceiling(bucket, count, size):
+def storage_api():
+    """The Storage API's base URL and a per-thread httpx client with the service key."""
     base = os.environ["SUPABASE_URL"].rstrip("/") + "/storage/v1"
     key = os.environ["SUPABASE_SERVICE_ROLE_KEY"]
     headers = {"Authorization": f"Bearer {key}", "apikey": key}
     local = threading.local()
-    body = os.urandom(size)
 
     def http():
         if not hasattr(local, "client"):
-            local.client = httpx.Client(headers=headers, timeout=60)
+            local.client = httpx.Client(headers=headers, timeout=120)
         return local.client
+
+    return base, http
+
+
+def timed_pool(fn, count):
+    start = time.monotonic()
+    with ThreadPoolExecutor(IN_FLIGHT) as pool:
+        list(pool.map(fn, range(count)))
+    return time.monotonic() - start
+
+
+def ceiling(bucket, count, size):
+    base, http = storage_api()
+    body = os.urandom(size)
 
     def upload(i):
         r = http().post(f"{base}/object/{bucket}/ceiling/{i:06d}.bin", content=body, headers={"Content-Type": "application/octet-stream"})
@@ -76,10 +96,34 @@ def ceiling(bucket, count, size):
 
     result = {}
     for name, fn in (("uploads_per_s", upload), ("downloads_per_s", download)):
-        start = time.monotonic()
-        with ThreadPoolExecutor(IN_FLIGHT) as pool:
-            list(pool.map(fn, range(count)))
-        result[name] = round(count / (time.monotonic() - start), 1)
+        result[name] = round(count / timed_pool(fn, count), 1)
+    print(json.dumps(result))
+
+
+def ceiling_large(bucket, count, size):
+    base, http = storage_api()
+    body = os.urandom(size)
+
+    def b64(text):
+        return base64.b64encode(text.encode()).decode()
+
+    def tus(i):
+        metadata = f"bucketName {b64(bucket)},objectName {b64(f'tus/{i:06d}.bin')},contentType {b64('application/octet-stream')}"
+        r = http().post(f"{base}/upload/resumable", headers={"Tus-Resumable": "1.0.0", "Upload-Length": str(size), "Upload-Metadata": metadata, "x-upsert": "true"})
+        assert r.status_code == 201, r.text
+        url = f"{base}/upload/resumable/" + r.headers["location"].rsplit("/", 1)[1]
+        for offset in range(0, size, TUS_CHUNK):
+            headers = {"Tus-Resumable": "1.0.0", "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream", "x-upsert": "true"}
+            r = http().patch(url, content=body[offset : offset + TUS_CHUNK], headers=headers)
+            assert r.status_code == 204, r.text
+
+    def standard(i):
+        r = http().post(f"{base}/object/{bucket}/standard/{i:06d}.bin", content=body, headers={"Content-Type": "application/octet-stream"})
+        r.raise_for_status()
+
+    result = {}
+    for name, fn in (("tus_mb_per_s", tus), ("standard_mb_per_s", standard)):
+        result[name] = round(count * size / timed_pool(fn, count) / 1e6, 1)
     print(json.dumps(result))
 
 
@@ -122,6 +166,8 @@ if __name__ == "__main__":
         seed(args[0], int(args[1]), int(args[2]))
     elif command == "ceiling":
         ceiling(args[0], int(args[1]), int(args[2]))
+    elif command == "ceiling-large":
+        ceiling_large(args[0], int(args[1]), int(args[2]))
     elif command == "script":
         script(args[0], args[1], int(args[2]))
     elif command == "check":
