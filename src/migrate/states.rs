@@ -64,17 +64,20 @@ impl Merge {
     }
 }
 
-/// Sorts one chunk and keeps the last record of each key (a stable sort keeps file order).
+/// Sorts one chunk and keeps the last record of each key (a stable sort keeps file order),
+/// in place: a second vector of a chunk's records would double the memory a chunk costs.
 fn sorted_chunk(mut chunk: Vec<Record>) -> Vec<Record> {
     chunk.sort_by(|a, b| a.key.cmp(&b.key));
-    let mut kept: Vec<Record> = Vec::with_capacity(chunk.len());
-    for record in chunk {
-        match kept.last_mut() {
-            Some(previous) if previous.key == record.key => *previous = record,
-            _ => kept.push(record),
+    // `dedup_by` drops `later` when it answers true and keeps `kept`: so `kept` takes the
+    // later record's place first.
+    chunk.dedup_by(|later, kept| {
+        let same = later.key == kept.key;
+        if same {
+            std::mem::swap(later, kept);
         }
-    }
-    kept
+        same
+    });
+    chunk
 }
 
 /// Writes a merge of `runs` to a temporary file: one run in their place.
@@ -140,8 +143,9 @@ pub fn sorted(snapshot: &Snapshot) -> Result<Stream<'static, Record>, String> {
         number += 1;
         chunk.push(record);
         if chunk.len() == CHUNK {
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-            levels.push(spill(vec![Run::Memory(sorted_chunk(full).into_iter())])?)?;
+            // The full chunk is written out and freed before the next one is allocated.
+            levels.push(spill(vec![Run::Memory(sorted_chunk(std::mem::take(&mut chunk)).into_iter())])?)?;
+            chunk.reserve(CHUNK);
         }
     }
     let mut runs = levels.into_runs();
