@@ -3,7 +3,7 @@
 //! the source shows the batch is not empty (remove() refuses an empty list); the resource's
 //! `objects.filter(...).delete()` → a page-by-page remove; `copy_object` → `_copy_object`.
 
-use ruff_python_ast::{Expr, FStringPart, InterpolatedStringElement, Operator, Stmt, StmtFor};
+use ruff_python_ast::{CmpOp, Expr, FStringPart, InterpolatedStringElement, Operator, Stmt, StmtFor, StmtIf};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::listings::collection_source;
@@ -120,8 +120,14 @@ fn errors_read(cx: &Cx, chain: &Expr, context: Context, statement: &Stmt) -> Res
 }
 
 /// Whether the source shows `objects` is not empty where `call` runs: inside
-/// `for i in range(0, len(xs), n)`, built from `xs[i:...]`.
+/// `for i in range(0, len(xs), n)`, built from `xs[i:...]`, or first in the body of an
+/// `if` that tests it (see `guarded`).
 fn non_empty(cx: &Cx, body: &[Stmt], call: TextRange, objects: &Expr, scope: crate::model::ScopeId) -> bool {
+    chunked(cx, body, call, objects, scope) || guarded(cx, body, call, objects, scope)
+}
+
+/// `for i in range(0, len(xs), n)` around the call, `objects` built from `xs[i:...]`.
+fn chunked(cx: &Cx, body: &[Stmt], call: TextRange, objects: &Expr, scope: crate::model::ScopeId) -> bool {
     let Some(each) = enclosing_for(body, call) else { return false };
     let Expr::Name(index) = each.target.as_ref() else { return false };
     let Expr::Call(range) = each.iter.as_ref() else { return false };
@@ -143,6 +149,84 @@ fn non_empty(cx: &Cx, body: &[Stmt], call: TextRange, objects: &Expr, scope: cra
     match objects {
         Expr::ListComp(list) => list.generators.len() == 1 && list.generators[0].ifs.is_empty() && sliced_from(&list.generators[0].iter),
         Expr::Name(_) => cx.name_symbol(objects, scope).and_then(|symbol| cx.single_assignment(symbol)).is_some_and(|(value, _)| sliced_from(value)),
+        _ => false,
+    }
+}
+
+/// The call's statement comes first in the body of an `if` whose test shows the sequence
+/// the keys come from (`objects` itself, or the one unfiltered `for` of its list
+/// comprehension) is not empty: `len(xs) > 0`, `(n := len(xs)) > 0`, `len(xs) >= 1`,
+/// `len(xs) != 0`, `0 < len(xs)`, `len(xs)`, or `xs` itself when `xs` is a list built once.
+/// First in the body: nothing between the test and the call can empty it.
+fn guarded(cx: &Cx, body: &[Stmt], call: TextRange, objects: &Expr, scope: crate::model::ScopeId) -> bool {
+    let sequence = match objects {
+        Expr::ListComp(list) if list.generators.len() == 1 && list.generators[0].ifs.is_empty() && !list.generators[0].is_async => &list.generators[0].iter,
+        other => other,
+    };
+    let Expr::Name(sequence) = sequence else { return false };
+    let Some(branch) = enclosing_if(body, call) else { return false };
+    let is_sequence = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id == sequence.id);
+    let is_len = |expr: &Expr| {
+        let expr = match expr {
+            Expr::Named(named) => named.value.as_ref(),
+            other => other,
+        };
+        matches!(expr, Expr::Call(len) if matches!(len.func.as_ref(), Expr::Name(name) if name.id.as_str() == "len" && cx.model.scopes.resolve(scope, "len").is_none())
+            && len.arguments.keywords.is_empty() && matches!(&len.arguments.args[..], [only] if is_sequence(only)))
+    };
+    let number = |expr: &Expr, value: &str| matches!(expr, Expr::NumberLiteral(number) if cx.src(number) == value);
+    let shown = match branch.test.as_ref() {
+        Expr::Compare(compare) => match (compare.ops.as_ref(), compare.comparators.as_ref()) {
+            ([CmpOp::Gt | CmpOp::NotEq], [right]) => is_len(&compare.left) && number(right, "0"),
+            ([CmpOp::GtE], [right]) => is_len(&compare.left) && number(right, "1"),
+            ([CmpOp::Lt], [right]) => number(&compare.left, "0") && is_len(right),
+            _ => false,
+        },
+        test if is_len(test) => true,
+        test if is_sequence(test) => cx
+            .name_symbol(test, scope)
+            .and_then(|symbol| cx.single_assignment(symbol))
+            .is_some_and(|(value, _)| matches!(value, Expr::List(_) | Expr::ListComp(_))),
+        _ => false,
+    };
+    // The sequence must be the same object at the test and at the call: bound once.
+    shown && cx.stable(&Expr::Name(sequence.clone()), scope)
+}
+
+/// The innermost `if` statement of `body` (nested blocks included) whose own body starts
+/// with the statement holding `range`.
+fn enclosing_if<'a>(body: &'a [Stmt], range: TextRange) -> Option<&'a StmtIf> {
+    let stmt = body.iter().find(|stmt| stmt.range().contains_range(range))?;
+    let inner = |blocks: &[&'a [Stmt]]| blocks.iter().find_map(|block| enclosing_if(block, range));
+    match stmt {
+        Stmt::If(branch) => {
+            let mut blocks: Vec<&[Stmt]> = vec![&branch.body];
+            blocks.extend(branch.elif_else_clauses.iter().map(|clause| clause.body.as_slice()));
+            inner(&blocks).or_else(|| branch.body.first().filter(|first| starts_with(first, range)).map(|_| branch))
+        }
+        Stmt::For(each) => inner(&[&each.body, &each.orelse]),
+        Stmt::While(each) => inner(&[&each.body, &each.orelse]),
+        Stmt::With(with) => inner(&[&with.body]),
+        Stmt::Try(block) => {
+            let mut blocks: Vec<&[Stmt]> = vec![&block.body, &block.orelse, &block.finalbody];
+            blocks.extend(block.handlers.iter().map(|handler| {
+                let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                handler.body.as_slice()
+            }));
+            inner(&blocks)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `stmt` runs the call at `range` before anything else: the call alone as a
+/// statement, assigned or returned, or a `try` whose body starts so.
+fn starts_with(stmt: &Stmt, range: TextRange) -> bool {
+    match stmt {
+        Stmt::Expr(expr) => expr.value.range() == range,
+        Stmt::Assign(assign) => assign.value.range() == range,
+        Stmt::Return(ret) => ret.value.as_ref().is_some_and(|value| value.range() == range),
+        Stmt::Try(block) => block.body.first().is_some_and(|first| starts_with(first, range)),
         _ => false,
     }
 }

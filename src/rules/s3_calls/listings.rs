@@ -132,6 +132,12 @@ fn response_reads(cx: &Cx, symbol: SymbolId, folders: bool, keys: bool, rewrite:
             continue;
         }
         if let Some(node) = reads_key(&chain, "Contents") {
+            if let (true, Context::Iterated { target }) = (keys, use_.context) {
+                // `for obj in r.get("Contents", [])` reading only `obj["Key"]`: the keys themselves.
+                rewrite.edits.extend(keys_iterated(cx, target).ok_or_else(held)?);
+                rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned()));
+                continue;
+            }
             let text = if keys {
                 entries_of_keys(cx, use_.context, use_.scope, name).ok_or_else(held)?
             } else {
@@ -176,6 +182,27 @@ fn entries_of_keys(cx: &Cx, context: Context, scope: ScopeId, name: &str) -> Opt
     }
     let entries = format!("{{\"Key\": key}} for key in {name}");
     Some(if call.arguments.len() == 1 { entries } else { format!("({entries})") })
+}
+
+/// The entries of a listing iterated into `target` (a `for` or comprehension variable)
+/// where each is read only for `["Key"]`: those reads become the variable itself, which
+/// iterates the storage module's list of keys.
+fn keys_iterated(cx: &Cx, target: &Expr) -> Option<Vec<Edit>> {
+    let item = cx.symbol_at(target)?;
+    if cx.model.scopes.symbol(item).sites.len() != 1 {
+        return None;
+    }
+    let name = cx.model.scopes.symbol(item).name;
+    cx.uses(item)
+        .into_iter()
+        .map(|use_id| {
+            let use_ = cx.model.use_(use_id);
+            match steps(use_.chain).first() {
+                Some((step, node)) if step.key() == Some("Key") => Some(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned())),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// Outside the storage module: through its function that lists every key below a prefix.
@@ -539,6 +566,10 @@ pub fn collection_listing(cx: &Cx, index: usize) -> Result<Rewrite> {
         let use_ = cx.model.use_(use_id);
         let chain = steps(use_.chain);
         let key = match chain.first() {
+            Some((Access::Attribute("delete"), _)) => {
+                delete_listed(cx, use_, source.bucket, call.scope, &mut rewrite)?;
+                continue;
+            }
             Some((Access::Attribute(attribute), node)) => match *attribute {
                 "key" => ("Key", *node),
                 "size" => ("Size", *node),
@@ -551,4 +582,31 @@ pub fn collection_listing(cx: &Cx, index: usize) -> Result<Rewrite> {
         rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), key.1.end()), format!("{}[\"{}\"]", use_.name.id, key.0)));
     }
     Ok(rewrite)
+}
+
+/// `obj.delete()` of a listed object, alone as a statement → `_remove_objects(b, [obj["Key"]])`
+/// (S3's DeleteObject; a key already gone succeeds on both). The call is consumed: the
+/// unit does not translate it again.
+fn delete_listed(cx: &Cx, use_: &crate::model::Use, bucket: &Expr, scope: ScopeId, rewrite: &mut Rewrite) -> Result<()> {
+    let name = use_.name.id.as_str();
+    let held = |what: &str| cx.block(use_.name.range, format!("`{name}.delete(...)` {what}; rewrite it by hand as `_remove_objects(bucket, [{name}[\"Key\"]])`"));
+    let at = cx
+        .model
+        .calls
+        .iter()
+        .position(|other| other.call.range() == use_.chain.range() && other.kind == S3Kind::Object && other.operation == "delete")
+        .ok_or_else(|| held("is not a call the translation sees"))?;
+    let delete = &cx.model.calls[at];
+    check_arguments(cx, delete.call, &[], &[])?;
+    if !matches!(delete.consumer.context, Context::Statement) || !delete.consumer.accesses.is_empty() {
+        return Err(held("has its response used"));
+    }
+    if !cx.stable(bucket, scope) {
+        return Err(cx.block(bucket.range(), "the bucket is needed for every listed object but is not a name bound once; bind it first"));
+    }
+    let remove = cx.helper(Helper::RemoveObjects, delete.call.range())?;
+    rewrite.helpers.push(Helper::RemoveObjects);
+    rewrite.consumed.push(at);
+    rewrite.edits.push(Edit::replace(delete.call.range(), format!("{remove}({}, [{name}[\"Key\"]])", cx.bucket(bucket))));
+    Ok(())
 }

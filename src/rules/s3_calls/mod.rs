@@ -529,10 +529,16 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     let mut blockers = Vec::new();
     let mut rewrites: Vec<(usize, Rewrite)> = Vec::new();
     let mut consumed: BTreeSet<usize> = BTreeSet::new();
-    for &index in &unit.calls {
+    // Listings first: they consume the calls on their items (`obj.delete()`).
+    let listing = |index: &usize| {
+        let call = &cx.model.calls[*index];
+        is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. })
+    };
+    let (listings, others): (Vec<usize>, Vec<usize>) = unit.calls.iter().copied().partition(|index| listing(index));
+    for index in listings.into_iter().chain(others) {
         let call = &cx.model.calls[index];
-        let listing = is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. });
-        if call.is_construction() && !listing {
+        let listing = listing(&index);
+        if (call.is_construction() && !listing) || consumed.contains(&index) {
             continue;
         }
         let translated = if listing { listings::collection_listing(cx, index) } else { translate(cx, index) };

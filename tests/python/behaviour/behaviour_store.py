@@ -1,7 +1,8 @@
 """The behaviour suite's store: which backend it talks to, a clean bucket per test, the dumps.
 
-The suite calls the fixture backend's storage module (``utils.s3_utils``) and
-``utils.load_and_process_index`` through their public functions only. It runs
+The suite calls the fixture backend's storage module (``utils.s3_utils``),
+``utils.load_and_process_index`` and the callers that had boto3 clients of their own
+(``routes.delete_course_routes``, ``s3_context_manager``) through their functions only. It runs
 unchanged against
 
 * the original fixture, whose boto3 client goes to moto in server mode
