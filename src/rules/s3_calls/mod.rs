@@ -19,6 +19,7 @@
 //! and error-code checks of the units' `try` statements; `helpers` holds the helper
 //! functions' source; `layout` writes calls and blocks in the style of the code they replace.
 
+mod asynchronous;
 mod buckets;
 mod deletes;
 mod handlers;
@@ -629,14 +630,14 @@ pub fn exception_import(cx: &Cx) -> Option<&'static str> {
 /// Translate one S3 request call.
 fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
+    if let Some(advice) = unsupported_operation(call.operation) {
+        return Err(cx.block(call.call.range(), format!("`{}`: {advice}", call.operation)));
+    }
     if call.flavor == Flavor::Async {
-        return Err(cx.block(call.call.range(), "an aioboto3 call: translate it by hand to supabase-py's async client (`acreate_client`, `await storage.from_(bucket)...`); this translation does not prove async code exact yet"));
+        return Err(cx.block(call.call.range(), asynchronous::advice(cx, call)));
     }
     if !matches!(call.receiver, Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_)) {
         return Err(cx.block(call.call.range(), "the receiver is an expression this translation cannot drop safely; bind it to a name first"));
-    }
-    if let Some(advice) = unsupported_operation(call.operation) {
-        return Err(cx.block(call.call.range(), format!("`{}`: {advice}", call.operation)));
     }
     match (call.kind, call.operation) {
         (S3Kind::Client, "put_object") | (S3Kind::Bucket, "put_object") => uploads::put_object(cx, index),

@@ -349,3 +349,54 @@ fn a_one_page_listing_read_for_its_keys_goes_through_the_key_lister() {
     assert_eq!(out, size);
     assert!(calls_left(&left).iter().any(|(found, _)| found.contains("the listing's response `response` is read here for something the translation does not give")), "{left:#?}");
 }
+
+#[test]
+fn must_report_each_aioboto3_call_with_its_async_supabase_equivalent() {
+    let text = "import aioboto3
+
+session = aioboto3.Session()
+
+
+async def read(bucket, key):
+    async with session.client(\"s3\") as s3:
+        response = await s3.get_object(Bucket=bucket, Key=key)
+        return await response[\"Body\"].read()
+
+
+async def write(bucket, key, data):
+    async with session.client(\"s3\") as s3:
+        await s3.put_object(Bucket=bucket, Key=key, Body=data)
+        await s3.delete_object(Bucket=bucket, Key=key + \".old\")
+
+
+async def keys(bucket, prefix):
+    async with session.client(\"s3\") as s3:
+        paginator = s3.get_paginator(\"list_objects_v2\")
+        async for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            yield page
+";
+    let (out, left) = migrated(text, OTHER);
+    assert_eq!(out, text, "async code stays as it is");
+    let client = "where `storage` is `(await acreate_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)).storage` (from `supabase`) made in the event loop that uses it, in place of the aioboto3 client";
+    let held = |unit: &str, what: &str| (format!("not translated (`{unit}` changes as one unit): an aioboto3 call (async code is not translated): write {what}, {client}"), false);
+    assert_eq!(
+        calls_left(&left),
+        [
+            held("read", "`await storage.from_(bucket).download(key)` returns the bytes `await response[\"Body\"].read()` gave; a missing key raises `StorageApiError` with status \"404\" and code \"not_found\""),
+            held("write", "`await storage.from_(bucket).upload(key, body, {\"content-type\": ..., \"upsert\": \"true\"})` with the body as bytes (upload opens a str as a local path) and S3's `binary/octet-stream` where no ContentType was given"),
+            held("write", "`await storage.from_(bucket).remove([key + \".old\"])`"),
+            held("keys", "`await storage.from_(bucket).list_v2({\"prefix\": prefix, \"limit\": 1000})`, again with `\"cursor\": page.nextCursor` while `page.hasNext`; each of `page.objects` has `name` (S3's Key) and `metadata[\"size\"]`"),
+        ]
+    );
+}
+
+#[test]
+fn must_report_an_aioboto3_multipart_upload_as_having_no_equivalent() {
+    let text = "import aioboto3\n\n\nasync def start(bucket, key):\n    async with aioboto3.Session().client(\"s3\") as s3:\n        return await s3.create_multipart_upload(Bucket=bucket, Key=key)\n";
+    let (out, left) = migrated(text, OTHER);
+    assert_eq!(out, text);
+    assert_eq!(
+        calls_left(&left),
+        [("not translated (`start` changes as one unit): `create_multipart_upload`: multipart uploads have no supabase-py equivalent: upload the whole body with `upload` (up to the project's size limit) or use Supabase's resumable (TUS) uploads".to_owned(), false)]
+    );
+}
