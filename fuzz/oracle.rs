@@ -34,7 +34,7 @@ use s3_to_supabase::finding::Finding;
 use s3_to_supabase::fix::apply::apply_fixes;
 use s3_to_supabase::fix::edit::Applicability;
 use s3_to_supabase::pipeline::{FileInput, Run};
-use s3_to_supabase::project_index::{is_module_file, StorageModule};
+use s3_to_supabase::project_index::is_module_file;
 use s3_to_supabase::report::{self, FileOutcome, FileResult, Mode, Report};
 use s3_to_supabase::source::{parse_python, SourceFile};
 
@@ -57,28 +57,16 @@ fn config() -> &'static Config {
     CONFIG.get_or_init(Config::defaults)
 }
 
-fn storage_of(display: &str, text: &str) -> StorageModule {
-    match parse_python(text) {
-        Ok(parsed) => StorageModule::from_parsed(display, parsed.syntax()),
-        Err(_) => StorageModule { display: display.to_owned(), ..StorageModule::default() },
-    }
-}
-
 /// Process `bytes` as the file `display`, never writing.
 fn process(display: &str, mode: Mode, prefilter: bool, bytes: &[u8]) -> FileResult {
     let config = config();
-    let mut notes = Vec::new();
-    let mut run = Run::prepare(config, &[], mode, prefilter, &mut notes);
-    if is_module_file(display, &config.storage.module) {
+    let run = if is_module_file(display, &config.storage.module) {
         // As the storage module itself (what `run_stdin` does for it).
-        let text = SourceFile::decode(display.to_owned(), FileKind::Python, bytes)
-            .map(|source| source.text)
-            .unwrap_or_default();
-        run.index.storage = Some(storage_of(display, &text));
+        Run::prepare_stdin(config, display, bytes, mode, prefilter)
     } else {
-        static STORAGE: OnceLock<StorageModule> = OnceLock::new();
-        run.index.storage = Some(STORAGE.get_or_init(|| storage_of(STORAGE_DISPLAY, STORAGE_SOURCE)).clone());
-    }
+        let files = [(STORAGE_DISPLAY, STORAGE_SOURCE), ("backend/utils/__init__.py", ""), ("backend/routes/__init__.py", ""), (display, "")];
+        Run::in_memory(config, &files, mode, prefilter)
+    };
     let input = FileInput { display: display.to_owned(), kind: FileKind::Python, path: None };
     run.process(&input, bytes)
 }

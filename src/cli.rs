@@ -13,10 +13,8 @@ use crate::config_discovery::{discover_grouped, effective_settings, ConfigFinder
 use crate::discover::{io_message, is_deliberate_skip, FileKind, REASON_EXCLUDED};
 use crate::rule::Severity;
 use crate::pipeline::{FileInput, Run};
-use crate::project_index::{is_module_file, StorageModule};
 use crate::report::{self, FileOutcome, Format, Mode, Report};
 use crate::rule::RuleId;
-use crate::source::{parse_python, SourceFile};
 
 /// Exit codes, as black and ruff users expect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -574,17 +572,8 @@ fn progress_bar(files: usize, quiet: bool) -> indicatif::ProgressBar {
 fn run_stdin(config: &Config, mode: Mode, args: &CommonArgs, bytes: &[u8]) -> (Report, Option<Vec<u8>>) {
     let display = args.stdin_filename.clone().unwrap_or_else(|| "-".to_owned());
     let mut notes = Vec::new();
-    let mut run = Run::prepare(config, &[], mode, !args.no_prefilter, &mut notes);
+    let mut run = Run::prepare_stdin(config, &display, bytes, mode, !args.no_prefilter);
     run.fix_level = fix_level(args);
-    if is_module_file(&display, &config.storage.module) {
-        let parsed = SourceFile::decode(display.clone(), FileKind::Python, bytes)
-            .ok()
-            .and_then(|source| parse_python(&source.text).ok());
-        run.index.storage = Some(match parsed {
-            Some(parsed) => StorageModule::from_parsed(&display, parsed.syntax()),
-            None => StorageModule { display: display.clone(), ..StorageModule::default() },
-        });
-    }
     // `--force-exclude`: an excluded file from stdin passes through unchanged, as ruff does.
     if args.force_exclude && args.stdin_filename.is_some() && config.exclude.is_match(&display) {
         let skipped = report::FileResult { path: display, outcome: FileOutcome::Skipped { reason: REASON_EXCLUDED.to_owned() }, findings: Vec::new() };

@@ -2,7 +2,7 @@
 //! field optional); `Config` is the validated result that rules read. The embedded
 //! default supplies every key a project's file leaves out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -48,7 +48,11 @@ macro_rules! section {
 
 section!(
     /// `[buckets]`
-    RawBuckets { names: Spanned<Vec<String>>, keywords: Vec<Spanned<String>> }
+    RawBuckets {
+        names: Spanned<Vec<String>>,
+        keywords: Vec<Spanned<String>>,
+        constants: BTreeMap<Spanned<String>, Spanned<String>>,
+    }
 );
 section!(
     /// `[storage]`
@@ -125,6 +129,7 @@ pub struct StorageConfig {
     pub module: String,
     pub constant: String,
     pub env_var: String,
+    /// The default of `constant`'s definition: `storage.default_bucket`, else `buckets.names[0]`.
     pub default_bucket: String,
     pub legacy_constants: Vec<String>,
     pub import_style: ImportStyle,
@@ -140,6 +145,15 @@ impl StorageConfig {
     pub fn package(&self) -> Option<&str> {
         self.module.rsplit_once('.').map(|(package, _)| package)
     }
+}
+
+/// The constant of one configured bucket, defined in the storage module as
+/// `constant = os.getenv(env_var, default)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketConstant {
+    pub constant: String,
+    pub env_var: String,
+    pub default: String,
 }
 
 /// How the storage module builds the Supabase client (`[client]`).
@@ -176,6 +190,10 @@ pub struct Config {
     /// Where it came from: a path, or "built-in defaults".
     pub origin: String,
     pub buckets: Vec<String>,
+    /// Each bucket's constant, in the order of `buckets`: the default bucket's is
+    /// `storage.constant`; the others' come from `[buckets.constants]` or are derived
+    /// (`data-storage` → `SUPABASE_DATA_STORAGE_BUCKET`). No two share one.
+    pub bucket_constants: Vec<BucketConstant>,
     pub bucket_keywords: Vec<String>,
     pub storage: StorageConfig,
     /// `None` for a rule turned off.
@@ -219,8 +237,14 @@ impl Config {
         Ok(())
     }
 
-    pub fn is_bucket(&self, value: &str) -> bool {
-        self.buckets.iter().any(|bucket| bucket == value)
+    /// The constant of bucket `index` (of `buckets`).
+    pub fn constant_of(&self, index: usize) -> &BucketConstant {
+        &self.bucket_constants[index]
+    }
+
+    /// The index of the bucket `storage.constant` holds.
+    pub fn main_bucket(&self) -> usize {
+        self.buckets.iter().position(|bucket| *bucket == self.storage.default_bucket).unwrap_or(0)
     }
 
     pub fn defaults() -> Config {
@@ -335,16 +359,29 @@ impl Config {
         for glob in &exclude_globs {
             exclude.add(glob.clone());
         }
+        let names = buckets.names.ok_or_else(|| required("buckets.names"))?.into_inner();
+        let constant = storage.constant.ok_or_else(|| required("storage.constant"))?.into_inner();
+        let env_var = storage.env_var.ok_or_else(|| required("storage.env_var"))?.into_inner();
+        let default_bucket = storage.default_bucket.map_or_else(|| names[0].clone(), Spanned::into_inner);
+        let legacy_constants: Vec<String> = storage.legacy_constants.unwrap_or_default().into_iter().map(Spanned::into_inner).collect();
+        let bucket_constants = bucket_constants(
+            &names,
+            buckets.constants.unwrap_or_default(),
+            BucketConstant { constant: constant.clone(), env_var: env_var.clone(), default: default_bucket.clone() },
+            &legacy_constants,
+            &ConfigText { path, text },
+        )?;
         Ok(Config {
             origin: path.to_owned(),
-            buckets: buckets.names.ok_or_else(|| required("buckets.names"))?.into_inner(),
+            buckets: names,
+            bucket_constants,
             bucket_keywords: buckets.keywords.unwrap_or_default().into_iter().map(Spanned::into_inner).collect(),
             storage: StorageConfig {
                 module: storage.module.ok_or_else(|| required("storage.module"))?.into_inner(),
-                constant: storage.constant.ok_or_else(|| required("storage.constant"))?.into_inner(),
-                env_var: storage.env_var.ok_or_else(|| required("storage.env_var"))?.into_inner(),
-                default_bucket: storage.default_bucket.ok_or_else(|| required("storage.default_bucket"))?.into_inner(),
-                legacy_constants: storage.legacy_constants.unwrap_or_default().into_iter().map(Spanned::into_inner).collect(),
+                constant,
+                env_var,
+                default_bucket,
+                legacy_constants,
                 import_style: import_style
                     .or_else(|| storage.import_style.and_then(|style| parse_import_style(style.get_ref())))
                     .unwrap_or(ImportStyle::Auto),
@@ -371,6 +408,73 @@ impl Config {
             },
         })
     }
+}
+
+/// Each bucket's constant: the default bucket (the one `main` defaults to, else the first)
+/// takes `main`; every other takes its `[buckets.constants]` entry or a derived name.
+/// Two buckets never share a constant.
+fn bucket_constants(
+    names: &[String],
+    table: BTreeMap<Spanned<String>, Spanned<String>>,
+    main: BucketConstant,
+    legacy: &[String],
+    text: &ConfigText,
+) -> Result<Vec<BucketConstant>, ConfigError> {
+    let main_index = names.iter().position(|bucket| *bucket == main.default).unwrap_or(0);
+    let listed: HashSet<&str> = names.iter().map(String::as_str).collect();
+    let mut chosen: BTreeMap<&str, Spanned<String>> = BTreeMap::new();
+    for (bucket, constant) in &table {
+        if !listed.contains(bucket.get_ref().as_str()) {
+            return Err(text.error_at(bucket.span(), format!("buckets.constants names {:?}, which is not in buckets.names", bucket.get_ref())));
+        }
+        if *bucket.get_ref() == names[main_index] {
+            return Err(text.error_at(bucket.span(), format!("{:?} is the default bucket: its constant is storage.constant", bucket.get_ref())));
+        }
+        text.check(&format!("buckets.constants.{:?}", bucket.get_ref()), constant, ValueKind::EnvVarIdentifier)?;
+        chosen.insert(bucket.get_ref(), constant.clone());
+    }
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    taken.insert(main.constant.clone(), names[main_index].clone());
+    for name in legacy {
+        taken.insert(name.clone(), format!("the legacy constant {name}"));
+    }
+    let mut out = Vec::with_capacity(names.len());
+    for (index, bucket) in names.iter().enumerate() {
+        if index == main_index {
+            out.push(main.clone());
+            continue;
+        }
+        let (constant, span) = match chosen.get(bucket.as_str()) {
+            Some(constant) => (constant.get_ref().clone(), Some(constant.span())),
+            None => (derived_constant(bucket), None),
+        };
+        let at = |message: String| match &span {
+            Some(span) => text.error_at(span.clone(), message),
+            None => ConfigError { path: text.path.to_owned(), position: None, message },
+        };
+        if !is_env_var_name(&constant) || check_identifier(&constant).is_err() {
+            return Err(at(format!("bucket {bucket:?} needs a constant: set [buckets.constants] {bucket:?} = \"SUPABASE_..._BUCKET\"")));
+        }
+        if let Some(other) = taken.insert(constant.clone(), bucket.clone()) {
+            if other != *bucket {
+                return Err(at(format!(
+                    "buckets {other:?} and {bucket:?} would share the constant {constant}; give {bucket:?} its own in [buckets.constants]"
+                )));
+            }
+        }
+        out.push(BucketConstant { env_var: constant.clone(), constant, default: bucket.clone() });
+    }
+    Ok(out)
+}
+
+/// `data-storage` → `SUPABASE_DATA_STORAGE_BUCKET`.
+fn derived_constant(bucket: &str) -> String {
+    let mut name = String::from("SUPABASE_");
+    for ch in bucket.chars() {
+        name.push(if ch.is_ascii_alphanumeric() { ch.to_ascii_uppercase() } else { '_' });
+    }
+    name.push_str("_BUCKET");
+    name
 }
 
 fn unspanned(table: BTreeMap<Spanned<String>, Spanned<String>>) -> BTreeMap<String, String> {
@@ -556,7 +660,7 @@ mod tests {
         let err = load("[buckets]\nnames = [\"b\"]\nbukets = 1\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "rules.toml:3:1: unknown field `bukets`, expected `names` or `keywords`"
+            "rules.toml:3:1: unknown field `bukets`, expected one of `names`, `keywords`, `constants`"
         );
     }
 

@@ -101,6 +101,10 @@ pub fn effective_settings(path: Option<&Path>, config: &Config) -> toml::Table {
             }
         }
     }
+    // Unless set, the default bucket is `buckets.names[0]`: show the value in effect.
+    if let Some(storage) = settings.get_mut("storage").and_then(toml::Value::as_table_mut) {
+        storage.insert("default_bucket".to_owned(), toml::Value::String(config.storage.default_bucket.clone()));
+    }
     let rules = RuleId::ALL
         .iter()
         .map(|&rule| {

@@ -19,8 +19,9 @@ use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::interactive::{Choice, Declined, Prompter, STOPPED_REASON};
-use crate::model::ModelFacts;
-use crate::project_index::{is_module_file, predominant, FileBindings, ProjectIndex, StorageDemand, StorageModule};
+use crate::model::{BucketMatcher, FileModel, ModelInput, ModuleExports, StorageBindingKind};
+use crate::project_index::modules::ModuleMap;
+use crate::project_index::{export_table, is_module_file, predominant, ProjectIndex, StorageDemand, StorageModule};
 use crate::rules::s3_calls::Helper;
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
@@ -53,20 +54,18 @@ pub struct Run<'a> {
     /// The least sure fixes `diff`/`apply` write: `Safe`, or `Unsafe` with `--unsafe-fixes`.
     /// A display-only fix is never written.
     pub fix_level: Applicability,
-    /// What every file's S3 usage model reads about the project.
-    facts: ModelFacts,
-    /// Set once a rewrite (applied, or offered in `check`) refers to the storage module.
+    /// Every configured bucket name, one automaton.
+    matcher: Arc<BucketMatcher>,
+    /// Set once a rule left something unrewritten because the storage module is not
+    /// among the paths.
     storage_needed: Arc<AtomicBool>,
     /// `apply --interactive`: which fixes of each pass the person accepts.
     pub chooser: Option<&'a Prompter>,
 }
 
-/// Rules whose fixes write a reference to a member of the storage module.
-const NEEDS_STORAGE_MODULE: [RuleId; 5] =
-    [RuleId::HardcodedBucket, RuleId::BucketInString, RuleId::BucketEnvLookup, RuleId::Boto3Client, RuleId::Boto3Call];
-
 impl<'a> Run<'a> {
-    /// Locate the storage module among `candidates` and build the trigger words.
+    /// Locate the storage module among `candidates`, read what it exports and what it
+    /// imports, and build the trigger words.
     pub fn prepare(config: &'a Config, candidates: &[Candidate], mode: Mode, prefilter: bool, notes: &mut Vec<String>) -> Run<'a> {
         let storage_files: Vec<&Candidate> = candidates
             .iter()
@@ -80,43 +79,71 @@ impl<'a> Run<'a> {
             )),
         }
         let storage = storage_files.first().copied();
+        let matcher = BucketMatcher::new(&config.buckets);
+        let python = candidates.iter().filter(|candidate| candidate.kind == FileKind::Python);
+        let modules = ModuleMap::new(python.clone().map(|candidate| candidate.display.as_str()), storage.map(|candidate| candidate.display.as_str()));
+        // Only the storage module and the files it imports are read here; every other
+        // file is parsed once, when it is processed.
+        let paths: BTreeMap<&str, &PathBuf> = python.map(|candidate| (candidate.display.as_str(), &candidate.path)).collect();
+        let read = |display: &str| {
+            let path = paths.get(display)?;
+            let bytes = crate::nofollow::read(path).ok()?;
+            SourceFile::decode(display.to_owned(), FileKind::Python, &bytes).ok().map(|source| source.text)
+        };
+        let storage_module = storage.map(|candidate| StorageModule::read(config, &candidate.display, read(&candidate.display).as_deref(), &modules, &matcher));
+        let index = ProjectIndex::new(config, modules, storage_module, read);
+        Run::with_index(config, index, matcher, mode, prefilter)
+    }
+
+    /// A run on one file read from stdin as `display` (the storage module when it is one).
+    pub fn prepare_stdin(config: &'a Config, display: &str, bytes: &[u8], mode: Mode, prefilter: bool) -> Run<'a> {
+        let matcher = BucketMatcher::new(&config.buckets);
+        let is_storage = is_module_file(display, &config.storage.module);
+        let modules = ModuleMap::new([display], is_storage.then_some(display));
+        let storage = is_storage.then(|| {
+            let text = SourceFile::decode(display.to_owned(), FileKind::Python, bytes).ok().map(|source| source.text);
+            StorageModule::read(config, display, text.as_deref(), &modules, &matcher)
+        });
+        let index = ProjectIndex::new(config, modules, storage, |_| None);
+        Run::with_index(config, index, matcher, mode, prefilter)
+    }
+
+    /// A run over files given as `(display path, text)` (tests, and the library's users
+    /// without a tree on disk): the storage module, its imports and the module map come
+    /// from them; process each with [`Run::process`].
+    pub fn in_memory(config: &'a Config, files: &[(&str, &str)], mode: Mode, prefilter: bool) -> Run<'a> {
+        let matcher = BucketMatcher::new(&config.buckets);
+        let storage = files.iter().find(|(display, _)| is_module_file(display, &config.storage.module));
+        let modules = ModuleMap::new(files.iter().map(|(display, _)| *display), storage.map(|(display, _)| *display));
+        let read = |display: &str| files.iter().find(|(name, _)| *name == display).map(|(_, text)| (*text).to_owned());
+        let storage = storage.map(|(display, text)| StorageModule::read(config, display, Some(text), &modules, &matcher));
+        let index = ProjectIndex::new(config, modules, storage, read);
+        Run::with_index(config, index, matcher, mode, prefilter)
+    }
+
+    fn with_index(config: &'a Config, index: ProjectIndex, matcher: BucketMatcher, mode: Mode, prefilter: bool) -> Run<'a> {
         // A bucket name split by implicit concatenation (`"anantra-" "lms-store"`) or
         // an escape still triggers: one of its pieces holds a third of the name.
         let mut patterns: Vec<&str> = config.buckets.iter().flat_map(|name| bucket_pieces(name)).collect();
         patterns.extend(config.storage.legacy_constants.iter().map(String::as_str));
         patterns.extend([config.storage.module_name(), config.storage.constant.as_str()]);
-        // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/botocore, ClientError,
-        // modeled exceptions (`client.exceptions.NoSuchKey`), and the replacement exception
-        // (a half-migrated handler may still read `e.response`).
+        // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/aioboto3/botocore,
+        // s3fs, ClientError, modeled exceptions (`client.exceptions.NoSuchKey`), S3 operation
+        // names on clients from elsewhere, and the replacement exception (a half-migrated
+        // handler may still read `e.response`).
         let exception = config.errors.exception.rsplit('.').next().unwrap_or_default();
-        patterns.extend(["ucket", "boto", "ClientError", ".exceptions.", exception]);
+        patterns.extend(["ucket", "boto", "s3fs", "ClientError", ".exceptions.", "_object", "upload_f", "download_f", "presigned", exception]);
+        // Names share pieces (`course-bucket-00001`, `course-bucket-00002`): building the
+        // automaton costs per copy of a pattern, so 10,000 names must not give 130,000.
+        patterns.sort_unstable();
+        patterns.dedup();
         // Leftmost-first lets aho-corasick use its SIMD (Teddy) searcher; with the standard
         // match kind it walks the automaton byte by byte (14 instructions a byte here).
         let triggers = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
             .build(patterns)
             .expect("literal patterns build");
-
-        // Only the storage module is read here (for its bucket-taking functions); the import
-        // styles are counted while the files are processed, so no file is parsed twice.
-        let python_files = candidates.iter().filter(|candidate| candidate.kind == FileKind::Python).map(|candidate| candidate.display.as_str());
-        let mut facts = ModelFacts::new(config, python_files, storage.map(|candidate| candidate.display.as_str()));
-        let storage_module = storage.map(|candidate| {
-            let source = crate::nofollow::read(&candidate.path)
-                .ok()
-                .and_then(|bytes| SourceFile::decode(candidate.display.clone(), candidate.kind, &bytes).ok());
-            let parsed = source.as_ref().and_then(|source| Some((source, parse_python(&source.text).ok()?)));
-            match parsed {
-                Some((source, parsed)) => {
-                    facts.storage_exports = Some(facts.exports_of(config, &candidate.display, &source.text, parsed.syntax()));
-                    StorageModule::from_parsed(&candidate.display, parsed.syntax())
-                }
-                // One that cannot be read or parsed still counts as present (it is reported itself).
-                None => StorageModule { display: candidate.display.clone(), ..StorageModule::default() },
-            }
-        });
-        let index = ProjectIndex::pending(config, storage_module);
-        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, facts, storage_needed: Arc::default(), chooser: None }
+        Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, matcher: Arc::new(matcher), storage_needed: Arc::default(), chooser: None }
     }
 
     /// The note for a run whose rewrites refer to a storage module that is not among the
@@ -124,8 +151,8 @@ impl<'a> Run<'a> {
     pub fn storage_note(&self) -> Option<String> {
         (self.index.storage.is_none() && self.storage_needed.load(Ordering::Relaxed)).then(|| {
             format!(
-                "the storage module `{}` is not among the paths; the rewritten files expect it to define `{}`",
-                self.config.storage.module, self.config.storage.constant
+                "the storage module `{}` is not among the paths, so nothing that refers to it was rewritten; include its file in the paths, or set `storage.module` to its dotted path",
+                self.config.storage.module
             )
         })
     }
@@ -138,16 +165,22 @@ impl<'a> Run<'a> {
     /// those few files are processed twice.
     pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
         // Interactive: the questions come file by file in path order, so the import style
-        // is counted first, without asking (each file is read twice, at a person's pace).
-        if self.chooser.is_some() && self.index.preferred_import.is_none() {
+        // and the files' exports are counted first, without asking (each file is read
+        // twice, at a person's pace).
+        if self.chooser.is_some() && !self.index.exports_final {
             let counting = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..self.copy() };
-            let styles: Vec<ImportStyle> = discovered
+            let counted: Vec<(Option<ImportStyle>, Option<(String, ModuleExports)>)> = discovered
                 .candidates
                 .par_iter()
                 .filter(|candidate| !self.index.is_storage_module(&candidate.display))
-                .filter_map(|candidate| counting.process_candidate(candidate).style)
+                .map(|candidate| {
+                    let processed = counting.process_candidate(candidate);
+                    (processed.style, processed.exports.map(|exports| (candidate.display.clone(), exports)))
+                })
                 .collect();
-            return self.with_import_style(predominant(&styles)).run(discovered, notes, on_file);
+            let styles: Vec<ImportStyle> = counted.iter().filter_map(|(style, _)| *style).collect();
+            let exports = export_table(counted.into_iter().filter_map(|(_, exports)| exports));
+            return self.settled(exports, predominant(&styles)).run(discovered, notes, on_file);
         }
         // The storage module goes last: it gets what the other files' rewrites need from it.
         let (storage, others): (Vec<&Candidate>, Vec<&Candidate>) =
@@ -163,7 +196,8 @@ impl<'a> Run<'a> {
             })
             .collect();
         let styles: Vec<ImportStyle> = first.iter().filter_map(|(processed, _)| processed.style).collect();
-        let second = self.with_import_style(predominant(&styles));
+        let exports = export_table(first.iter().filter_map(|(processed, candidate)| Some((candidate.display.clone(), processed.exports.clone()?))));
+        let second = self.settled(exports, predominant(&styles));
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
             .map(|(processed, candidate)| match processed.result {
@@ -210,11 +244,10 @@ impl<'a> Run<'a> {
         Report { mode: self.mode, files, notes }
     }
 
-    /// This run with the import style settled (a no-op when it already is).
-    fn with_import_style(&self, style: ImportStyle) -> Run<'a> {
-        let mut run = self.copy();
-        run.index.preferred_import.get_or_insert(style);
-        run
+    /// This run with every file's exports and the import style settled: the second
+    /// pass, for the few files that waited for them.
+    fn settled(&self, exports: crate::model::ExportTable, style: ImportStyle) -> Run<'a> {
+        Run { index: self.index.settled(exports, style), ..self.copy() }
     }
 
     fn copy(&self) -> Run<'a> {
@@ -226,7 +259,7 @@ impl<'a> Run<'a> {
             force: self.force,
             triggers: self.triggers.clone(),
             fix_level: self.fix_level,
-            facts: self.facts.clone(),
+            matcher: Arc::clone(&self.matcher),
             storage_needed: Arc::clone(&self.storage_needed),
             chooser: self.chooser,
         }
@@ -234,7 +267,7 @@ impl<'a> Run<'a> {
 
     /// The findings of `bytes` before any fix: for a file `apply` could not write.
     fn findings_as_read(&self, input: &FileInput, bytes: &[u8]) -> Vec<ReportedFinding> {
-        let check = Run { mode: Mode::Check, ..self.with_import_style(ImportStyle::FromPackage) };
+        let check = Run { mode: Mode::Check, ..self.settled(self.index.exports.clone(), ImportStyle::FromPackage) };
         check.process(input, bytes).findings
     }
 
@@ -266,7 +299,7 @@ impl<'a> Run<'a> {
         match processed.result {
             Some(result) => result,
             None => {
-                let settled = self.with_import_style(processed.style.unwrap_or(ImportStyle::FromPackage));
+                let settled = self.settled(crate::model::ExportTable::new(), processed.style.unwrap_or(ImportStyle::FromPackage));
                 settled.process(input, bytes)
             }
         }
@@ -291,15 +324,28 @@ impl<'a> Run<'a> {
     }
 
     fn process_python(&self, input: &FileInput, original: &[u8], source: SourceFile, is_storage: bool) -> Processed {
-        let storage_display = self.index.storage.as_ref().map(|storage| storage.display.as_str());
         let style: Cell<Option<Option<ImportStyle>>> = Cell::new(None);
+        let exports: Cell<Option<ModuleExports>> = Cell::new(None);
         let style_wanted = Cell::new(false);
+        let exports_wanted = Cell::new(false);
+        let storage_missing = Cell::new(false);
         let outcome = self.fix_loop(input, source, |current| {
             let parsed = parse_python(&current.text)?;
             let lines = current.line_index();
-            let bindings = FileBindings::of(parsed.syntax(), &input.display, self.config, storage_display);
+            let model_input = ModelInput {
+                config: self.config,
+                display: &input.display,
+                text: &current.text,
+                modules: &self.index.modules,
+                storage: self.index.storage.as_ref().map(|storage| &storage.exports),
+                exports: &self.index.exports,
+                buckets: &self.matcher,
+                is_storage_module: is_storage,
+                exports_final: self.index.exports_final,
+            };
+            let model = FileModel::build(parsed.syntax(), &model_input);
             let suppressions = Suppressions::from_python(&current.text, parsed.tokens(), &lines);
-            let model = self.facts.model(self.config, &input.display, &current.text, parsed.syntax(), is_storage);
+            let wanted = Cell::new(false);
             let ctx = RuleContext {
                 config: self.config,
                 index: &self.index,
@@ -307,22 +353,31 @@ impl<'a> Run<'a> {
                 file: current,
                 module: parsed.syntax(),
                 tokens: parsed.tokens(),
-                bindings: &bindings,
+                matcher: &self.matcher,
                 is_storage_module: is_storage,
                 lines: &lines,
                 suppressions: &suppressions,
+                import_style_wanted: &wanted,
+                storage_missing: &storage_missing,
             };
             let findings = self.configured(check_python(&ctx), &suppressions, &lines);
-            // The style counted is the one the file had before any rewrite.
+            // The style counted and the exports kept are those of the file before any rewrite.
             if style.get().is_none() {
-                style.set(Some(bindings.style));
+                style.set(Some(import_style(&model)));
+                exports.set(Some(model.exports.clone()));
+                exports_wanted.set(model.wants_exports);
             }
-            style_wanted.set(style_wanted.get() || bindings.import_style_wanted.get());
+            style_wanted.set(style_wanted.get() || wanted.get());
             Ok((findings, lines))
         });
+        if storage_missing.get() {
+            self.storage_needed.store(true, Ordering::Relaxed);
+        }
         let style = style.get().flatten();
-        if style_wanted.get() && self.index.preferred_import.is_none() {
-            return Processed { result: None, style, demand: StorageDemand::default() };
+        let exports = exports.take();
+        let waits = (style_wanted.get() && self.index.preferred_import.is_none()) || (exports_wanted.get() && !self.index.exports_final);
+        if waits {
+            return Processed { result: None, style, exports, demand: StorageDemand::default() };
         }
         let (result, demand) = match outcome {
             Ok((current, findings)) => {
@@ -332,7 +387,7 @@ impl<'a> Run<'a> {
             // A file that failed stays as it was: it may reach anything the module has.
             Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result: Some(result), style, demand }
+        Processed { result: Some(result), style, exports, demand }
     }
 
     /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
@@ -340,6 +395,7 @@ impl<'a> Run<'a> {
     /// use. Read from the text, so a mention in a comment keeps an S3 object too.
     fn demand_of(&self, text: &str, findings: &[ReportedFinding]) -> StorageDemand {
         let mut demand = StorageDemand::default();
+        let Some(storage) = &self.index.storage else { return demand };
         if !text.contains(self.config.storage.module_name()) {
             return demand;
         }
@@ -349,7 +405,7 @@ impl<'a> Run<'a> {
         };
         let named = |name: &str| text.contains(name) || offered.iter().any(|content| content.contains(name));
         demand.helpers = Helper::ALL.iter().map(|helper| helper.name()).filter(|name| named(name)).map(str::to_owned).collect();
-        demand.reached = self.facts.storage_objects().filter(|name| text.contains(name)).map(str::to_owned).collect();
+        demand.reached = storage.objects().filter(|name| text.contains(name)).map(str::to_owned).collect();
         demand
     }
 
@@ -416,8 +472,6 @@ impl<'a> Run<'a> {
                 first_findings = Some(self.place(display, &current, &lines, &findings));
             }
             if self.mode == Mode::Check {
-                let offered = findings.iter().filter(|finding| finding.fix.is_some()).map(|finding| finding.rule);
-                self.note_storage_use(display, offered);
                 return Ok((current, first_findings.unwrap_or_default()));
             }
             let applied = match self.chooser.map(|chooser| chooser.choose(display, &current.text, &findings, self.fix_level, &mut declined)) {
@@ -445,7 +499,6 @@ impl<'a> Run<'a> {
                 *range = applied.moved(*range);
             }
             left_by_fixes.extend(applied.left);
-            self.note_storage_use(display, applied.fixed.keys().copied());
             for (rule, count) in applied.fixed {
                 *fixed.entry(rule).or_insert(0) += count;
             }
@@ -456,13 +509,6 @@ impl<'a> Run<'a> {
             None,
             format!("internal error: fixes by {} did not settle after {MAX_PASSES} passes; file left untouched", rule_list(&fixed)),
         ))
-    }
-
-    /// Remember that a rewrite in a file other than the storage module refers to it.
-    fn note_storage_use(&self, display: &str, mut rules: impl Iterator<Item = RuleId>) {
-        if !self.index.is_storage_module(display) && rules.any(|rule| NEEDS_STORAGE_MODULE.contains(&rule)) {
-            self.storage_needed.store(true, Ordering::Relaxed);
-        }
     }
 
     /// Encode the final text, then diff or write it.
@@ -544,19 +590,33 @@ impl<'a> Run<'a> {
     }
 }
 
-/// One file's result, or `None` when it waits for the repository's import style;
-/// `style` is how the file itself imports the storage module, for the count.
+/// One file's result, or `None` when it waits for the repository's import style or for
+/// other files' exports; `style` is how the file itself imports the storage module, for
+/// the count.
 struct Processed {
     result: Option<FileResult>,
     style: Option<ImportStyle>,
+    /// What the file offers other files (Python files that were parsed).
+    exports: Option<ModuleExports>,
     /// What the file, as rewritten, needs from the storage module.
     demand: StorageDemand,
 }
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result: Some(result), style: None, demand: StorageDemand::default() }
+        Processed { result: Some(result), style: None, exports: None, demand: StorageDemand::default() }
     }
+}
+
+/// How the file itself imports the storage module: its first module-level binding.
+fn import_style(model: &FileModel) -> Option<ImportStyle> {
+    let binding = model.storage_bindings.first()?;
+    let (stmt, _) = model.site(binding.site).statement?;
+    Some(match (stmt, binding.kind) {
+        (_, StorageBindingKind::Member { .. }) => ImportStyle::FromModule,
+        (ruff_python_ast::Stmt::Import(_), _) => ImportStyle::ImportAs,
+        _ => ImportStyle::FromPackage,
+    })
 }
 
 /// Every run of a third of `name`'s characters (at least 4; all of a shorter name).

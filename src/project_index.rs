@@ -1,27 +1,28 @@
-//! Facts about the whole project, built once before any rule runs (`ProjectIndex`),
-//! and how one file reaches the storage module (`FileBindings`, recomputed on every
-//! pass from the file's current parse).
+//! Facts about the whole project, built before the rules run and fixed for the run:
+//! the Python modules among the paths (`modules`), the storage module and what it
+//! exports (its S3 client, bucket functions, constants), the files Python runs when it
+//! imports the storage module (an import of it added to one of those would be
+//! circular), other files' exports (factories, module-level clients; collected from the
+//! first pass over the files), and the repository's import style.
 
-use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
-
-use ruff_python_ast::{ModModule, Stmt};
-use ruff_text_size::{Ranged, TextRange};
-
-use crate::config::{Config, ImportStyle};
-use crate::scope::bound_names;
-
+pub mod graph;
 pub mod modules;
 
-/// Parameter names that mark a storage function's first argument as a bucket.
-const BUCKET_PARAMETERS: [&str; 4] = ["bucket", "bucket_name", "bucket_id", "Bucket"];
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{Config, ImportStyle};
+use crate::model::{BucketMatcher, Export, ExportTable, FileModel, ModelInput, ModuleExports};
+use crate::source::parse_python;
+use modules::ModuleMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StorageModule {
     /// Its display path, e.g. `backend/utils/s3_utils.py`.
     pub display: String,
-    /// Functions whose first parameter is a bucket name.
-    pub bucket_functions: BTreeSet<String>,
+    /// The directory its configured dotted path resolves from (`backend` for
+    /// `backend/utils/s3_utils.py` as `utils.s3_utils`).
+    pub root: String,
+    pub exports: ModuleExports,
     /// Functions `f(bucket, prefix)` that return every key below the prefix (the call
     /// translation lists through them outside the storage module).
     pub key_listers: BTreeSet<String>,
@@ -39,48 +40,121 @@ pub struct StorageDemand {
     pub reached: BTreeSet<String>,
 }
 
+impl StorageModule {
+    /// The storage module read from `text` (an unreadable or unparsable one exports nothing).
+    pub fn read(config: &Config, display: &str, text: Option<&str>, modules: &ModuleMap, matcher: &BucketMatcher) -> StorageModule {
+        let root = storage_root(display, &config.storage.module);
+        let mut key_listers = BTreeSet::new();
+        let exports = text
+            .and_then(|text| {
+                let parsed = parse_python(text).ok()?;
+                key_listers = crate::rules::s3_calls::key_listers(parsed.syntax());
+                let input = ModelInput {
+                    config,
+                    display,
+                    text,
+                    modules,
+                    storage: None,
+                    exports: &ExportTable::new(),
+                    buckets: matcher,
+                    is_storage_module: true,
+                    exports_final: true,
+                };
+                Some(FileModel::build(parsed.syntax(), &input).exports)
+            })
+            .unwrap_or_default();
+        StorageModule { display: display.to_owned(), root, exports, key_listers, demand: StorageDemand::default() }
+    }
+}
+
+impl StorageModule {
+    /// The names of its module-level S3 objects (`s3_client`).
+    pub fn objects(&self) -> impl Iterator<Item = &str> {
+        self.exports.names.iter().filter(|(_, export)| matches!(export, Export::Object(..))).map(|(name, _)| name.as_str())
+    }
+}
+
+/// `backend` for `backend/utils/s3_utils.py` and `utils.s3_utils`.
+fn storage_root(display: &str, module: &str) -> String {
+    let suffix = module.replace('.', "/");
+    for tail in [format!("{suffix}.py"), format!("{suffix}/__init__.py")] {
+        if display == tail {
+            return String::new();
+        }
+        if let Some(root) = display.strip_suffix(&format!("/{tail}")) {
+            return root.to_owned();
+        }
+    }
+    modules::directory(display).to_owned()
+}
+
+/// Who makes Python run a file while it imports the storage module.
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Importer {
+    /// The importing file's display path.
+    pub by: String,
+    /// The 1-based line of the import.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProjectIndex {
+    pub modules: ModuleMap,
     pub storage: Option<StorageModule>,
+    /// Files run (at module level, transitively) when the storage module is imported,
+    /// with what imports each: a new import of the storage module in one of them would
+    /// be circular.
+    pub storage_imports: BTreeMap<String, Importer>,
+    /// Other files' exports, by display path (complete after the first pass).
+    pub exports: ExportTable,
+    /// `exports` holds every file's exports.
+    pub exports_final: bool,
     /// The import style for files that need one (never `Auto`); `None` until the run
     /// has counted the styles the files use.
     pub preferred_import: Option<ImportStyle>,
 }
 
-impl StorageModule {
-    pub fn from_parsed(display: &str, module: &ModModule) -> StorageModule {
-        StorageModule {
-            display: display.to_owned(),
-            bucket_functions: bucket_functions(module),
-            key_listers: crate::rules::s3_calls::key_listers(module),
-            demand: StorageDemand::default(),
-        }
-    }
-}
-
 impl ProjectIndex {
-    /// `storage` is the storage module, if it is among the paths;
-    /// `styles` are the import styles the files already use (one entry a file).
-    pub fn build(config: &Config, storage: Option<StorageModule>, styles: &[ImportStyle]) -> ProjectIndex {
-        let preferred_import = match config.storage.import_style {
-            ImportStyle::Auto => predominant(styles),
-            chosen => chosen,
-        };
-        ProjectIndex { storage, preferred_import: Some(preferred_import) }
-    }
-
-    /// An index whose import style, when configured as `auto`, is still to be counted
-    /// from the files as they are processed (see `FileBindings::import_style_wanted`).
-    pub fn pending(config: &Config, storage: Option<StorageModule>) -> ProjectIndex {
+    /// `storage` is the storage module, if it is among the paths; `read` gives a file's
+    /// text by display path (for the files the storage module imports).
+    pub fn new(config: &Config, modules: ModuleMap, storage: Option<StorageModule>, read: impl Fn(&str) -> Option<String>) -> ProjectIndex {
         let preferred_import = match config.storage.import_style {
             ImportStyle::Auto => None,
             chosen => Some(chosen),
         };
-        ProjectIndex { storage, preferred_import }
+        let storage_imports = storage.as_ref().map(|storage| graph::run_on_import(&modules, &storage.display, &storage.root, read)).unwrap_or_default();
+        ProjectIndex { modules, storage, storage_imports, exports: ExportTable::new(), exports_final: false, preferred_import }
     }
 
     pub fn is_storage_module(&self, display: &str) -> bool {
         self.storage.as_ref().is_some_and(|storage| storage.display == display)
+    }
+
+    /// The chain of imports by which importing the storage module runs `display`
+    /// (`utils/s3_utils.py imports config/settings.py (line 3)`), if it does.
+    pub fn circular_chain(&self, display: &str) -> Option<Vec<(String, Importer)>> {
+        let mut chain = Vec::new();
+        let mut current = display;
+        while let Some(importer) = self.storage_imports.get(current) {
+            chain.push((current.to_owned(), importer.clone()));
+            if chain.len() > self.storage_imports.len() {
+                break;
+            }
+            current = &importer.by;
+        }
+        (!chain.is_empty()).then(|| {
+            chain.reverse();
+            chain
+        })
+    }
+
+    /// This index with every file's exports and the import style settled.
+    pub fn settled(&self, exports: ExportTable, style: ImportStyle) -> ProjectIndex {
+        let mut index = self.clone();
+        index.exports = exports;
+        index.exports_final = true;
+        index.preferred_import.get_or_insert(style);
+        index
     }
 }
 
@@ -91,22 +165,6 @@ pub fn is_module_file(display: &str, module: &str) -> bool {
     [format!("{suffix}.py"), format!("{suffix}/__init__.py")]
         .iter()
         .any(|tail| display == tail || display.ends_with(&format!("/{tail}")))
-}
-
-fn bucket_functions(module: &ModModule) -> BTreeSet<String> {
-    module
-        .body
-        .iter()
-        .filter_map(|stmt| match stmt {
-            Stmt::FunctionDef(def) => {
-                let first = def.parameters.iter_non_variadic_params().next()?;
-                BUCKET_PARAMETERS
-                    .contains(&first.parameter.name.as_str())
-                    .then(|| def.name.to_string())
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// The most used style; ties and no data prefer `from package import module`.
@@ -120,202 +178,14 @@ pub fn predominant(styles: &[ImportStyle]) -> ImportStyle {
         .unwrap_or(ImportStyle::FromPackage)
 }
 
-/// An existing module-level binding of the storage module or of one of its names.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Binding {
-    /// How code refers to it: `s3_utils`, `s3u`, `utils.s3_utils`, `SUPABASE_BUCKET_NAME`.
-    pub reference: String,
-    /// The import statement that creates it; a use at module level must come after it.
-    pub statement: TextRange,
-}
-
-/// How one file reaches the storage module.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FileBindings {
-    /// The module itself, bound by `import ... as`, `from package import module`, or plain `import`.
-    pub module: Option<Binding>,
-    /// The bucket constant imported by name (`from utils.s3_utils import SUPABASE_BUCKET_NAME [as X]`).
-    pub constant: Option<Binding>,
-    /// Storage functions bound by name: local name → function name.
-    pub functions: BTreeMap<String, String>,
-    /// The style this file uses, for counting the predominant one.
-    pub style: Option<ImportStyle>,
-    /// Every name bound at module level, to detect a clash with a name we would add.
-    pub module_names: BTreeSet<String>,
-    /// Set by a rule that needed the repository's import style before the run had
-    /// counted it: the file is processed again once it is known.
-    pub import_style_wanted: Cell<bool>,
-}
-
-impl FileBindings {
-    pub fn of(module: &ModModule, display: &str, config: &Config, storage_display: Option<&str>) -> FileBindings {
-        let mut bindings = FileBindings {
-            module_names: bound_names(None, &module.body),
-            ..FileBindings::default()
-        };
-        let target = &config.storage.module;
-        let mut imports = Vec::new();
-        collect_module_level_imports(&module.body, &mut imports);
-        for stmt in imports {
-            match stmt {
-                Stmt::Import(import) => {
-                    for alias in &import.names {
-                        if !names_storage(&alias.name, target) {
-                            continue;
-                        }
-                        let reference = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                        bindings.style.get_or_insert(ImportStyle::ImportAs);
-                        bindings.module.get_or_insert(Binding { reference, statement: import.range });
-                    }
-                }
-                Stmt::ImportFrom(import) => {
-                    let from = resolve_from(import.module.as_deref(), import.level, display, storage_display, target);
-                    for alias in &import.names {
-                        let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                        let binding = Binding { reference: local.clone(), statement: import.range };
-                        match &from {
-                            // from utils import s3_utils
-                            Some(FromTarget::Package(package))
-                                if names_storage(&join(package, &alias.name), target) =>
-                            {
-                                bindings.style.get_or_insert(ImportStyle::FromPackage);
-                                bindings.module.get_or_insert(binding);
-                            }
-                            Some(FromTarget::Storage) => {
-                                bindings.style.get_or_insert(ImportStyle::FromModule);
-                                if alias.name.as_str() == config.storage.constant {
-                                    bindings.constant.get_or_insert(binding);
-                                } else {
-                                    bindings.functions.insert(local, alias.name.to_string());
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        bindings
-    }
-}
-
-/// What a `from X import ...` statement imports from.
-enum FromTarget {
-    /// `X` is the storage module itself.
-    Storage,
-    /// `X` is some other module or package (dotted, absolute form when we could resolve it).
-    Package(String),
-}
-
-fn join(package: &str, name: &str) -> String {
-    if package.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{package}.{name}")
-    }
-}
-
-/// `dotted` names the storage module when it equals its configured dotted path or ends
-/// with it (`backend.utils.s3_utils` run from the repository root).
-fn names_storage(dotted: &str, target: &str) -> bool {
-    dotted == target || dotted.ends_with(&format!(".{target}"))
-}
-
-/// Resolve `from <module> import` (with `level` leading dots) against the file's location.
-fn resolve_from(
-    module: Option<&str>,
-    level: u32,
-    display: &str,
-    storage_display: Option<&str>,
-    target: &str,
-) -> Option<FromTarget> {
-    if level == 0 {
-        let module = module?;
-        return Some(if names_storage(module, target) {
-            FromTarget::Storage
-        } else {
-            FromTarget::Package(module.to_owned())
-        });
-    }
-    // Relative: climb from the file's directory, then compare paths with the storage file.
-    let mut dir: Vec<&str> = display.split('/').collect();
-    dir.pop();
-    for _ in 1..level {
-        dir.pop()?;
-    }
-    let mut path = dir.join("/");
-    if let Some(module) = module {
-        path = join_path(&path, &module.replace('.', "/"));
-    }
-    let storage = storage_display?;
-    let storage_stem = storage.strip_suffix("/__init__.py").or_else(|| storage.strip_suffix(".py"))?;
-    if path == storage_stem {
-        return Some(FromTarget::Storage);
-    }
-    // Express the package as a dotted path that ends like the target when it contains the storage module.
-    let (storage_package, _) = storage_stem.rsplit_once('/').unwrap_or(("", storage_stem));
-    if path == storage_package {
-        let package = target.rsplit_once('.').map_or("", |(package, _)| package);
-        return Some(FromTarget::Package(package.to_owned()));
-    }
-    Some(FromTarget::Package(path.replace('/', ".")))
-}
-
-fn join_path(dir: &str, rest: &str) -> String {
-    if dir.is_empty() {
-        rest.to_owned()
-    } else {
-        format!("{dir}/{rest}")
-    }
-}
-
-/// Imports at module level, including inside `if`/`try`/`with` blocks but not in
-/// functions or classes.
-fn collect_module_level_imports<'a>(body: &'a [Stmt], out: &mut Vec<&'a Stmt>) {
-    for stmt in body {
-        match stmt {
-            Stmt::Import(_) | Stmt::ImportFrom(_) => out.push(stmt),
-            Stmt::If(branch) => {
-                collect_module_level_imports(&branch.body, out);
-                for clause in &branch.elif_else_clauses {
-                    collect_module_level_imports(&clause.body, out);
-                }
-            }
-            Stmt::Try(block) => {
-                collect_module_level_imports(&block.body, out);
-                for handler in &block.handlers {
-                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    collect_module_level_imports(&handler.body, out);
-                }
-                collect_module_level_imports(&block.orelse, out);
-                collect_module_level_imports(&block.finalbody, out);
-            }
-            Stmt::With(block) => collect_module_level_imports(&block.body, out),
-            _ => {}
-        }
-    }
-}
-
-impl Ranged for Binding {
-    fn range(&self) -> TextRange {
-        self.statement
-    }
+/// Every file's exports from the first pass, keyed by display path (empty ones left out).
+pub fn export_table(exports: impl IntoIterator<Item = (String, ModuleExports)>) -> ExportTable {
+    exports.into_iter().filter(|(_, exports)| !exports.names.is_empty()).collect::<BTreeMap<_, _>>()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::parse_python;
-
-    fn bindings(text: &str, display: &str) -> FileBindings {
-        let parsed = parse_python(text).unwrap();
-        FileBindings::of(parsed.syntax(), display, &Config::defaults(), Some("backend/utils/s3_utils.py"))
-    }
-
-    fn module_ref(text: &str, display: &str) -> Option<String> {
-        bindings(text, display).module.map(|binding| binding.reference)
-    }
 
     #[test]
     fn module_file_matches_by_dotted_suffix() {
@@ -327,28 +197,10 @@ mod tests {
     }
 
     #[test]
-    fn every_way_to_import_the_module() {
-        assert_eq!(module_ref("from utils import s3_utils\n", "backend/a.py").as_deref(), Some("s3_utils"));
-        assert_eq!(module_ref("import utils.s3_utils as s3u\n", "backend/a.py").as_deref(), Some("s3u"));
-        assert_eq!(module_ref("import utils.s3_utils\n", "backend/a.py").as_deref(), Some("utils.s3_utils"));
-        assert_eq!(module_ref("from backend.utils import s3_utils as s\n", "a.py").as_deref(), Some("s"));
-        assert_eq!(module_ref("from . import s3_utils\n", "backend/utils/x.py").as_deref(), Some("s3_utils"));
-        assert_eq!(module_ref("from ..utils import s3_utils\n", "backend/api/x.py").as_deref(), Some("s3_utils"));
-        assert_eq!(module_ref("from myutils import s3_utils\n", "backend/a.py"), None);
-        assert_eq!(module_ref("def f():\n    from utils import s3_utils\n", "backend/a.py"), None);
-        assert_eq!(module_ref("try:\n    from utils import s3_utils\nexcept ImportError:\n    pass\n", "backend/a.py").as_deref(), Some("s3_utils"));
-    }
-
-    #[test]
-    fn member_imports_bind_the_constant_and_functions() {
-        let found = bindings(
-            "from utils.s3_utils import SUPABASE_BUCKET_NAME as B, upload_file_to_s3\nfrom .s3_utils import read\n",
-            "backend/utils/x.py",
-        );
-        assert_eq!(found.constant.map(|binding| binding.reference).as_deref(), Some("B"));
-        assert_eq!(found.functions.get("upload_file_to_s3").map(String::as_str), Some("upload_file_to_s3"));
-        assert_eq!(found.functions.get("read").map(String::as_str), Some("read"));
-        assert_eq!(found.style, Some(ImportStyle::FromModule));
+    fn the_storage_root_is_where_its_dotted_name_resolves_from() {
+        assert_eq!(storage_root("lms-backend/backend/utils/s3_utils.py", "utils.s3_utils"), "lms-backend/backend");
+        assert_eq!(storage_root("utils/s3_utils.py", "utils.s3_utils"), "");
+        assert_eq!(storage_root("x/utils/s3_utils/__init__.py", "utils.s3_utils"), "x");
     }
 
     #[test]
@@ -360,8 +212,21 @@ mod tests {
     }
 
     #[test]
-    fn bucket_functions_are_those_taking_a_bucket_first() {
-        let parsed = parse_python("def up(bucket_name, key): pass\ndef path(user): pass\ndef get(Bucket, Key): pass\n").unwrap();
-        assert_eq!(bucket_functions(parsed.syntax()).into_iter().collect::<Vec<_>>(), ["get", "up"]);
+    fn storage_exports_its_client_and_bucket_functions() {
+        let config = Config::defaults();
+        let text = "import boto3\ns3_client = boto3.client('s3')\nS3_BUCKET_NAME = 'anantra-lms-store'\ndef upload_file_to_s3(bucket_name, key, body):\n    s3_client.put_object(Bucket=bucket_name, Key=key, Body=body)\n";
+        let display = "backend/utils/s3_utils.py";
+        let modules = ModuleMap::new([display], Some(display));
+        let storage = StorageModule::read(&config, display, Some(text), &modules, &BucketMatcher::new(&config.buckets));
+        let names: Vec<String> = storage.exports.names.iter().map(|(name, export)| format!("{name}={export:?}")).collect();
+        assert_eq!(
+            names,
+            [
+                "S3_BUCKET_NAME=Constant(\"anantra-lms-store\")",
+                "s3_client=Object(Client, Sync)",
+                "upload_file_to_s3=BucketFunction { parameter: 0, name: \"bucket_name\" }",
+            ]
+        );
+        assert_eq!(storage.root, "backend");
     }
 }

@@ -4,21 +4,17 @@
 use s3_to_supabase::config::Config;
 use s3_to_supabase::discover::FileKind;
 use s3_to_supabase::pipeline::{FileInput, Run};
-use s3_to_supabase::project_index::StorageModule;
 use s3_to_supabase::report::{FileOutcome, Mode};
 
 const STORAGE: &str = "backend/utils/s3_utils.py";
+/// The storage module the files under test import: two functions taking a bucket first.
+const STORAGE_TEXT: &str = "import boto3\nS3_BUCKET_NAME = \"anantra-lms-store\"\ns3_client = boto3.client(\"s3\")\n\ndef get_json_from_s3(bucket_name, key):\n    return s3_client.get_object(Bucket=bucket_name, Key=key)\n\ndef upload_file_to_s3(bucket_name, key, body):\n    s3_client.put_object(Bucket=bucket_name, Key=key, Body=body)\n";
 
 /// Rewrite one file as `diff` would; returns the new text (the input when unchanged)
 /// and the findings left, as `line:col rule-id`.
 fn rewrite_with(config: &Config, display: &str, source: &str) -> (String, Vec<String>) {
-    let mut notes = Vec::new();
-    let mut run = Run::prepare(config, &[], Mode::Diff, true, &mut notes);
-    run.index.storage = Some(StorageModule {
-        display: STORAGE.to_owned(),
-        bucket_functions: ["get_json_from_s3".to_owned(), "upload_file_to_s3".to_owned()].into(),
-        ..StorageModule::default()
-    });
+    let files = [(STORAGE, STORAGE_TEXT), ("backend/utils/__init__.py", ""), ("backend/routes/__init__.py", ""), (display, source)];
+    let run = Run::in_memory(config, &files, Mode::Diff, true);
     let input = FileInput { display: display.to_owned(), kind: FileKind::Python, path: None };
     let result = run.process(&input, source.as_bytes());
     let text = match result.outcome {
@@ -62,38 +58,38 @@ fn from_package_binding_is_reused() {
 #[test]
 fn import_as_and_alias_bindings_are_reused() {
     assert_eq!(
-        rewritten("import utils.s3_utils as s3u\nB = 'anantra-lms-store'\n"),
-        "import utils.s3_utils as s3u\nB = s3u.SUPABASE_BUCKET_NAME\n"
+        rewritten("import utils.s3_utils as s3u\nBUCKET = 'anantra-lms-store'\n"),
+        "import utils.s3_utils as s3u\nBUCKET = s3u.SUPABASE_BUCKET_NAME\n"
     );
     assert_eq!(
-        rewritten("import utils.s3_utils\nB = \"anantra-lms-store\"\n"),
-        "import utils.s3_utils\nB = utils.s3_utils.SUPABASE_BUCKET_NAME\n"
+        rewritten("import utils.s3_utils\nBUCKET = \"anantra-lms-store\"\n"),
+        "import utils.s3_utils\nBUCKET = utils.s3_utils.SUPABASE_BUCKET_NAME\n"
     );
 }
 
 #[test]
 fn constant_imported_by_name_is_used_bare_with_its_alias() {
     assert_eq!(
-        rewritten("from utils.s3_utils import SUPABASE_BUCKET_NAME as BUCKET\nx = \"anantra-lms-store\"\n"),
-        "from utils.s3_utils import SUPABASE_BUCKET_NAME as BUCKET\nx = BUCKET\n"
+        rewritten("from utils.s3_utils import SUPABASE_BUCKET_NAME as BUCKET\ns3.put_object(Bucket=\"anantra-lms-store\", Key=k)\n"),
+        "from utils.s3_utils import SUPABASE_BUCKET_NAME as BUCKET\ns3.put_object(Bucket=BUCKET, Key=k)\n"
     );
 }
 
 #[test]
 fn every_spelling_of_the_value_counts() {
-    let source = "from utils import s3_utils\na = 'anantra-lms-store'\nb = \"\"\"anantra-lms-store\"\"\"\nc = r\"anantra-lms-store\"\nd = u'anantra-lms-store'\ne = (\"anantra-\"\n     \"lms-store\")\n";
+    let source = "from utils import s3_utils\na_bucket = 'anantra-lms-store'\nb_bucket = \"\"\"anantra-lms-store\"\"\"\nc_bucket = r\"anantra-lms-store\"\nd_bucket = u'anantra-lms-store'\ne_bucket = (\"anantra-\"\n     \"lms-store\")\n";
     assert_eq!(
         rewritten(source),
-        "from utils import s3_utils\na = s3_utils.SUPABASE_BUCKET_NAME\nb = s3_utils.SUPABASE_BUCKET_NAME\nc = s3_utils.SUPABASE_BUCKET_NAME\nd = s3_utils.SUPABASE_BUCKET_NAME\ne = (s3_utils.SUPABASE_BUCKET_NAME)\n"
+        "from utils import s3_utils\na_bucket = s3_utils.SUPABASE_BUCKET_NAME\nb_bucket = s3_utils.SUPABASE_BUCKET_NAME\nc_bucket = s3_utils.SUPABASE_BUCKET_NAME\nd_bucket = s3_utils.SUPABASE_BUCKET_NAME\ne_bucket = (s3_utils.SUPABASE_BUCKET_NAME)\n"
     );
 }
 
 #[test]
 fn a_file_without_binding_gets_one_import_after_its_header() {
-    let source = "\"\"\"Slides.\"\"\"\nfrom __future__ import annotations\n\nimport json\n\nA = \"anantra-lms-store\"\nB = \"anantra-lms-store\"\n";
+    let source = "\"\"\"Slides.\"\"\"\nfrom __future__ import annotations\n\nimport json\n\nA_BUCKET = \"anantra-lms-store\"\nB_BUCKET = \"anantra-lms-store\"\n";
     assert_eq!(
         rewritten(source),
-        "\"\"\"Slides.\"\"\"\nfrom __future__ import annotations\n\nimport json\nfrom utils import s3_utils\n\nA = s3_utils.SUPABASE_BUCKET_NAME\nB = s3_utils.SUPABASE_BUCKET_NAME\n"
+        "\"\"\"Slides.\"\"\"\nfrom __future__ import annotations\n\nimport json\nfrom utils import s3_utils\n\nA_BUCKET = s3_utils.SUPABASE_BUCKET_NAME\nB_BUCKET = s3_utils.SUPABASE_BUCKET_NAME\n"
     );
 }
 
@@ -104,14 +100,14 @@ fn configured_import_style_is_followed() {
     std::fs::write(&path, "[storage]\nimport_style = \"from-module\"\n").unwrap();
     let config = Config::from_file(&path).unwrap();
     assert_eq!(
-        rewrite_with(&config, "backend/x.py", "import json\nA = \"anantra-lms-store\"\n").0,
-        "import json\nfrom utils.s3_utils import SUPABASE_BUCKET_NAME\nA = SUPABASE_BUCKET_NAME\n"
+        rewrite_with(&config, "backend/x.py", "import json\nBUCKET = \"anantra-lms-store\"\n").0,
+        "import json\nfrom utils.s3_utils import SUPABASE_BUCKET_NAME\nBUCKET = SUPABASE_BUCKET_NAME\n"
     );
 }
 
 #[test]
 fn inside_the_storage_module_the_bare_constant_is_used() {
-    let source = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n\n\ndef f():\n    return \"anantra-lms-store\"\n";
+    let source = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n\n\ndef default_bucket():\n    return \"anantra-lms-store\"\n";
     let (text, findings) = rewrite(STORAGE, source);
     assert_eq!(text, source.replace("return \"anantra-lms-store\"", "return SUPABASE_BUCKET_NAME"));
     assert_eq!(findings, Vec::<String>::new());
@@ -119,25 +115,25 @@ fn inside_the_storage_module_the_bare_constant_is_used() {
 
 #[test]
 fn crlf_and_bom_survive_an_added_import() {
-    let source = "\u{feff}import json\r\nA = \"anantra-lms-store\"\r\n";
+    let source = "\u{feff}import json\r\nBUCKET = \"anantra-lms-store\"\r\n";
     let (text, _) = rewrite("backend/x.py", source);
-    assert_eq!(text, "\u{feff}import json\r\nfrom utils import s3_utils\r\nA = s3_utils.SUPABASE_BUCKET_NAME\r\n");
+    assert_eq!(text, "\u{feff}import json\r\nfrom utils import s3_utils\r\nBUCKET = s3_utils.SUPABASE_BUCKET_NAME\r\n");
 }
 
 #[test]
-fn two_configured_buckets_both_become_the_constant() {
+fn two_configured_buckets_get_a_constant_each() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rules.toml");
-    std::fs::write(&path, "[buckets]\nnames = [\"anantra-lms-store\", \"anantra-lms-legacy\"]\n").unwrap();
+    std::fs::write(&path, "[buckets]\nnames = [\"anantra-lms-store\", \"anantra-lms-legacy\"]\n[buckets.constants]\n\"anantra-lms-legacy\" = \"SUPABASE_LEGACY_BUCKET\"\n").unwrap();
     let config = Config::from_file(&path).unwrap();
     let (text, _) = rewrite_with(
         &config,
         "backend/x.py",
-        "from utils import s3_utils\na = \"anantra-lms-legacy\"\nb = f\"s3://anantra-lms-store/{k}\"\n",
+        "from utils import s3_utils\nlegacy_bucket = \"anantra-lms-legacy\"\nspark.read(f\"s3://anantra-lms-store/{k}\")\n",
     );
     assert_eq!(
         text,
-        "from utils import s3_utils\na = s3_utils.SUPABASE_BUCKET_NAME\nb = f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{k}\"\n"
+        "from utils import s3_utils\nlegacy_bucket = s3_utils.SUPABASE_LEGACY_BUCKET\nspark.read(f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{k}\")\n"
     );
 }
 
@@ -193,32 +189,35 @@ fn another_variable_keeps_its_lookup_and_only_the_default_changes() {
 #[test]
 fn fstring_literal_parts_get_a_replacement_field() {
     assert_eq!(
-        rewritten("from utils import s3_utils\nu = f\"https://anantra-lms-store.s3.amazonaws.com/{key}\"\n"),
-        "from utils import s3_utils\nu = f\"https://{s3_utils.SUPABASE_BUCKET_NAME}.s3.amazonaws.com/{key}\"\n"
+        rewritten("from utils import s3_utils\nread(f\"s3://anantra-lms-store/{key}\")\n"),
+        "from utils import s3_utils\nread(f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{key}\")\n"
     );
+    // A URL's host is no bucket argument: reported, never rewritten.
+    let url = "from utils import s3_utils\nu = f\"https://anantra-lms-store.s3.amazonaws.com/{key}\"\n";
+    assert_eq!(rewrite("backend/routes/x.py", url), (url.to_owned(), vec!["2:5 bucket-needs-review".to_owned()]));
 }
 
 #[test]
 fn nested_same_quote_fstrings_of_python_312() {
     assert_eq!(
-        rewritten("from utils import s3_utils\nx = f\"{json.dumps({'a': f\"s3://anantra-lms-store/{k}\"})}\"\n"),
-        "from utils import s3_utils\nx = f\"{json.dumps({'a': f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{k}\"})}\"\n"
+        rewritten("from utils import s3_utils\nx = f\"{json.dumps(f\"s3://anantra-lms-store/{k}\")}\"\n"),
+        "from utils import s3_utils\nx = f\"{json.dumps(f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{k}\")}\"\n"
     );
 }
 
 #[test]
 fn plain_strings_become_fstrings_with_braces_doubled() {
     assert_eq!(
-        rewritten("from utils import s3_utils\na = \"s3://anantra-lms-store/{}/{}\".format(u, c)\nb = r'C:\\anantra-lms-store\\{x}'\nc = u\"to anantra-lms-store\"\n"),
-        "from utils import s3_utils\na = f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{{}}/{{}}\".format(u, c)\nb = rf'C:\\{s3_utils.SUPABASE_BUCKET_NAME}\\{{x}}'\nc = f\"to {s3_utils.SUPABASE_BUCKET_NAME}\"\n"
+        rewritten("from utils import s3_utils\nread(\"s3://anantra-lms-store/{}/{}\".format(u, c))\nread(r's3://anantra-lms-store\\{x}')\nread(u\"s3://anantra-lms-store/a\")\n"),
+        "from utils import s3_utils\nread(f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/{{}}/{{}}\".format(u, c))\nread(rf's3://{s3_utils.SUPABASE_BUCKET_NAME}\\{{x}}')\nread(f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/a\")\n"
     );
 }
 
 #[test]
 fn concatenated_plain_and_fstring_parts() {
     assert_eq!(
-        rewritten("from utils import s3_utils\nx = \"s3://anantra-lms-store/\" f\"{key}\"\n"),
-        "from utils import s3_utils\nx = f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/\" f\"{key}\"\n"
+        rewritten("from utils import s3_utils\nread(\"s3://anantra-lms-store/\" f\"{key}\")\n"),
+        "from utils import s3_utils\nread(f\"s3://{s3_utils.SUPABASE_BUCKET_NAME}/\" f\"{key}\")\n"
     );
 }
 
@@ -254,23 +253,25 @@ def pick(b):
 
 
 def shadow(s3_utils):
-    return \"anantra-lms-store\"
+    s3.put_object(Bucket=\"anantra-lms-store\", Key=\"k\")
 ";
     let (text, findings) = rewrite("backend/x.py", source);
     assert_eq!(text, source);
-    assert_eq!(findings, ["4:18 bucket-needs-review", "9:14 bucket-needs-review", "14:12 bucket-needs-review"]);
+    // A Literal alias and a match on any subject: not shown to be buckets (warnings); a
+    // bucket argument where `s3_utils` means the parameter: a bucket not rewritten (error).
+    assert_eq!(findings, ["4:18 bucket-needs-review", "9:14 bucket-needs-review", "14:26 hardcoded-bucket"]);
 }
 
 #[test]
 fn module_level_use_above_the_import_is_reported() {
-    let source = "A = \"anantra-lms-store\"\nfrom utils import s3_utils\n";
-    assert_eq!(rewrite("backend/x.py", source), (source.to_owned(), vec!["1:5 bucket-needs-review".to_owned()]));
+    let source = "BUCKET = \"anantra-lms-store\"\nfrom utils import s3_utils\n";
+    assert_eq!(rewrite("backend/x.py", source), (source.to_owned(), vec!["1:10 hardcoded-bucket".to_owned()]));
 }
 
 #[test]
 fn a_clashing_name_blocks_the_new_import() {
-    let source = "s3_utils = None\nA = \"anantra-lms-store\"\n";
-    assert_eq!(rewrite("backend/x.py", source), (source.to_owned(), vec!["2:5 bucket-needs-review".to_owned()]));
+    let source = "s3_utils = None\nBUCKET = \"anantra-lms-store\"\n";
+    assert_eq!(rewrite("backend/x.py", source), (source.to_owned(), vec!["2:10 hardcoded-bucket".to_owned()]));
 }
 
 // ----- rule 6: unlisted bucket literals -----
@@ -288,9 +289,9 @@ fn unlisted_bucket_arguments_are_warnings() {
 
 #[test]
 fn suppression_comments_keep_the_line() {
-    let source = "from utils import s3_utils\na = \"anantra-lms-store\"  # s3-to-supabase: ignore\nb = \"anantra-lms-store\"  # s3-to-supabase: ignore[hardcoded-bucket]\nc = \"anantra-lms-store\"  # s3-to-supabase: ignore[bucket-in-string]\n";
+    let source = "from utils import s3_utils\na_bucket = \"anantra-lms-store\"  # s3-to-supabase: ignore\nb_bucket = \"anantra-lms-store\"  # s3-to-supabase: ignore[hardcoded-bucket]\nc_bucket = \"anantra-lms-store\"  # s3-to-supabase: ignore[bucket-in-string]\n";
     assert_eq!(
         rewritten(source),
-        source.replace("c = \"anantra-lms-store\"", "c = s3_utils.SUPABASE_BUCKET_NAME")
+        source.replace("c_bucket = \"anantra-lms-store\"", "c_bucket = s3_utils.SUPABASE_BUCKET_NAME")
     );
 }

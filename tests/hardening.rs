@@ -20,7 +20,11 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_s3-to-supabase");
-const LITERAL: &str = "B = \"anantra-lms-store\"\n";
+/// A bucket literal the model shows is a bucket (its name says so).
+const LITERAL: &str = "BUCKET = \"anantra-lms-store\"\n";
+/// The storage module every tree holds (already migrated: no rule changes it), so the
+/// other files' bucket literals can be rewritten to its constant.
+const STORAGE_MIGRATED: &str = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n";
 const STORAGE_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/lms-backend/backend/utils/s3_utils.py");
 
 struct Run {
@@ -60,10 +64,12 @@ impl Run {
     }
 }
 
-/// A tree in /tmp that other users can enter (for the `nobody` case).
+/// A tree in /tmp that other users can enter (for the `nobody` case), holding the
+/// storage module.
 fn tree() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    write(dir.path(), "utils/s3_utils.py", STORAGE_MIGRATED);
     dir
 }
 
@@ -155,20 +161,12 @@ fn has_exited(child: &Child) -> bool {
 
 /// What `apply` writes for `bytes` as the file `display`: `apply -` prints it.
 fn rewritten(bytes: &[u8], display: &str) -> Vec<u8> {
-    let mut child = Command::new(BIN)
-        .args(["apply", "-", "--quiet", "--stdin-filename", display])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = bytes.to_vec();
-    let feeder = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
-    let output = child.wait_with_output().unwrap();
-    feeder.join().unwrap().unwrap();
-    assert!(matches!(output.status.code(), Some(0 | 1)), "apply - failed: {}", String::from_utf8_lossy(&output.stderr));
-    output.stdout
+    // What a separate `apply` of the same file, beside the storage module, writes.
+    let dir = tree();
+    let path = write(dir.path(), display, bytes);
+    let output = command(dir.path(), &["apply", "--quiet", "."]).output().unwrap();
+    assert!(matches!(output.status.code(), Some(0 | 1)), "apply failed: {}", String::from_utf8_lossy(&output.stderr));
+    fs::read(path).unwrap()
 }
 
 /// Every file under `root` (links and special files included), relative, sorted.
@@ -244,7 +242,7 @@ fn invalid_utf8_is_an_error_naming_the_file() {
 #[test]
 fn latin1_cookie_round_trips_exactly() {
     let dir = tree();
-    let old: &[u8] = b"# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nB = \"anantra-lms-store\"\nx = \"\xe9\xe7\"  # \xa9\n";
+    let old: &[u8] = b"# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nBUCKET = \"anantra-lms-store\"\nx = \"\xe9\xe7\"  # \xa9\n";
     let path = write(dir.path(), "latin.py", old);
     let fixture = write(
         dir.path(),
@@ -463,7 +461,8 @@ fn symlink_out_of_the_tree_is_neither_followed_nor_written() {
 fn directory_named_like_a_python_file_is_walked() {
     let dir = tree();
     let inner = write(dir.path(), "x.py/inner.py", LITERAL);
-    for args in [&["apply", "."][..], &["apply", "x.py"][..]] {
+    // With the storage module among the paths, which the rewrite refers to.
+    for args in [&["apply", "."][..], &["apply", "x.py", "utils"][..]] {
         fs::write(&inner, LITERAL).unwrap();
         let run = run(dir.path(), args);
         run.assert_code(0);
@@ -479,7 +478,7 @@ fn paths_with_spaces_and_non_ascii_characters() {
     let path = write(dir.path(), name, LITERAL);
     let check = run(dir.path(), &["check", "."]);
     check.assert_code(1);
-    check.assert_line_starting(&format!("{name}:1:5: error[hardcoded-bucket] "));
+    check.assert_line_starting(&format!("{name}:1:10: error[hardcoded-bucket] "));
 
     // The patch names the file so that `git apply` finds it.
     let pristine = tree();
@@ -831,12 +830,12 @@ fn fuzz_and_mutant_regressions_keep_every_property() {
 #[test]
 fn bucket_split_by_implicit_concatenation_is_found_with_the_prefilter() {
     let dir = tree();
-    let path = write(dir.path(), "two.py", "x = (\"anantra-\" \"lms-store\")\n");
+    let path = write(dir.path(), "two.py", "BUCKET = (\"anantra-\" \"lms-store\")\n");
     let run = run(dir.path(), &["check", "."]);
     run.assert_code(1);
-    run.assert_line_starting("two.py:1:6: error[hardcoded-bucket] ");
+    run.assert_line_starting("two.py:1:11: error[hardcoded-bucket] ");
     self::run(dir.path(), &["apply", "."]).assert_code(0);
-    assert_eq!(fs::read(&path).unwrap(), rewritten(b"x = (\"anantra-\" \"lms-store\")\n", "two.py"));
+    assert_eq!(fs::read(&path).unwrap(), rewritten(b"BUCKET = (\"anantra-\" \"lms-store\")\n", "two.py"));
 }
 
 // ------------------------------------------------- config values written into code
@@ -845,7 +844,9 @@ fn bucket_split_by_implicit_concatenation_is_found_with_the_prefilter() {
 fn config_value_with_quotes_and_backslashes_is_written_as_one_string_literal() {
     let dir = tree();
     let root = dir.path();
-    let storage = write(root, "utils/s3_utils.py", "import os\nS3_BUCKET_NAME = \"anantra-lms-store\"\n");
+    // No legacy constant: one holding another bucket than the default would be reported,
+    // not aliased (the default is this config value).
+    let storage = write(root, "utils/s3_utils.py", "import os\n");
     write(root, "rules.toml", "[storage]\ndefault_bucket = 'x\") or __import__(\"os\").system(\"id\") or (\"\\'\n");
     run(root, &["apply", "."]).assert_code(0);
     assert_eq!(
@@ -853,7 +854,7 @@ fn config_value_with_quotes_and_backslashes_is_written_as_one_string_literal() {
         concat!(
             "import os\n",
             r#"SUPABASE_BUCKET_NAME = os.getenv("SUPABASE_BUCKET_NAME", "x\") or __import__(\"os\").system(\"id\") or (\"\\")"#,
-            "\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n",
+            "\n",
         )
     );
     run(root, &["diff", "--exit-code", "."]).assert_code(0);
@@ -945,7 +946,7 @@ fn an_appender_racing_a_thousand_rewrites_loses_nothing() {
     for round in 0..1000 {
         fs::write(&path, LITERAL).unwrap();
         state.lock().unwrap().armed = true;
-        let run = run(&root, &["apply", "--quiet", "app.py"]);
+        let run = run(&root, &["apply", "--quiet", "app.py", "utils/s3_utils.py"]);
         let mut state = state.lock().unwrap();
         state.armed = false;
         let content = fs::read_to_string(&path).unwrap();
@@ -991,7 +992,7 @@ fn a_rename_delayed_by_seconds_still_loses_nothing() {
     let child = Command::new(strace())
         .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2", "-e", "inject=renameat2:delay_enter=5000000"])
         .arg(BIN)
-        .args(["apply", "app.py"])
+        .args(["apply", "app.py", "utils/s3_utils.py"])
         .current_dir(&root)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
@@ -1053,7 +1054,7 @@ fn acls_and_extended_attributes_are_kept() {
     assert!(xattrs_before.contains("security.s3ts-test=\"label\""), "{xattrs_before}");
     let mode_before = mode(&path);
 
-    run(root, &["apply", "acl.py"]).assert_code(0);
+    run(root, &["apply", "acl.py", "utils/s3_utils.py"]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "acl.py"));
     assert_eq!(acl(&path), acl_before);
     assert_eq!(xattrs(&path), xattrs_before);
@@ -1071,7 +1072,8 @@ fn a_directory_default_acl_does_not_widen_the_new_file() {
     fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
     ok(tool("setfacl", "acl").args(["-d", "-m", "o::rwx,g::rwx,u:nobody:rwx"]).arg(root.join("pkg")));
     let acl_before = acl(&path);
-    run(root, &["apply", "pkg/private.py"]).assert_code(0);
+    // With the storage module among the paths: the rewrite refers to it.
+    run(root, &["apply", "pkg/private.py", "utils/s3_utils.py"]).assert_code(0);
     assert_eq!(fs::read(&path).unwrap(), rewritten(LITERAL.as_bytes(), "pkg/private.py"));
     assert_eq!(acl(&path), acl_before);
     assert_eq!(mode(&path), 0o600);
@@ -1083,11 +1085,11 @@ fn hard_linked_file_is_refused_and_both_names_keep_the_old_text() {
     let root = dir.path();
     let path = write(root, "a.py", LITERAL);
     fs::hard_link(&path, root.join("b.py")).unwrap();
-    let run = run(root, &["apply", "a.py"]);
+    let run = run(root, &["apply", "a.py", "utils/s3_utils.py"]);
     run.assert_code(2);
     run.assert_line("a.py: error: has 2 hard links; replacing it would leave the other names with the old text, so it is not overwritten (rewrite it by hand, or break the link first)");
     // Its findings stay reported, positions of the file as it is.
-    run.assert_line_starting("a.py:1:5: error[hardcoded-bucket] ");
+    run.assert_line_starting("a.py:1:10: error[hardcoded-bucket] ");
     assert_eq!(fs::read(&path).unwrap(), LITERAL.as_bytes());
     assert_eq!(fs::read(root.join("b.py")).unwrap(), LITERAL.as_bytes());
     // Both names given: one file, one refusal, the other name noted.
@@ -1107,7 +1109,7 @@ fn a_file_whose_owner_cannot_be_kept_is_refused_as_nobody() {
     let path = write(root, "shared/root_owned.py", LITERAL);
     fs::set_permissions(root.join("shared"), fs::Permissions::from_mode(0o777)).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
-    let run = run_as(&mut command, root, &["apply", "shared"]);
+    let run = run_as(&mut command, root, &["apply", "shared", "utils"]);
     run.assert_code(2);
     run.assert_line("shared/root_owned.py: error: owned by uid 0 gid 0, which this user cannot give the new file (operation not permitted); not overwritten");
     assert_eq!(fs::read(&path).unwrap(), LITERAL.as_bytes());
@@ -1151,7 +1153,7 @@ fn a_parent_directory_swapped_for_a_symlink_during_apply_is_not_written_through(
         write(outside.path(), &format!("pkg/mod_{i}.py"), lms_file(i));
     }
     let outside_before = snapshot(outside.path());
-    let child = command(root, &["apply", "--quiet", "pkg"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = command(root, &["apply", "--quiet", "pkg", "utils"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let start = Instant::now();
     let probe: Vec<&PathBuf> = files.iter().step_by(50).collect();
     while probe.iter().enumerate().all(|(n, path)| fs::read(path).unwrap() == lms_file(n * 50).as_bytes()) {
@@ -1203,7 +1205,7 @@ fn one_file_under_two_spellings_is_processed_once() {
     let dir = tree();
     let root = dir.path();
     let path = write(root, "pkg/a.py", LITERAL);
-    let run = run(root, &["apply", "pkg", "pkg/../pkg/a.py"]);
+    let run = run(root, &["apply", "pkg", "pkg/../pkg/a.py", "utils"]);
     run.assert_code(0);
     run.assert_line("pkg/../pkg/a.py: skipped: same file as pkg/a.py");
     assert!(!run.stdout.contains("changed on disk"), "{}", run.show());
@@ -1259,7 +1261,7 @@ fn a_cookie_that_cannot_be_decoded_fails_the_gate_unless_excluded() {
 #[test]
 fn cp1252_file_is_migrated_and_its_bytes_round_trip() {
     let dir = tree();
-    let old: &[u8] = b"# -*- coding: cp1252 -*-\n# \x93caf\xe9\x94 \x80 \x9c\nB = \"anantra-lms-store\"\nx = \"\x85\"\n";
+    let old: &[u8] = b"# -*- coding: cp1252 -*-\n# \x93caf\xe9\x94 \x80 \x9c\nBUCKET = \"anantra-lms-store\"\nx = \"\x85\"\n";
     let path = write(dir.path(), "win.py", old);
     run(dir.path(), &["apply", "."]).assert_code(0);
     let new = fs::read(&path).unwrap();

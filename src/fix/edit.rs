@@ -107,6 +107,11 @@ impl Fix {
         Fix { title: title.into(), ..self.clone() }
     }
 
+    /// A fix shown in the finding and never applied (the rewrite would lose something).
+    pub fn display_only(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix { applicability: Applicability::DisplayOnly, ..Fix::safe(title, edits) }
+    }
+
     /// Where the first edit starts; fixes are applied in this order.
     pub fn min_start(&self) -> TextSize {
         self.edits.first().map(Edit::start).unwrap_or_default()

@@ -533,14 +533,16 @@ impl<'a> Classifier<'_, '_, 'a> {
         BucketUse::Unknown
     }
 
+    /// Whether a string's value goes somewhere code uses it: passed to a call, returned,
+    /// yielded, or bound to a name so used (through the containers it stands in).
     fn reaches_call(&mut self, contexts: &[Context<'a>], scope: ScopeId) -> bool {
         for context in contexts {
             match context {
-                Context::Argument { .. } => return true,
-                Context::Receiver { .. } | Context::Element | Context::Interpolation { .. } => {}
+                Context::Argument { .. } | Context::Returned | Context::Yielded => return true,
+                Context::Receiver { .. } | Context::Element | Context::DictValue { .. } | Context::Interpolation { .. } => {}
                 Context::Assigned { targets: [Expr::Name(name)], .. } => {
                     let Some(symbol) = self.raw.scopes.resolve(scope, name.id.as_str()) else { return false };
-                    return self.raw.scopes.symbol(symbol).uses.iter().any(|id| matches!(self.raw.uses[id.0 as usize].context, Context::Argument { .. }));
+                    return self.raw.scopes.symbol(symbol).uses.iter().any(|id| matches!(self.raw.uses[id.0 as usize].context, Context::Argument { .. } | Context::Returned | Context::Yielded));
                 }
                 _ => return false,
             }
@@ -598,4 +600,85 @@ pub fn is_bucket_argument(kind: S3Kind, operation: &str, position: Position) -> 
         (S3Kind::Object | S3Kind::Bucket, Position::Keyword("Bucket")) => true,
         _ => false,
     }
+}
+
+/// An argument standing where a bucket goes: the bucket of an S3 call, of a storage
+/// function, of `Params={"Bucket": ...}`, or a keyword of `buckets.keywords` on any call.
+#[derive(Clone, Copy, Debug)]
+pub struct BucketArgument<'a> {
+    pub call: &'a ExprCall,
+    pub value: &'a Expr,
+    /// Where it stands, for messages: `Bucket=`, `the bucket argument of upload_file_to_s3`.
+    pub place: BucketPlace<'a>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketPlace<'a> {
+    Keyword(&'a str),
+    /// The bucket parameter of a storage-module function.
+    StorageFunction(&'a str),
+    /// A positional bucket of an S3 call (`upload_file(path, bucket, key)`).
+    Positional(&'a str),
+}
+
+pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, calls: &[S3Call<'a>], input: &super::ModelInput<'a>) -> Vec<BucketArgument<'a>> {
+    let s3: FxHashMap<(u32, u32), usize> = calls.iter().enumerate().map(|(index, call)| (key(call.call.range()), index)).collect();
+    let keywords = &input.config.bucket_keywords;
+    let mut out = Vec::new();
+    for raw_call in &raw.calls {
+        let call = raw_call.call;
+        let arguments = &call.arguments;
+        let named = |keyword: &str| keywords.iter().any(|name| name == keyword);
+        if let Some(&index) = s3.get(&key(call.range())) {
+            let s3_call = &calls[index];
+            for (position, arg) in arguments.args.iter().enumerate() {
+                if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Positional(position)) {
+                    out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(s3_call.operation) });
+                }
+            }
+            for keyword in arguments.keywords.iter() {
+                let Some(name) = &keyword.arg else { continue };
+                if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Keyword(name.as_str())) || named(name.as_str()) {
+                    out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()) });
+                } else if let Expr::Dict(dict) = &keyword.value {
+                    for item in &dict.items {
+                        if matches!(&item.key, Some(Expr::StringLiteral(key)) if key.value.to_str() == "Bucket") {
+                            out.push(BucketArgument { call, value: &item.value, place: BucketPlace::Keyword("Bucket") });
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let storage_parameter = match call.func.as_ref() {
+            Expr::Name(_) | Expr::Attribute(_) if input.storage.is_some() || input.is_storage_module => match evaluator.expr(&call.func, raw_call.scope, &[]) {
+                Value::Export(super::exports::Export::BucketFunction { parameter, name }) => Some((*parameter, name.as_str())),
+                Value::Function(function) if input.is_storage_module && raw.functions[function.0 as usize].class.is_none() => {
+                    let def = raw.functions[function.0 as usize].def;
+                    def.parameters.iter().enumerate().find(|(_, parameter)| named_like_bucket(parameter.name().as_str())).map(|(index, parameter)| (index, parameter.name().as_str()))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let function = match call.func.as_ref() {
+            Expr::Name(name) => name.id.as_str(),
+            Expr::Attribute(attribute) => attribute.attr.as_str(),
+            _ => "",
+        };
+        for (position, arg) in arguments.args.iter().enumerate() {
+            if storage_parameter.is_some_and(|(index, _)| index == position) {
+                out.push(BucketArgument { call, value: arg, place: BucketPlace::StorageFunction(function) });
+            }
+        }
+        for keyword in arguments.keywords.iter() {
+            let Some(name) = &keyword.arg else { continue };
+            if storage_parameter.is_some_and(|(_, parameter)| parameter == name.as_str()) {
+                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::StorageFunction(function) });
+            } else if named(name.as_str()) {
+                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()) });
+            }
+        }
+    }
+    out
 }

@@ -133,23 +133,25 @@ pub fn is_s3_operation(name: &str) -> bool {
     S3_OPERATIONS.binary_search(&name).is_ok()
 }
 
-/// The S3 calls and unresolved S3-looking calls in `uses`' chains.
+/// The S3 calls and unresolved S3-looking calls in `uses`' chains (none unless
+/// `may_hold_s3`), and for each use the value of its name and of its whole chain.
 pub(super) fn collect<'a>(
     evaluator: &Evaluator<'_, 'a>,
     uses: &[Use<'a>],
     scopes: &super::scope::Scopes<'a>,
-) -> (Vec<S3Call<'a>>, Vec<UnresolvedCall<'a>>) {
+    may_hold_s3: bool,
+) -> (Vec<S3Call<'a>>, Vec<UnresolvedCall<'a>>, Vec<(Value<'a>, Value<'a>)>) {
     let mut calls = Vec::new();
     let mut unresolved = Vec::new();
+    let mut values = Vec::with_capacity(uses.len());
     for (index, use_) in uses.iter().enumerate() {
+        let root = evaluator.name(use_.scope, use_.name.id.as_str(), use_.name.range.start(), &[]);
         if matches!(use_.chain, Expr::Name(_)) {
+            values.push((root, root));
             continue;
         }
         let chain = steps(use_.chain);
-        if !chain.iter().any(|(step, _)| matches!(step, Access::Call(_))) {
-            continue;
-        }
-        let mut value = evaluator.name(use_.scope, use_.name.id.as_str(), use_.name.range.start(), &[]);
+        let mut value = root;
         let mut at = 0;
         while at < chain.len() {
             let (step, node) = chain[at];
@@ -160,7 +162,9 @@ pub(super) fn collect<'a>(
                         _ => node,
                     };
                     // A session only makes clients: not an S3 call.
-                    if let Value::S3(kind @ (S3Kind::Client | S3Kind::Resource | S3Kind::Bucket | S3Kind::Object | S3Kind::Collection | S3Kind::Paginator | S3Kind::Pages | S3Kind::FileSystem), flavor) = value {
+                    if !may_hold_s3 {
+                        // No S3 object can be here.
+                    } else if let Value::S3(kind @ (S3Kind::Client | S3Kind::Resource | S3Kind::Bucket | S3Kind::Object | S3Kind::Collection | S3Kind::Paginator | S3Kind::Pages | S3Kind::FileSystem), flavor) = value {
                         let awaited = matches!(chain.get(at + 2), Some((Access::Await, _)));
                         let after = at + 2 + usize::from(awaited);
                         let bound = match (after >= chain.len(), use_.context) {
@@ -206,8 +210,9 @@ pub(super) fn collect<'a>(
                 (Access::Await, _) => at += 1,
             }
         }
+        values.push((root, value));
     }
     calls.sort_by_key(|call| call.call.range().start());
     unresolved.sort_by_key(|call| call.call.range().start());
-    (calls, unresolved)
+    (calls, unresolved, values)
 }

@@ -23,6 +23,8 @@ pub enum Library {
     Pytest,
     /// `mypy_boto3_s3`, `types_aiobotocore_s3` and their submodules: S3 type names.
     S3Types,
+    /// supabase-py and its storage3: what the migration writes, never S3.
+    Supabase,
 }
 
 impl Library {
@@ -41,6 +43,7 @@ impl Library {
             (_, "os") => Library::Os,
             (_, "pytest") => Library::Pytest,
             ("mypy_boto3_s3" | "types_aiobotocore_s3" | "types_aioboto3" | "mypy_boto3", _) => Library::S3Types,
+            ("supabase" | "storage3", _) => Library::Supabase,
             _ => return None,
         })
     }

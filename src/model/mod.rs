@@ -19,7 +19,6 @@
 pub mod buckets;
 pub mod calls;
 pub mod exports;
-mod facts;
 pub mod imports;
 pub mod scope;
 pub mod tries;
@@ -34,10 +33,9 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::config::Config;
 use crate::project_index::modules::ModuleMap;
 
-pub use buckets::{BucketMatcher, BucketOccurrence, BucketUse, Blocked, StringKind};
+pub use buckets::{BucketArgument, BucketMatcher, BucketOccurrence, BucketUse, Blocked, StringKind};
 pub use calls::{Access, Consumer, S3Call, UnresolvedCall};
 pub use exports::{Export, ExportTable, ModuleExports};
-pub use facts::ModelFacts;
 pub use imports::{Imported, Library, ModuleRef};
 pub use scope::{BlockId, ClassId, FunctionId, ScopeId, ScopeKind, Scopes, Shadow, Site, SiteId, SiteKind, SymbolId};
 pub use tries::{Caught, Handler, ResponseRead, TryBlock, TryKind};
@@ -132,6 +130,10 @@ pub struct Use<'a> {
     pub context: Context<'a>,
     /// The innermost statement the use stands in.
     pub statement: &'a Stmt,
+    /// What the name holds here.
+    pub value: Value<'a>,
+    /// What the whole chain evaluates to (`s3.meta.client` → the client).
+    pub chain_value: Value<'a>,
 }
 
 impl Ranged for Use<'_> {
@@ -181,6 +183,38 @@ pub struct AttributeStore<'a> {
     pub statement: (&'a Stmt, BlockId),
 }
 
+/// An attribute of a class's instances (or of the class) holding an S3 object or a
+/// session: `self.s3 = boto3.client("s3")` in a method, `client = boto3.client("s3")`
+/// in the class body.
+#[derive(Debug)]
+pub struct Attribute<'a> {
+    pub class: ClassId,
+    pub name: &'a str,
+    pub value: Value<'a>,
+    /// Indexes into `FileModel::attribute_stores`.
+    pub stores: Vec<usize>,
+    /// Loads of `<instance>.name` (the use of the instance's name, whose chain starts
+    /// with `.name`).
+    pub uses: Vec<UseId>,
+}
+
+/// How the file binds the storage module or one of its members (module-level imports).
+#[derive(Clone, Copy, Debug)]
+pub struct StorageBinding<'a> {
+    pub site: SiteId,
+    /// The name bound.
+    pub local: &'a str,
+    pub kind: StorageBindingKind<'a>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageBindingKind<'a> {
+    /// The module itself; code refers to it as `reference` (`s3_utils`, `s3u`, `utils.s3_utils`).
+    Module { reference: &'a str },
+    /// `from <storage> import name [as local]`.
+    Member { name: &'a str },
+}
+
 /// A `try` statement or a `with` statement, before resolution.
 #[derive(Debug)]
 pub(crate) enum RawTry<'a> {
@@ -219,6 +253,12 @@ pub struct FileModel<'a> {
     pub wants_exports: bool,
     /// What this file offers other files.
     pub exports: ModuleExports,
+    /// Instance and class attributes holding S3 objects or sessions.
+    pub attributes: Vec<Attribute<'a>>,
+    /// Module-level bindings of the storage module and its members, in source order.
+    pub storage_bindings: Vec<StorageBinding<'a>>,
+    /// Every argument standing where a bucket goes (see `buckets::BucketArgument`).
+    pub bucket_arguments: Vec<buckets::BucketArgument<'a>>,
 }
 
 impl<'a> FileModel<'a> {
@@ -232,20 +272,32 @@ impl<'a> FileModel<'a> {
             }
         }
         let exception = input.config.errors.exception.rsplit('.').next().unwrap_or_default();
-        let (site_values, calls, unresolved, mut tries, buckets, exports) = {
-            let evaluator = value::Evaluator::new(&raw, input);
-            let site_values: Vec<Value<'a>> = (0..raw.scopes.sites.len()).map(|site| evaluator.site(SiteId(site as u32))).collect();
-            let (calls, unresolved) = calls::collect(&evaluator, &raw.uses, &raw.scopes);
-            let tries = tries::collect(&raw, &evaluator, &calls, exception);
-            let buckets = buckets::collect(&raw, &evaluator, &calls, input);
-            let exports = exports::compute(&raw, &evaluator, &calls, input.is_storage_module);
-            (site_values, calls, unresolved, tries, buckets, exports)
-        };
-        tries::attach_reads(&mut tries, &raw.scopes, &raw.uses);
-        let import_roots = roots(&raw.import_roots);
         let imports_project = raw.scopes.sites.iter().any(|site| {
             matches!(site.kind, SiteKind::Import { imported: Imported::Module(ModuleRef::Project(_)) | Imported::Member(ModuleRef::Project(_), _), .. })
         });
+        // S3 objects come only from imports of boto3/aioboto3/botocore (and their stubs),
+        // s3fs, the storage module, or another module of the project: a file that names
+        // none of those holds no S3 call and no `try` guarding one (its bucket facts are
+        // still collected). A 50 MB file of literals skips that part of the model.
+        let may_hold_s3 = imports_project || ["boto", "s3fs", input.config.storage.module_name()].iter().any(|word| input.text.contains(word));
+        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, chain_values) = {
+            let evaluator = value::Evaluator::new(&raw, input);
+            let site_values: Vec<Value<'a>> = (0..raw.scopes.sites.len()).map(|site| evaluator.site(SiteId(site as u32))).collect();
+            let (calls, unresolved, chain_values) = calls::collect(&evaluator, &raw.uses, &raw.scopes, may_hold_s3);
+            let tries = if may_hold_s3 { tries::collect(&raw, &evaluator, &calls, exception) } else { Vec::new() };
+            let buckets = buckets::collect(&raw, &evaluator, &calls, input);
+            let bucket_arguments = buckets::bucket_arguments(&raw, &evaluator, &calls, input);
+            let exports = exports::compute(&raw, &evaluator, &calls, input.is_storage_module);
+            let attributes = attributes(&raw, &evaluator, &chain_values);
+            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, chain_values)
+        };
+        for (use_, (value, chain_value)) in raw.uses.iter_mut().zip(chain_values) {
+            use_.value = value;
+            use_.chain_value = chain_value;
+        }
+        let storage_bindings = storage_bindings(&raw.scopes, input);
+        tries::attach_reads(&mut tries, &raw.scopes, &raw.uses);
+        let import_roots = roots(&raw.import_roots);
         let wants_exports = !input.exports_final && imports_project && !unresolved.is_empty();
         FileModel {
             module,
@@ -264,6 +316,9 @@ impl<'a> FileModel<'a> {
             import_roots,
             wants_exports,
             exports,
+            attributes,
+            storage_bindings,
+            bucket_arguments,
         }
     }
 
@@ -279,6 +334,19 @@ impl<'a> FileModel<'a> {
         &self.uses[id.0 as usize]
     }
 
+    /// Whether the file imports boto3, aioboto3 or botocore (anywhere).
+    pub fn imports_boto(&self) -> bool {
+        self.scopes.sites.iter().any(|site| {
+            matches!(site.kind, SiteKind::Import { imported: Imported::Module(ModuleRef::Library(library)) | Imported::Member(ModuleRef::Library(library), _), .. } if library.is_boto())
+        })
+    }
+
+    /// The load of the name at `range`, if it is one.
+    pub fn use_at(&self, range: TextRange) -> Option<&Use<'a>> {
+        let at = self.uses.partition_point(|use_| use_.name.range.start() < range.start());
+        self.uses.get(at).filter(|use_| use_.name.range == range)
+    }
+
     pub fn function(&self, id: FunctionId) -> &Function<'a> {
         &self.functions[id.0 as usize]
     }
@@ -287,6 +355,90 @@ impl<'a> FileModel<'a> {
     pub fn symbol_value(&self, symbol: SymbolId) -> Value<'a> {
         value::join(self.scopes.symbol(symbol).sites.iter().map(|&site| self.site_value(site)))
     }
+}
+
+/// The attributes of the file's classes that hold S3 objects or sessions.
+fn attributes<'a>(raw: &walk::Raw<'a>, evaluator: &value::Evaluator<'_, 'a>, values: &[(Value<'a>, Value<'a>)]) -> Vec<Attribute<'a>> {
+    let owners = evaluator.store_owners();
+    let mut found: Vec<Attribute<'a>> = Vec::new();
+    for (index, (store, owner)) in raw.attribute_stores.iter().zip(&owners).enumerate() {
+        let Some(class) = *owner else { continue };
+        let name = store.target.attr.as_str();
+        match found.iter_mut().find(|attribute| attribute.class == class && attribute.name == name) {
+            Some(attribute) => attribute.stores.push(index),
+            None => {
+                let value = evaluator.attribute(Value::Instance(class), name);
+                if matches!(value, Value::S3(..)) {
+                    found.push(Attribute { class, name, value, stores: vec![index], uses: Vec::new() });
+                }
+            }
+        }
+    }
+    // Class-body attributes (`client = boto3.client("s3")` in the class).
+    for (id, class) in raw.classes.iter().enumerate() {
+        let class_id = ClassId(id as u32);
+        for symbol in raw.scopes.symbols.iter().filter(|symbol| symbol.scope == class.scope) {
+            let value = evaluator.attribute(Value::Class(class_id), symbol.name);
+            if matches!(value, Value::S3(..)) && !found.iter().any(|attribute| attribute.class == class_id && attribute.name == symbol.name) {
+                found.push(Attribute { class: class_id, name: symbol.name, value, stores: Vec::new(), uses: Vec::new() });
+            }
+        }
+    }
+    if found.is_empty() {
+        return found;
+    }
+    for (index, use_) in raw.uses.iter().enumerate() {
+        let Expr::Attribute(first) = first_step(use_.chain) else { continue };
+        let class = match values[index].0 {
+            Value::Instance(class) | Value::Class(class) => class,
+            _ => continue,
+        };
+        if let Some(attribute) = found.iter_mut().find(|attribute| attribute.class == class && attribute.name == first.attr.as_str()) {
+            attribute.uses.push(UseId(index as u32));
+        }
+    }
+    found
+}
+
+/// The innermost node of a chain above its root name (the name itself when bare).
+fn first_step(chain: &Expr) -> &Expr {
+    let mut current = chain;
+    loop {
+        let inner = match current {
+            Expr::Attribute(attribute) => attribute.value.as_ref(),
+            Expr::Subscript(subscript) => subscript.value.as_ref(),
+            Expr::Call(call) => call.func.as_ref(),
+            Expr::Await(inner) => inner.value.as_ref(),
+            _ => return current,
+        };
+        if matches!(inner, Expr::Name(_)) {
+            return current;
+        }
+        current = inner;
+    }
+}
+
+/// Module-level imports of the storage module and its members.
+fn storage_bindings<'a>(scopes: &Scopes<'a>, input: &ModelInput<'a>) -> Vec<StorageBinding<'a>> {
+    let config: &'a Config = input.config;
+    let context = imports::ImportContext { display: input.display, modules: input.modules, storage_module: &config.storage.module };
+    let mut found = Vec::new();
+    for (index, site) in scopes.sites.iter().enumerate() {
+        if scopes.symbol(site.symbol).scope != Scopes::MODULE {
+            continue;
+        }
+        let SiteKind::Import { imported, .. } = site.kind else { continue };
+        let local = scopes.symbol(site.symbol).name;
+        let kind = match imported {
+            Imported::Module(ModuleRef::Storage) => StorageBindingKind::Module { reference: local },
+            Imported::Dotted(path) if context.module(path) == ModuleRef::Storage => StorageBindingKind::Module { reference: path },
+            Imported::Member(ModuleRef::Storage, name) => StorageBindingKind::Member { name },
+            _ => continue,
+        };
+        found.push(StorageBinding { site: SiteId(index as u32), local, kind });
+    }
+    found.sort_by_key(|binding| scopes.site(binding.site).range.start());
+    found
 }
 
 /// The roots every resolved import agrees on (`None`: no evidence).

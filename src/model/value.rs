@@ -118,6 +118,9 @@ pub enum Value<'a> {
     Export(&'a Export),
     /// An instance of a class another module exports.
     ExportInstance(&'a Export),
+    /// A supabase-py value (its client, `.storage`, a bucket's file API): never S3, so
+    /// its `create_bucket(...)` is no S3-looking call.
+    Supabase,
 }
 
 impl<'a> Value<'a> {
@@ -183,6 +186,7 @@ pub(super) struct Evaluator<'r, 'a> {
     depth: RefCell<usize>,
     /// For each attribute store, the class its root is an instance (or the class) of.
     store_classes: RefCell<Option<Vec<Option<ClassId>>>>,
+    building_owners: std::cell::Cell<bool>,
     /// Call sites of each function: (call, scope of the call).
     call_sites: RefCell<Option<CallSites<'a>>>,
 }
@@ -196,6 +200,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             returns: RefCell::new(vec![Memo::Todo; raw.functions.len()]),
             depth: RefCell::new(0),
             store_classes: RefCell::new(None),
+            building_owners: std::cell::Cell::new(false),
             call_sites: RefCell::new(None),
         }
     }
@@ -430,6 +435,8 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             Value::Module(ModuleRef::Library(library)) => library_attribute(library, name),
             Value::Module(ModuleRef::Storage) => match self.input.storage.and_then(|exports| exports.names.get(name)) {
                 Some(export) => export.value(),
+                // The storage module's Supabase storage client (`s3_utils.storage`).
+                None if name == self.input.config.client.storage_name => Value::Supabase,
                 None => Value::StorageMember(name),
             },
             Value::Module(ModuleRef::Project(display)) => self.exported(display, name),
@@ -456,6 +463,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             Value::Instance(class) | Value::Class(class) => self.class_attribute(class, name, matches!(base, Value::Instance(_))),
             Value::Export(export) => export.attribute(name).map_or(Value::Unknown, Export::value),
             Value::ExportInstance(export) => export.attribute(name).map_or(Value::Unknown, Export::value),
+            Value::Supabase => Value::Supabase,
             _ => Value::Unknown,
         }
     }
@@ -507,8 +515,15 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         join(values)
     }
 
+    /// The class each attribute store's root is an instance of (or is).
+    pub(super) fn store_owners(&self) -> Vec<Option<ClassId>> {
+        self.ensure_store_classes();
+        self.store_classes.borrow().clone().unwrap_or_default()
+    }
+
     fn ensure_store_classes(&self) {
-        if self.store_classes.borrow().is_some() {
+        // Evaluating an owner may ask for class attributes: those see no stores yet.
+        if self.store_classes.borrow().is_some() || self.building_owners.replace(true) {
             return;
         }
         let owners = self
@@ -527,11 +542,17 @@ impl<'r, 'a> Evaluator<'r, 'a> {
                         def.class.filter(|_| def.decorator != MethodKind::Static)
                     }
                     SiteKind::Class(class) => Some(class),
+                    // `manager = cls()` then `manager.s3 = ...`: an instance made here.
+                    SiteKind::Assign { .. } => match self.name(store.scope, root.id.as_str(), root.range.start(), &[]) {
+                        Value::Instance(class) | Value::Class(class) => Some(class),
+                        _ => None,
+                    },
                     _ => None,
                 }
             })
             .collect();
         *self.store_classes.borrow_mut() = Some(owners);
+        self.building_owners.set(false);
     }
 
     /// The literal service a `client(...)`/`resource(...)` call names.
@@ -569,6 +590,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             Value::Factory(Factory::FileSystem) => Value::S3(S3Kind::FileSystem, Flavor::Sync),
             Value::Function(function) => self.call_function(function, call, scope, env),
             Value::Class(class) => Value::Instance(class),
+            Value::Supabase => Value::Supabase,
             Value::Export(export) => match export {
                 Export::Factory(returns) => match returns {
                     Returns::Object(kind, flavor) => Value::S3(*kind, *flavor),
@@ -697,6 +719,7 @@ fn library_attribute<'a>(library: Library, name: &'a str) -> Value<'a> {
         (Library::Os, "environ") => Value::Environ,
         (Library::Pytest, "raises") => Value::PytestRaises,
         (Library::S3Types, _) => Value::S3Type(name),
+        (Library::Supabase, _) => Value::Supabase,
         (library, _) => Value::LibraryMember(library, name),
     }
 }

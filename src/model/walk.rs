@@ -470,7 +470,7 @@ impl<'a> Walker<'a> {
     // ----- expressions -----
 
     fn load_chain(&mut self, name: &'a ExprName, chain: &'a Expr, context: Context<'a>) {
-        self.raw.uses.push(Use { name, scope: self.scope, symbol: None, chain, context, statement: self.statement() });
+        self.raw.uses.push(Use { name, scope: self.scope, symbol: None, chain, context, statement: self.statement(), value: super::Value::Unknown, chain_value: super::Value::Unknown });
     }
 
     /// Walk `expr` whose value is used as `context`.

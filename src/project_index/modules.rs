@@ -100,17 +100,10 @@ impl ModuleMap {
         dotted.split('.').all(|part| !part.is_empty()).then_some(dotted)
     }
 
-    /// Whether every directory from `root` down to `display`'s own is a package
-    /// (holds an `__init__.py` among the paths), so `display` is importable from `root`.
-    pub fn importable_from(&self, root: &str, display: &str) -> bool {
-        let mut dir = directory(display);
-        while dir != root {
-            if dir.is_empty() || !self.files.contains(&join(dir, "__init__.py")) {
-                return false;
-            }
-            dir = directory(dir);
-        }
-        true
+    /// Whether `display` lies under `root`, so Python run from `root` reaches it as a
+    /// module (through packages, or namespace packages without `__init__.py`).
+    pub fn is_under(root: &str, display: &str) -> bool {
+        root.is_empty() || display.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'))
     }
 
     /// Display paths of the package `__init__.py` files Python runs before `display`
@@ -170,10 +163,11 @@ mod tests {
         assert_eq!(ModuleMap::dotted_from("backend/utils", "backend/utils/s3_utils.py").as_deref(), Some("s3_utils"));
         assert_eq!(ModuleMap::dotted_from("", "backend/utils/__init__.py").as_deref(), Some("backend.utils"));
         assert_eq!(ModuleMap::dotted_from("jobs", "backend/utils/s3_utils.py"), None);
-        assert!(map.importable_from("backend", "backend/api/course.py"));
-        assert!(map.importable_from("backend", "backend/app.py"));
-        assert!(!map.importable_from("backend", "backend/scripts/run.py"));
-        assert!(!map.importable_from("backend", "jobs/spark.py"));
+        assert!(ModuleMap::is_under("backend", "backend/api/course.py"));
+        assert!(ModuleMap::is_under("backend", "backend/app.py"));
+        assert!(ModuleMap::is_under("", "jobs/spark.py"));
+        assert!(!ModuleMap::is_under("backend", "jobs/spark.py"));
+        assert!(!ModuleMap::is_under("backend", "backend2/x.py"));
         assert_eq!(map.packages_on_the_way("backend", "backend/utils/s3_utils.py"), ["backend/utils/__init__.py"]);
         assert_eq!(ancestors("a/b/c.py").collect::<Vec<_>>(), ["a/b", "a", ""]);
     }

@@ -512,23 +512,19 @@ fn assigns(line: &str, key: &str) -> bool {
 fn check_env_example(ctx: &SetupContext) -> Option<Finding> {
     let text = &ctx.file.text;
     let config = ctx.config;
-    let wanted = [
-        (
-            config.client.url_env.as_str(),
-            "Supabase project URL (Project Settings > API)",
-            "https://your-project-ref.supabase.co",
-        ),
-        (
-            config.client.key_env.as_str(),
-            "Service role key: server-side only, it bypasses Row Level Security",
-            "your-service-role-key",
-        ),
-        (
-            config.storage.env_var.as_str(),
-            "Storage bucket (create it in the Supabase dashboard first)",
-            config.storage.default_bucket.as_str(),
-        ),
+    let mut wanted: Vec<(&str, String, &str)> = vec![
+        (config.client.url_env.as_str(), "Supabase project URL (Project Settings > API)".to_owned(), "https://your-project-ref.supabase.co"),
+        (config.client.key_env.as_str(), "Service role key: server-side only, it bypasses Row Level Security".to_owned(), "your-service-role-key"),
     ];
+    // One variable per bucket constant (a single bucket keeps the one line it always had).
+    for constant in &config.bucket_constants {
+        let comment = if config.bucket_constants.len() == 1 {
+            "Storage bucket (create it in the Supabase dashboard first)".to_owned()
+        } else {
+            format!("Storage bucket for \"{}\" (create it in the Supabase dashboard first)", constant.default)
+        };
+        wanted.push((constant.env_var.as_str(), comment, constant.default.as_str()));
+    }
     let mut missing: Vec<_> = Vec::new();
     for entry in wanted {
         let present = text.lines().any(|line| assigns(line, entry.0));

@@ -1,13 +1,16 @@
 //! Test support shared by the rule families: run a family (or all of them) on a source
 //! string the way the pipeline does, and apply its fixes until nothing applies.
 
+use std::cell::Cell;
+
 use crate::config::Config;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::Applicability;
-use crate::model::{FileModel, ModelFacts};
-use crate::project_index::{FileBindings, ProjectIndex, StorageModule};
+use crate::model::{BucketMatcher, FileModel, ModelInput};
+use crate::project_index::modules::ModuleMap;
+use crate::project_index::{ProjectIndex, StorageDemand, StorageModule};
 use crate::rules::RuleContext;
 use crate::source::{parse_python, SourceFile};
 use crate::suppress::Suppressions;
@@ -15,28 +18,52 @@ use crate::suppress::Suppressions;
 /// The storage module's path in these tests.
 pub const STORAGE: &str = "backend/utils/s3_utils.py";
 
-/// What `check` finds on `text` read as the file `display`.
+/// The storage module these tests run against: the fixture backend's.
+const STORAGE_TEXT: &str = include_str!("../../fixtures/lms-backend/backend/utils/s3_utils.py");
+
+/// What `check` finds on `text` read as the file `display`, in a project holding the
+/// fixture's storage module (and `backend/` packages).
 pub fn findings_of(check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>, config: &Config, text: &str, display: &str) -> Vec<Finding> {
-    let storage = StorageModule { display: STORAGE.to_owned(), ..StorageModule::default() };
-    findings_with_storage(check, config, text, display, Some(storage))
+    findings_with_storage(check, config, text, display, Some(StorageDemand::default()))
 }
 
-/// The same, with the storage module as given (`None`: not among the paths).
+/// The same, with what the other files need from the storage module (`None`: the
+/// storage module is not among the paths).
 pub fn findings_with_storage(
     check: impl for<'c> Fn(&'c RuleContext<'c>) -> Vec<Finding>,
     config: &Config,
     text: &str,
     display: &str,
-    storage: Option<StorageModule>,
+    demand: Option<StorageDemand>,
 ) -> Vec<Finding> {
-    let index = ProjectIndex::build(config, storage, &[]);
+    let matcher = BucketMatcher::new(&config.buckets);
+    let storage_path = demand.is_some().then_some(STORAGE);
+    let mut files = vec!["backend/utils/__init__.py", "backend/routes/__init__.py", "backend/api/__init__.py", "backend/app.py", display];
+    files.extend(storage_path);
+    let modules = ModuleMap::new(files, storage_path);
+    let storage_text = if display == STORAGE { text } else { STORAGE_TEXT };
+    let storage = demand.map(|demand| StorageModule { demand, ..StorageModule::read(config, STORAGE, Some(storage_text), &modules, &matcher) });
+    let mut index = ProjectIndex::new(config, modules, storage, |_| None);
+    index.preferred_import.get_or_insert(crate::config::ImportStyle::FromPackage);
+    index.exports_final = true;
+    let is_storage = display == STORAGE && index.storage.is_some();
     let source = SourceFile::decode(display.to_owned(), FileKind::Python, text.as_bytes()).unwrap();
     let parsed = parse_python(&source.text).unwrap();
-    let bindings = FileBindings::of(parsed.syntax(), display, config, Some(STORAGE));
+    let input = ModelInput {
+        config,
+        display,
+        text: &source.text,
+        modules: &index.modules,
+        storage: index.storage.as_ref().map(|storage| &storage.exports),
+        exports: &index.exports,
+        buckets: &matcher,
+        is_storage_module: is_storage,
+        exports_final: true,
+    };
+    let model = FileModel::build(parsed.syntax(), &input);
     let lines = source.line_index();
     let suppressions = Suppressions::from_python(&source.text, parsed.tokens(), &lines);
-    let facts = ModelFacts::new(config, [display, STORAGE], Some(STORAGE));
-    let model = FileModel::build(parsed.syntax(), &facts.input(config, display, &source.text, display == STORAGE));
+    let (wanted, missing) = (Cell::new(false), Cell::new(false));
     let ctx = RuleContext {
         config,
         index: &index,
@@ -44,10 +71,12 @@ pub fn findings_with_storage(
         file: &source,
         module: parsed.syntax(),
         tokens: parsed.tokens(),
-        bindings: &bindings,
-        is_storage_module: display == STORAGE,
+        matcher: &matcher,
+        is_storage_module: is_storage,
         lines: &lines,
         suppressions: &suppressions,
+        import_style_wanted: &wanted,
+        storage_missing: &missing,
     };
     check(&ctx)
 }

@@ -141,7 +141,7 @@ impl<'c, 'a> Cx<'c, 'a> {
     pub fn bucket(&self, expr: &Expr) -> String {
         if let Expr::StringLiteral(literal) = expr {
             let value = literal.value.to_str();
-            if self.ctx.config.is_bucket(value) && value == self.ctx.config.storage.default_bucket {
+            if self.ctx.matcher.whole(value).is_some() && value == self.ctx.config.storage.default_bucket {
                 if let Ok(found) = access(self.ctx, &self.ctx.config.storage.constant) {
                     if found.import.is_none() {
                         return found.text;
@@ -383,7 +383,9 @@ pub fn check(ctx: &RuleContext) -> Output {
             lookup: &lookup,
         };
         let plan = match (&storage, storage_ready) {
-            (Err(why), _) => Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: why.clone() }]),
+            // Nothing is translated without a way to the storage module; what else holds
+            // the unit back (a helper, an argument without equivalent) is said first.
+            (Err(why), _) => plan_unit(&cx, &unit).and_then(|_| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: why.clone() }])),
             (Ok(_), false) => Err(vec![Blocker {
                 range: model.calls[unit.calls[0]].call.range(),
                 message: format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"),

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::rule::RuleId;
-use crate::project_index::{StorageDemand, StorageModule};
+use crate::project_index::StorageDemand;
 use crate::rules::testing::{findings_of, findings_with_storage, settle, STORAGE};
 
 const OTHER: &str = "backend/utils/other.py";
@@ -214,9 +214,8 @@ fn must_report_a_helper_when_the_storage_module_is_not_among_the_paths() {
 #[test]
 fn the_storage_module_gets_the_helpers_other_files_call() {
     let demand = StorageDemand { helpers: ["_copy_object".to_owned()].into(), reached: Default::default() };
-    let storage = StorageModule { display: STORAGE.to_owned(), demand, ..StorageModule::default() };
     let text = MIGRATED.to_owned();
-    let (out, left) = settle(&text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(storage.clone())));
+    let (out, left) = settle(&text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(demand.clone())));
     // `_copy_object` and the `_head_object` it calls, once, after `storage = ...`.
     assert!(out.starts_with(&MIGRATED.replace("import json\n", "from datetime import datetime\nimport json\n")), "{out}");
     assert_eq!(out.matches("\ndef _copy_object(").count(), 1, "{out}");
@@ -227,9 +226,8 @@ fn the_storage_module_gets_the_helpers_other_files_call() {
 #[test]
 fn the_storage_client_other_files_still_use_is_kept() {
     let demand = StorageDemand { helpers: Default::default(), reached: ["s3_client".to_owned()].into() };
-    let storage = StorageModule { display: STORAGE.to_owned(), demand, ..StorageModule::default() };
     let before = format!("{HEADER}\n\ndef drop(bucket, key):\n    s3_client.delete_object(Bucket=bucket, Key=key)\n");
-    let (out, left) = settle(&before, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(storage.clone())));
+    let (out, left) = settle(&before, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(demand.clone())));
     assert!(out.contains("\ns3_client = boto3.client(\"s3\")\n"), "{out}");
     assert!(out.contains("    _remove_objects(bucket, [key])\n"), "{out}");
     let kept: Vec<&str> = left.iter().filter(|finding| finding.rule == RuleId::Boto3Client).map(|finding| finding.message.as_str()).collect();
@@ -335,7 +333,8 @@ fn must_report_a_batch_delete_whose_guard_does_not_show_it_non_empty() {
 
 #[test]
 fn a_one_page_listing_read_for_its_keys_goes_through_the_key_lister() {
-    let storage = StorageModule { display: STORAGE.to_owned(), key_listers: ["list_objects_in_folder".to_owned()].into(), ..StorageModule::default() };
+    // The fixture's storage module lists keys with `list_objects_in_folder`.
+    let storage = StorageDemand::default();
     let text = "import boto3\n\nfrom utils import s3_utils\n\n\ndef sessions(prefix):\n    s3 = boto3.client(\"s3\")\n    response = s3.list_objects_v2(Bucket=\"b\", Prefix=prefix)\n    keys = [obj[\"Key\"] for obj in response.get(\"Contents\", [])]\n    return [key.rsplit(\"/\", 1)[-1] for key in keys]\n";
     let (out, left) = settle(text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, OTHER, Some(storage.clone())));
     assert_eq!(
