@@ -63,6 +63,10 @@ pub struct Run<'a> {
     pub chooser: Option<&'a Prompter>,
 }
 
+/// What the counting pass of an interactive run learns of one file: its import style and
+/// its exports (under its display path).
+type CountedFile = (Option<ImportStyle>, Option<(String, ModuleExports)>);
+
 impl<'a> Run<'a> {
     /// Locate the storage module among `candidates`, read what it exports and what it
     /// imports, and build the trigger words.
@@ -169,7 +173,7 @@ impl<'a> Run<'a> {
         // twice, at a person's pace).
         if self.chooser.is_some() && !self.index.exports_final {
             let counting = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..self.copy() };
-            let counted: Vec<(Option<ImportStyle>, Option<(String, ModuleExports)>)> = discovered
+            let counted: Vec<CountedFile> = discovered
                 .candidates
                 .par_iter()
                 .filter(|candidate| !self.index.is_storage_module(&candidate.display))
