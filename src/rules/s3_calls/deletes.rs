@@ -207,14 +207,7 @@ fn enclosing_if<'a>(body: &'a [Stmt], range: TextRange) -> Option<&'a StmtIf> {
         Stmt::For(each) => inner(&[&each.body, &each.orelse]),
         Stmt::While(each) => inner(&[&each.body, &each.orelse]),
         Stmt::With(with) => inner(&[&with.body]),
-        Stmt::Try(block) => {
-            let mut blocks: Vec<&[Stmt]> = vec![&block.body, &block.orelse, &block.finalbody];
-            blocks.extend(block.handlers.iter().map(|handler| {
-                let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
-                handler.body.as_slice()
-            }));
-            inner(&blocks)
-        }
+        Stmt::Try(block) => inner(&try_bodies(block)),
         _ => None,
     }
 }
@@ -247,14 +240,7 @@ fn enclosing_for<'a>(body: &'a [Stmt], range: TextRange) -> Option<&'a StmtFor> 
             inner(&blocks)
         }
         Stmt::With(with) => inner(&[&with.body]),
-        Stmt::Try(block) => {
-            let mut blocks: Vec<&[Stmt]> = vec![&block.body, &block.orelse, &block.finalbody];
-            blocks.extend(block.handlers.iter().map(|handler| {
-                let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
-                handler.body.as_slice()
-            }));
-            inner(&blocks)
-        }
+        Stmt::Try(block) => inner(&try_bodies(block)),
         _ => None,
     }
 }
@@ -334,4 +320,14 @@ pub fn copy_object(cx: &Cx, index: usize) -> Result<Rewrite> {
     rewrite.notes.push("a copy across buckets or onto an existing key downloads and uploads the object again (bound by the upload size limit)".to_owned());
     rewrite.edits.push(Edit::replace(c.range(), layout::call(cx, c, &helper, &[source_bucket, source_key, dest_bucket, dest_key.to_owned()])));
     Ok(rewrite)
+}
+
+/// Every statement list of a `try`: its body, `else`, `finally` and each handler's body.
+fn try_bodies(block: &ruff_python_ast::StmtTry) -> Vec<&[Stmt]> {
+    let mut blocks: Vec<&[Stmt]> = vec![&block.body, &block.orelse, &block.finalbody];
+    blocks.extend(block.handlers.iter().map(|handler| {
+        let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+        handler.body.as_slice()
+    }));
+    blocks
 }
