@@ -632,6 +632,7 @@ fn run_measured(dir: &Path, program: &Path, args: &[&str]) -> (Output, u64) {
 /// destination's), and a real run whose manifest (two records an object, from a run
 /// before) says everything is verified (its states sorted, the source walked twice).
 #[test]
+#[allow(clippy::print_stderr)] // the peaks are README's figures: shown with --nocapture
 fn peak_memory_does_not_grow_with_the_object_count() {
     const N: usize = 2_000;
     /// Allowed growth from N to 10·N objects. Holding the keys would cost ~400 bytes each
@@ -672,6 +673,7 @@ fn peak_memory_does_not_grow_with_the_object_count() {
         peaks.push((dry_peak, run_peak));
     }
     let [(dry_small, run_small), (dry_large, run_large)] = peaks[..] else { unreachable!() };
+    eprintln!("peak RSS (KiB): dry run {dry_small} / {dry_large}, rerun {run_small} / {run_large} for {N} / {} objects", 10 * N);
     assert!(dry_small.min(run_small) > floor + 1024, "the measurement sees the helper ({floor} KiB), not the binary: {peaks:?}");
     assert!(dry_large <= dry_small + SLACK_KIB, "dry run: {dry_small} KiB for {N} objects, {dry_large} KiB for {}", 10 * N);
     assert!(run_large <= run_small + SLACK_KIB, "rerun: {run_small} KiB for {N} objects, {run_large} KiB for {}", 10 * N);
