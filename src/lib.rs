@@ -20,6 +20,7 @@ pub mod nofollow;
 pub mod pipeline;
 pub mod project_index;
 pub mod python_syntax;
+pub mod range_set;
 pub mod report;
 pub mod rule;
 pub mod rules;

@@ -10,7 +10,7 @@
 //! statements; all of that is one fix. Other AWS services are not S3: an import used only
 //! for them, and their clients, get nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -21,6 +21,7 @@ use crate::fix::imports::{delete_statement, insert_lines, insertion_offset, line
 use crate::model::calls::steps;
 use crate::model::{BlockId, Context, FileModel, Imported, Library, ModuleRef, S3Kind, Scopes, SiteKind, SymbolId, UseId, Value};
 use crate::python_syntax::string_literal;
+use crate::range_set::RangeSet;
 use crate::rule::RuleId;
 use crate::rules::storage_access::FileAccess;
 use crate::rules::RuleContext;
@@ -64,7 +65,8 @@ struct Binding<'a> {
 
 pub fn check(ctx: &RuleContext) -> Vec<Finding> {
     let model = ctx.model;
-    let mut checker = Checker { ctx, model, bindings: Vec::new(), findings: Vec::new() };
+    let call_roots = model.calls.iter().map(|call| call.root).collect();
+    let mut checker = Checker { ctx, model, call_roots, bindings: Vec::new(), findings: Vec::new() };
     checker.collect_bindings();
     // The storage module is always checked (its AWS credential lines go unless kept).
     let credentials_to_drop = ctx.is_storage_module && !ctx.config.client.keep_aws_credentials;
@@ -77,6 +79,8 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
 struct Checker<'c, 'a> {
     ctx: &'c RuleContext<'a>,
     model: &'c FileModel<'a>,
+    /// The uses that are the root of an S3 call's chain.
+    call_roots: HashSet<UseId>,
     bindings: Vec<Binding<'a>>,
     findings: Vec<Finding>,
 }
@@ -119,7 +123,7 @@ impl<'a> Checker<'_, 'a> {
 
     /// The use is the root of a chain holding an S3 call (`boto3.client("s3").put_object(...)`).
     fn feeds_s3_call(&self, use_id: UseId) -> bool {
-        self.model.calls.iter().any(|call| call.root == use_id)
+        self.call_roots.contains(&use_id)
     }
 
     fn collect_bindings(&mut self) {
@@ -266,7 +270,8 @@ impl<'a> Checker<'_, 'a> {
                 }
             }
         }
-        let inside_removed = |range: &TextRange| removed_ranges.iter().any(|removed| removed.contains_range(*range));
+        let removed_ranges = RangeSet::new(removed_ranges);
+        let inside_removed = |range: &TextRange| removed_ranges.contains_range(*range);
         let removed_imports: BTreeSet<usize> = self
             .bindings
             .iter()
@@ -394,17 +399,17 @@ impl<'a> Checker<'_, 'a> {
 
     /// S3 objects built and used in one expression (`boto3.client("s3").put_object(...)`,
     /// a factory's `return boto3.client("s3")`): nothing binds them to remove.
-    fn inline_constructions(&mut self, removed: &[TextRange]) {
+    fn inline_constructions(&mut self, removed: &RangeSet) {
         let model = self.model;
         let mut seen: BTreeSet<(TextSize, TextSize)> = BTreeSet::new();
         for (index, use_) in model.uses.iter().enumerate() {
             let from_library = matches!(use_.value, Value::Module(ModuleRef::Library(library)) if library.is_boto()) || matches!(use_.value, Value::Factory(_));
-            if !from_library || removed.iter().any(|range| range.contains_range(use_.name.range)) {
+            if !from_library || removed.contains_range(use_.name.range) {
                 continue;
             }
             let bound = matches!(use_.context, Context::Assigned { targets: [Expr::Name(_) | Expr::Attribute(_)], .. }) || matches!(use_.context, Context::WithItem { .. });
             // A construction that is the receiver of a call is covered by that call's finding.
-            let range = (held_object(use_.chain_value).is_some_and(|kind| kind != S3Kind::Session) && !bound && !model.calls.iter().any(|call| call.root == UseId(index as u32))).then(|| use_.chain.range());
+            let range = (held_object(use_.chain_value).is_some_and(|kind| kind != S3Kind::Session) && !bound && !self.call_roots.contains(&UseId(index as u32))).then(|| use_.chain.range());
             let Some(range) = range else { continue };
             if !seen.insert((range.start(), range.end())) {
                 continue;

@@ -8,7 +8,7 @@
 //! raises. Until the calls are translated it stays byte-identical, and the finding names
 //! the calls that hold it back. A handler around other AWS services' calls is left alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use ruff_python_ast::{CmpOp, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -18,13 +18,14 @@ use crate::model::calls::{steps, Access};
 use crate::fix::edit::Fix;
 use crate::fix::imports::{delete_statement, remove_import_names};
 use crate::model::{BlockId, Context, FileModel, Handler, Imported, Library, ModuleRef, Scopes, SiteKind, TryBlock, TryKind, Value};
+use crate::range_set::RangeSet;
 use crate::rule::RuleId;
 use crate::rules::RuleContext;
 
 /// `translated`: the units (function ranges) whose S3 calls the call translation covers;
 /// the handlers of tries there guarding S3 calls are its own (its fix changes them, or its
 /// finding says what holds the unit back).
-pub fn check(ctx: &RuleContext, translated: &[TextRange]) -> Vec<Finding> {
+pub fn check(ctx: &RuleContext, translated: &RangeSet) -> Vec<Finding> {
     let model = ctx.model;
     let mut findings = Vec::new();
     for (range, module) in &model.star_imports {
@@ -44,13 +45,14 @@ pub fn check(ctx: &RuleContext, translated: &[TextRange]) -> Vec<Finding> {
                 if let Some(except) = handler.handler {
                     boto_handlers.push(except.range);
                 }
-                let owned = matches!(block.kind, TryKind::Try(stmt) if !block.calls.is_empty() && translated.iter().any(|unit| unit.contains_range(stmt.range)));
+                let owned = matches!(block.kind, TryKind::Try(stmt) if !block.calls.is_empty() && translated.contains_range(stmt.range));
                 if !owned {
                     handler_finding(ctx, model, block, handler, &mut findings);
                 }
             }
         }
     }
+    let boto_handlers = RangeSet::new(boto_handlers);
     unused_imports(ctx, model, &mut findings);
     references(ctx, model, &boto_handlers, &mut findings);
     loose_reads(ctx, model, &boto_handlers, &mut findings);
@@ -188,7 +190,7 @@ fn unused_imports(ctx: &RuleContext, model: &FileModel, findings: &mut Vec<Findi
 
 /// botocore exceptions raised, constructed or subclassed: no Supabase counterpart to
 /// rewrite to mechanically.
-fn references(ctx: &RuleContext, model: &FileModel, boto_handlers: &[TextRange], findings: &mut Vec<Finding>) {
+fn references(ctx: &RuleContext, model: &FileModel, boto_handlers: &RangeSet, findings: &mut Vec<Finding>) {
     let exception = &ctx.config.errors.exception;
     for use_ in &model.uses {
         // `ClientError(...)`: calling the class is not followed by the evaluator (an
@@ -199,7 +201,7 @@ fn references(ctx: &RuleContext, model: &FileModel, boto_handlers: &[TextRange],
         }
         let text = first_line(&ctx.file.text[use_.chain.range()]);
         let shown = if constructed { format!("{}(...)", use_.name.id) } else { text.to_owned() };
-        let in_handler = boto_handlers.iter().any(|handler| handler.contains_range(use_.name.range));
+        let in_handler = boto_handlers.contains_range(use_.name.range);
         let message = match use_.context {
             Context::HandlerType { .. } => continue,
             Context::Raised => format!("`raise {shown}` raises botocore's exception, which storage code no longer raises once migrated; raise what your callers then catch (e.g. `{exception}`) by hand"),
@@ -222,18 +224,18 @@ fn references(ctx: &RuleContext, model: &FileModel, boto_handlers: &[TextRange],
 
 /// `x.response["Error"]...` where `x` is not the error of a boto3 handler seen above, in
 /// a file that imports boto3 (elsewhere `.response` is some other library's).
-fn loose_reads(ctx: &RuleContext, model: &FileModel, boto_handlers: &[TextRange], findings: &mut Vec<Finding>) {
+fn loose_reads(ctx: &RuleContext, model: &FileModel, boto_handlers: &RangeSet, findings: &mut Vec<Finding>) {
     if !model.imports_boto() {
         return;
     }
-    let handled: Vec<TextSize> = model.tries.iter().flat_map(|block| block.handlers.iter()).flat_map(|handler| handler.reads.iter()).map(|read| read.expr.start()).collect();
+    let handled: HashSet<TextSize> = model.tries.iter().flat_map(|block| block.handlers.iter()).flat_map(|handler| handler.reads.iter()).map(|read| read.expr.start()).collect();
     for use_ in &model.uses {
         let chain = steps(use_.chain);
         let [(Access::Attribute("response"), _), (second, _), ..] = chain.as_slice() else { continue };
         if !matches!(second.key(), Some("Error" | "ResponseMetadata")) {
             continue;
         }
-        if handled.contains(&use_.chain.start()) || boto_handlers.iter().any(|handler| handler.contains_range(use_.name.range)) {
+        if handled.contains(&use_.chain.start()) || boto_handlers.contains_range(use_.name.range) {
             continue;
         }
         let text = first_line(&ctx.file.text[use_.chain.range()]);
@@ -259,7 +261,7 @@ mod tests {
     const OTHER: &str = "backend/utils/other.py";
 
     fn messages(text: &str) -> Vec<String> {
-        findings_of(|ctx| check(ctx, &[]), &Config::defaults(), text, OTHER)
+        findings_of(|ctx| check(ctx, &RangeSet::default()), &Config::defaults(), text, OTHER)
             .into_iter()
             .map(|finding| format!("{}:{} {}", text[..finding.range.start().to_usize()].matches('\n').count() + 1, finding.rule, finding.message))
             .collect()
@@ -291,7 +293,7 @@ def read(key):
                 "8:error-code-check `e.response['Error']['Code'] == 'NoSuchKey'` changes with its handler (line 7); translated with it, it reads `str(e.status) == \"404\" and e.code == \"not_found\"`",
             ]
         );
-        let (out, left) = settle(text, |current| findings_of(|ctx| check(ctx, &[]), &Config::defaults(), current, OTHER));
+        let (out, left) = settle(text, |current| findings_of(|ctx| check(ctx, &RangeSet::default()), &Config::defaults(), current, OTHER));
         assert_eq!(out, text);
         assert!(left.iter().all(|finding| finding.fix.is_none()));
     }

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::finding::Finding;
 use crate::model::{BucketMatcher, FileModel};
 use crate::project_index::ProjectIndex;
+use crate::range_set::RangeSet;
 use crate::rule::RuleId;
 use crate::source::{LineIndex, SourceFile};
 use crate::suppress::Suppressions;
@@ -55,12 +56,11 @@ pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     let calls = s3_calls::check(ctx);
     // Inside the units the call translation covers, the S3 calls and the handlers of the
     // tries guarding them are its own: its fix (or what holds the unit back) speaks for them.
-    let translated = |finding: &Finding| calls.covered.iter().any(|unit| unit.contains_range(finding.range));
+    let covered = RangeSet::new(calls.covered.iter().copied());
+    let raises = RangeSet::new(calls.raises.iter().copied());
     findings.extend(boto3_client::check(ctx));
-    findings.extend(boto3_call::check(ctx).into_iter().filter(|finding| finding.rule != RuleId::Boto3Call || !translated(finding)));
-    findings.extend(client_error::check(ctx, &calls.covered).into_iter().filter(|finding| {
-        finding.rule != RuleId::ClientError || !calls.raises.iter().any(|raise| raise.contains_range(finding.range))
-    }));
+    findings.extend(boto3_call::check(ctx).into_iter().filter(|finding| finding.rule != RuleId::Boto3Call || !covered.contains_range(finding.range)));
+    findings.extend(client_error::check(ctx, &covered).into_iter().filter(|finding| finding.rule != RuleId::ClientError || !raises.contains_range(finding.range)));
     findings.extend(calls.findings);
     findings
 }
