@@ -7,7 +7,8 @@
 //! quote style, boto3 clients and imports, error handlers, suppressions,
 //! indented like the line they go before. The sequence is fixed by `SEED`;
 //! a failure names the mutant's number, so it reproduces exactly.
-//! Budget: `MUTANTS` mutants, cut short after `TIME_BUDGET` (debug builds).
+//! Budget: exactly `MUTANTS` mutants, whatever the machine's speed (a time budget would
+//! make what is tested depend on the load).
 
 #![allow(clippy::print_stderr)]
 
@@ -16,11 +17,10 @@ mod oracle;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const SEED: u64 = 0x5E_ED53_7050_BA5E;
 const MUTANTS: usize = 3000;
-const TIME_BUDGET: Duration = Duration::from_secs(50);
 
 /// splitmix64: small, seedable, good enough to pick mutations.
 struct Rng(u64);
@@ -131,7 +131,7 @@ fn mutated_fixtures_rewrite_to_parsing_settled_output() {
         for _ in 0..workers {
             let worker = std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(scope, || loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= MUTANTS || start.elapsed() > TIME_BUDGET {
+                if index >= MUTANTS {
                     break;
                 }
                 // Each mutant has its own generator: the same index, the same mutant.
@@ -151,7 +151,6 @@ fn mutated_fixtures_rewrite_to_parsing_settled_output() {
     });
     let (parsed, changed, checked) = (parsed.into_inner(), changed.into_inner(), checked.into_inner());
     eprintln!("{checked} mutants checked in {:?}: {parsed} parsed, {changed} rewritten", start.elapsed());
-    assert!(checked >= 100.min(MUTANTS), "only {checked} mutants in the time budget");
     assert!(parsed * 3 >= checked, "too few mutants parse ({parsed} of {checked}): the mutations are too destructive");
     assert!(changed * 3 >= checked, "too few mutants were rewritten ({changed} of {checked})");
 }
