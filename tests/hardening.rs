@@ -82,8 +82,18 @@ fn write(root: &Path, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 
 fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").stdin(Stdio::null());
+    prepared(command.args(args), dir);
     command
+}
+
+/// `command` set up as every test runs a process: in `dir`, no colour, nothing on stdin.
+fn prepared<'c>(command: &'c mut Command, dir: &Path) -> &'c mut Command {
+    command.current_dir(dir).env("NO_COLOR", "1").stdin(Stdio::null())
+}
+
+/// Starts `command` prepared, with both outputs piped for [`wait_watched`].
+fn spawn_piped(command: &mut Command, dir: &Path) -> Child {
+    prepared(command, dir).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|err| panic!("cannot start {:?}: {err}", command.get_program()))
 }
 
 /// A watchdog against a hang (say, opening a FIFO), never a speed test (that is
@@ -130,18 +140,8 @@ fn wait_watched(mut child: Child) -> Run {
 fn run_with_peak(dir: &Path, args: &[&str]) -> (Run, u64) {
     const PARENT: &str = "import os, sys\nout, argv = sys.argv[1], sys.argv[2:]\npid = os.fork()\nif pid == 0:\n    try:\n        os.execv(argv[0], argv)\n    finally:\n        os._exit(127)\n_, status, usage = os.wait4(pid, 0)\nwith open(out, 'w') as fh:\n    fh.write(str(usage.ru_maxrss))\nsys.exit(os.waitstatus_to_exitcode(status) % 256)\n";
     let report = tempfile::NamedTempFile::new().unwrap();
-    let child = Command::new("python3")
-        .args(["-c", PARENT])
-        .arg(report.path())
-        .arg(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("python3 is needed to measure peak memory: {err}"));
+    // python3 measures the peak (wait4's ru_maxrss).
+    let child = spawn_piped(Command::new("python3").args(["-c", PARENT]).arg(report.path()).arg(BIN).args(args), dir);
     let run = wait_watched(child);
     let peak = fs::read_to_string(report.path()).unwrap();
     let peak_kib = peak.trim().parse().unwrap_or_else(|_| panic!("no peak memory reported ({peak:?})\n{}", run.show()));
@@ -534,16 +534,7 @@ fn write_past_the_file_size_limit_leaves_the_original() {
     let old = format!("{LITERAL}{}", "# padding padding padding padding\n".repeat(200));
     let big = write(dir.path(), "big.py", &old);
     let small = write(dir.path(), "small.py", LITERAL);
-    let child = Command::new("bash")
-        .arg("-c")
-        .arg(format!("ulimit -f 2; exec '{BIN}' apply ."))
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_piped(Command::new("bash").arg("-c").arg(format!("ulimit -f 2; exec '{BIN}' apply .")), dir.path());
     let run = wait_watched(child);
     run.assert_code(2);
     run.assert_line("big.py: error: could not write file: file too large");
@@ -572,16 +563,7 @@ fn as_nobody() -> Result<Command, String> {
 
 /// Runs `command` (the binary, behind `setpriv`) in `dir` with `args`, watched for a hang.
 fn run_as(command: &mut Command, dir: &Path, args: &[&str]) -> Run {
-    let child = command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_watched(child)
+    wait_watched(spawn_piped(command.args(args), dir))
 }
 
 #[test]
@@ -989,17 +971,12 @@ fn a_rename_delayed_by_seconds_still_loses_nothing() {
     let dir = tree();
     let root = dir.path().to_path_buf();
     let path = write(&root, "app.py", LITERAL);
-    let child = Command::new(strace())
+    let mut traced = Command::new(strace());
+    traced
         .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2", "-e", "inject=renameat2:delay_enter=5000000"])
         .arg(BIN)
-        .args(["apply", "app.py", "utils/s3_utils.py"])
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .args(["apply", "app.py", "utils/s3_utils.py"]);
+    let child = spawn_piped(&mut traced, &root);
     let start = Instant::now();
     while temp_file_in(&root).is_none() {
         assert!(start.elapsed() < HANG_LIMIT, "no temporary file appeared after {HANG_LIMIT:?}");
