@@ -9,10 +9,18 @@
 //! does not parse or lacks its import. The pipeline asks once per fix pass; a fix that
 //! overlaps one accepted in the same pass is asked in the next pass, against the text
 //! that pass sees, and a group declined once is not asked again.
+//!
+//! Fixes in other files rely on what the storage module defines (the bucket constant,
+//! the Supabase client, the helpers translated calls use), and a declined module fix
+//! would leave them pointing at nothing. So the storage module is asked first, and a
+//! fix elsewhere that brings in a name only the declined part of the module's fixes
+//! would define is not asked: a line says so, and it stays a finding.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::sync::Mutex;
 
+use ruff_python_ast::Stmt;
 use ruff_text_size::TextRange;
 
 use crate::finding::Finding;
@@ -47,6 +55,15 @@ struct State {
     all: bool,
     /// `q` was answered (or the answers ended).
     stopped: bool,
+    /// The storage module, asked first; its line saying so is shown before its first question.
+    storage: Option<Storage>,
+}
+
+struct Storage {
+    display: String,
+    introduced: bool,
+    /// The names its fixes would define that it does not as written (declined fixes).
+    withheld: BTreeSet<String>,
 }
 
 enum Answer {
@@ -58,12 +75,28 @@ enum Answer {
 
 impl Prompter {
     pub fn new(answers: Box<dyn BufRead + Send>, screen: Box<dyn Write + Send>) -> Prompter {
-        Prompter { state: Mutex::new(State { answers, screen, all: false, stopped: false }) }
+        Prompter { state: Mutex::new(State { answers, screen, all: false, stopped: false, storage: None }) }
+    }
+
+    /// The storage module `display` is asked before every other file.
+    pub fn storage_first(&self, display: &str) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.storage = Some(Storage { display: display.to_owned(), introduced: false, withheld: BTreeSet::new() });
+    }
+
+    /// The storage module has been answered: `withheld` are the names its declined fixes
+    /// would have defined; a later fix that brings one in is not asked.
+    pub fn withhold(&self, withheld: BTreeSet<String>) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(storage) = state.storage.as_mut() {
+            storage.withheld = withheld;
+        }
     }
 
     /// Ask about each group of `findings`' fixes that applies at `level` to `text` (the
     /// file `display` as this pass sees it), in the order `apply_fixes` applies them.
-    pub fn choose(&self, display: &str, text: &str, findings: &[Finding], level: Applicability, declined: &mut Declined) -> Choice {
+    /// Only `python` code refers to the storage module's names.
+    pub fn choose(&self, display: &str, python: bool, text: &str, findings: &[Finding], level: Applicability, declined: &mut Declined) -> Choice {
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut accepted: Vec<Finding> = Vec::new();
         let mut base = text.to_owned();
@@ -79,6 +112,13 @@ impl Prompter {
             }
             if state.stopped {
                 return Choice::Stop;
+            }
+            if let Some((name, module)) = python.then(|| state.withheld_in(text, group[0])).flatten() {
+                let title = group[0].fix.as_ref().map_or("", |fix| fix.title.as_str());
+                let line = format!("{display}: not asked: {}: {title}: it needs `{name}`, which {module} defines only with its declined fix", group[0].rule.as_str());
+                let _ = writeln!(state.screen, "\n{}", escape_control(&line));
+                declined.extend(group.iter().map(|finding| (finding.rule, finding.range)));
+                continue;
             }
             let answer = if state.all { Answer::All } else { state.ask(display, group[0], &base, &after) };
             match answer {
@@ -99,9 +139,25 @@ impl Prompter {
 }
 
 impl State {
+    /// The first name `finding`'s fix brings into `text` that the storage module lacks
+    /// because its fix was declined, and the module's path.
+    fn withheld_in(&self, text: &str, finding: &Finding) -> Option<(String, String)> {
+        let storage = self.storage.as_ref().filter(|storage| !storage.withheld.is_empty())?;
+        let fix = finding.fix.as_ref()?;
+        fix.edits.iter().find_map(|edit| {
+            let replaced: BTreeSet<&str> = identifiers(text.get(edit.range.start().to_usize()..edit.range.end().to_usize()).unwrap_or_default()).collect();
+            let name = identifiers(&edit.content).find(|name| !replaced.contains(name) && storage.withheld.contains(*name))?;
+            Some((name.to_owned(), storage.display.clone()))
+        })
+    }
+
     /// Show the hunk that `group`'s fix makes of `before`, and read the answer.
     fn ask(&mut self, display: &str, finding: &Finding, before: &str, after: &str) -> Answer {
         let title = finding.fix.as_ref().map_or("", |fix| fix.title.as_str());
+        if let Some(storage) = self.storage.as_mut().filter(|storage| storage.display == display && !storage.introduced) {
+            storage.introduced = true;
+            let _ = write!(self.screen, "\n{display} comes first: the fixes in the other files rely on what the storage module defines\n");
+        }
         let shown = write_question(&mut *self.screen, display, finding.rule, title, before, after);
         if shown.is_err() {
             return Answer::Quit;
@@ -146,6 +202,70 @@ fn shown(text: &str) -> String {
             format!("{}{end}", escape_control(content))
         })
         .collect()
+}
+
+/// The names `full` (the storage module with all its fixes) defines at module level that
+/// `written` (as the answers left it) does not.
+pub fn withheld_names(full: &str, written: &str) -> BTreeSet<String> {
+    let written = module_names(written);
+    module_names(full).into_iter().filter(|name| !written.contains(name)).collect()
+}
+
+/// The names a module binds at its top level (also inside `if`/`try`/`with` there);
+/// none for text that does not parse.
+fn module_names(text: &str) -> BTreeSet<String> {
+    fn bind(stmts: &[Stmt], names: &mut BTreeSet<String>) {
+        for stmt in stmts {
+            match stmt {
+                Stmt::FunctionDef(def) => {
+                    names.insert(def.name.to_string());
+                }
+                Stmt::ClassDef(class) => {
+                    names.insert(class.name.to_string());
+                }
+                Stmt::Assign(assign) => assign.targets.iter().for_each(|target| targets(target, names)),
+                Stmt::AnnAssign(assign) => targets(&assign.target, names),
+                Stmt::Import(import) => names.extend(import.names.iter().map(|alias| {
+                    alias.asname.as_ref().map_or_else(|| alias.name.split('.').next().unwrap_or_default().to_owned(), ToString::to_string)
+                })),
+                Stmt::ImportFrom(import) => names.extend(import.names.iter().map(|alias| alias.asname.as_ref().unwrap_or(&alias.name).to_string())),
+                Stmt::If(branch) => {
+                    bind(&branch.body, names);
+                    branch.elif_else_clauses.iter().for_each(|clause| bind(&clause.body, names));
+                }
+                Stmt::Try(block) => {
+                    bind(&block.body, names);
+                    for ruff_python_ast::ExceptHandler::ExceptHandler(handler) in &block.handlers {
+                        bind(&handler.body, names);
+                    }
+                    bind(&block.orelse, names);
+                    bind(&block.finalbody, names);
+                }
+                Stmt::With(with) => bind(&with.body, names),
+                _ => {}
+            }
+        }
+    }
+    fn targets(target: &ruff_python_ast::Expr, names: &mut BTreeSet<String>) {
+        match target {
+            ruff_python_ast::Expr::Name(name) => {
+                names.insert(name.id.to_string());
+            }
+            ruff_python_ast::Expr::Tuple(tuple) => tuple.elts.iter().for_each(|element| targets(element, names)),
+            ruff_python_ast::Expr::List(list) => list.elts.iter().for_each(|element| targets(element, names)),
+            _ => {}
+        }
+    }
+    let mut names = BTreeSet::new();
+    if let Ok(parsed) = crate::source::parse_python(text) {
+        bind(&parsed.syntax().body, &mut names);
+    }
+    names
+}
+
+/// The identifier-like words of `text` (a name, also inside a string or comment).
+fn identifiers(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_'))
 }
 
 /// The findings whose fixes apply at `level`, one group per fix (findings sharing a
@@ -205,7 +325,7 @@ mod tests {
         let findings = [finding(RuleId::ClientError, 4, 7, &unit), finding(RuleId::ClientError, 12, 15, &unit)];
         let (prompter, screen) = prompter("y\n");
         let mut declined = Declined::new();
-        let Choice::Apply(accepted) = prompter.choose("m.py", text, &findings, Applicability::Safe, &mut declined) else { panic!("stopped") };
+        let Choice::Apply(accepted) = prompter.choose("m.py", true, text, &findings, Applicability::Safe, &mut declined) else { panic!("stopped") };
         assert_eq!(apply_fixes(text, &accepted, Applicability::Safe).text, "a = X\nc = X\n");
         let screen = String::from_utf8(screen.lock().unwrap().clone()).unwrap();
         assert_eq!(screen, "\n--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,2 @@\n-a = 'b'\n-c = 'b'\n+a = X\n+c = X\nclient-error: one rewrite\nApply this fix? [y,n,a,q] ");
@@ -218,10 +338,21 @@ mod tests {
         let findings = [finding(RuleId::HardcodedBucket, 4, 7, &fix)];
         let (prompter, screen) = prompter("maybe\nn\n");
         let mut declined = Declined::new();
-        assert!(matches!(prompter.choose("m.py", text, &findings, Applicability::Safe, &mut declined), Choice::Apply(accepted) if accepted.is_empty()));
+        assert!(matches!(prompter.choose("m.py", true, text, &findings, Applicability::Safe, &mut declined), Choice::Apply(accepted) if accepted.is_empty()));
         assert_eq!(declined, [(RuleId::HardcodedBucket, findings[0].range)]);
         assert!(String::from_utf8(screen.lock().unwrap().clone()).unwrap().ends_with("Apply this fix? [y,n,a,q] y: apply this fix, n: skip it, a: apply this one and all the rest, q: stop (answered files are written)\nApply this fix? [y,n,a,q] "));
         // Asked again in the next pass: not asked, nothing applies, nothing is read.
-        assert!(matches!(prompter.choose("m.py", text, &findings, Applicability::Safe, &mut declined), Choice::Apply(accepted) if accepted.is_empty()));
+        assert!(matches!(prompter.choose("m.py", true, text, &findings, Applicability::Safe, &mut declined), Choice::Apply(accepted) if accepted.is_empty()));
+    }
+
+    #[test]
+    fn withheld_names_are_what_only_the_declined_fixes_define() {
+        let full = "import os\nfrom supabase import create_client\n\nA = 1\nSUPABASE_BUCKET_NAME = os.getenv('X')\nif A:\n    storage, other = 1, 2\n\ndef _copy_object(a):\n    local = a\n";
+        let written = "import os\n\nA = 1\n";
+        let names: Vec<String> = withheld_names(full, written).into_iter().collect();
+        assert_eq!(names, ["SUPABASE_BUCKET_NAME", "_copy_object", "create_client", "other", "storage"]);
+        assert!(withheld_names(full, full).is_empty());
+        assert!(withheld_names("def (", written).is_empty());
+        assert_eq!(identifiers("s3_utils.X(\"a-b\", 2x)").collect::<Vec<_>>(), ["s3_utils", "X", "a", "b"]);
     }
 }

@@ -63,10 +63,6 @@ pub struct Run<'a> {
     pub chooser: Option<&'a Prompter>,
 }
 
-/// What the counting pass of an interactive run learns of one file: its import style and
-/// its exports (under its display path).
-type CountedFile = (Option<ImportStyle>, Option<(String, ModuleExports)>);
-
 impl<'a> Run<'a> {
     /// Locate the storage module among `candidates`, read what it exports and what it
     /// imports, and build the trigger words.
@@ -173,22 +169,35 @@ impl<'a> Run<'a> {
         // twice, at a person's pace).
         if self.chooser.is_some() && !self.index.exports_final {
             let counting = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..self.copy() };
-            let counted: Vec<CountedFile> = discovered
-                .candidates
+            let others: Vec<&Candidate> = discovered.candidates.iter().filter(|candidate| !self.index.is_storage_module(&candidate.display)).collect();
+            let counted: Vec<Processed> = others.par_iter().map(|candidate| counting.process_candidate(candidate)).collect();
+            let styles: Vec<ImportStyle> = counted.iter().filter_map(|processed| processed.style).collect();
+            let exports = export_table(others.iter().zip(&counted).filter_map(|(candidate, processed)| Some((candidate.display.clone(), processed.exports.clone()?))));
+            let settled = self.settled(exports, predominant(&styles));
+            // The storage module is asked first, so it gets what every file would need with
+            // all its fixes (the files that waited for the style or the exports counted
+            // again, settled), and keeps every object a file uses before them.
+            let recount = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..settled.copy() };
+            let demands: Vec<StorageDemand> = others
                 .par_iter()
-                .filter(|candidate| !self.index.is_storage_module(&candidate.display))
-                .map(|candidate| {
-                    let processed = counting.process_candidate(candidate);
-                    (processed.style, processed.exports.map(|exports| (candidate.display.clone(), exports)))
-                })
+                .zip(counted)
+                .map(|(candidate, processed)| if processed.result.is_some() { processed.demand } else { recount.process_candidate(candidate).demand })
                 .collect();
-            let styles: Vec<ImportStyle> = counted.iter().filter_map(|(style, _)| *style).collect();
-            let exports = export_table(counted.into_iter().filter_map(|(_, exports)| exports));
-            return self.settled(exports, predominant(&styles)).run(discovered, notes, on_file);
+            let mut demand = StorageDemand::default();
+            for wants in demands {
+                demand.helpers.extend(wants.helpers);
+                demand.reached.extend(wants.reached);
+            }
+            return settled.with_storage_demand(demand).run(discovered, notes, on_file);
         }
-        // The storage module goes last: it gets what the other files' rewrites need from it.
+        // The storage module goes last: it gets what the other files' rewrites need from it;
+        // asked interactively, it goes first (see `ask_storage_first`).
         let (storage, others): (Vec<&Candidate>, Vec<&Candidate>) =
             discovered.candidates.iter().partition(|candidate| self.index.is_storage_module(&candidate.display));
+        let asked_first: Vec<FileResult> = match self.chooser {
+            Some(chooser) => storage.iter().map(|candidate| self.ask_storage_first(candidate, chooser)).collect(),
+            None => Vec::new(),
+        };
         let first: Vec<(Processed, &Candidate)> = others
             .into_par_iter()
             .map(|candidate| {
@@ -224,7 +233,8 @@ impl<'a> Run<'a> {
             files.push(result);
         }
         let last = second.with_storage_demand(demand);
-        for candidate in storage {
+        files.extend(asked_first);
+        for candidate in storage.into_iter().filter(|_| self.chooser.is_none()) {
             let result = last.process_candidate(candidate).result.unwrap_or_else(|| {
                 failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
             });
@@ -246,6 +256,27 @@ impl<'a> Run<'a> {
         notes.extend(crate::write::tidy_temp_files(&discovered.temp_files, discovered.started, self.mode == Mode::Apply));
         notes.dedup();
         Report { mode: self.mode, files, notes }
+    }
+
+    /// `apply --interactive`: the storage module's questions, before any other file's.
+    /// The fixes elsewhere that need a name only its declined fixes define are then not
+    /// asked (so no answer leaves a file using what the module lacks, also after `q`).
+    fn ask_storage_first(&self, candidate: &Candidate, chooser: &Prompter) -> FileResult {
+        let input = FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) };
+        let text_of = |bytes: &[u8]| SourceFile::decode(input.display.clone(), input.kind, bytes).map(|source| source.text).unwrap_or_default();
+        let original = crate::nofollow::read(&candidate.path).unwrap_or_default();
+        // What the module would be with every fix (a diff, nothing asked or written).
+        let full = match (Run { mode: Mode::Diff, chooser: None, ..self.copy() }).process(&input, &original).outcome {
+            FileOutcome::Changed { new, .. } => text_of(&new),
+            _ => text_of(&original),
+        };
+        chooser.storage_first(&input.display);
+        let result = self.process_candidate(candidate).result.unwrap_or_else(|| {
+            failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
+        });
+        let written = crate::nofollow::read(&candidate.path).map(|bytes| text_of(&bytes)).unwrap_or_default();
+        chooser.withhold(crate::interactive::withheld_names(&full, &written));
+        result
     }
 
     /// This run with every file's exports and the import style settled: the second
@@ -478,7 +509,7 @@ impl<'a> Run<'a> {
             if self.mode == Mode::Check {
                 return Ok((current, first_findings.unwrap_or_default()));
             }
-            let applied = match self.chooser.map(|chooser| chooser.choose(display, &current.text, &findings, self.fix_level, &mut declined)) {
+            let applied = match self.chooser.map(|chooser| chooser.choose(display, input.kind == FileKind::Python, &current.text, &findings, self.fix_level, &mut declined)) {
                 None => apply_fixes(&current.text, &findings, self.fix_level),
                 Some(Choice::Apply(accepted)) => apply_fixes(&current.text, &accepted, self.fix_level),
                 Some(Choice::Stop) => {

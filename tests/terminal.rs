@@ -280,3 +280,98 @@ fn interactive_without_a_terminal_is_a_usage_error() {
     assert_eq!(output.stdout, b"");
     assert_eq!(files(dir.path()), [A_OLD, B_OLD, C_OLD, STORAGE]);
 }
+
+/// A storage module still on the legacy constant: `a.py`'s and `b.py`'s fixes need the
+/// `SUPABASE_BUCKET_NAME` its own fix defines.
+const LEGACY: &str = "import os\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\n";
+const LEGACY_NEW: &str = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n";
+
+#[test]
+fn interactive_asks_the_storage_module_first_and_a_yes_backs_the_other_files() {
+    let dir = interactive_project();
+    fs::write(dir.path().join("utils/s3_utils.py"), LEGACY).unwrap();
+    let (status, screen) = answer(dir.path(), &["y", "y", "y", "q"]);
+    // Stopped at b.py: a.py and the module it relies on are written, nothing else.
+    assert_eq!(files(dir.path()), [A_NEW, B_OLD, C_OLD, LEGACY_NEW]);
+    let first = "
+utils/s3_utils.py comes first: the fixes in the other files rely on what the storage module defines
+
+--- a/utils/s3_utils.py
++++ b/utils/s3_utils.py
+@@ -1,3 +1,4 @@
+ import os
+ 
+-S3_BUCKET_NAME = \"anantra-lms-store\"
++SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")
++S3_BUCKET_NAME = SUPABASE_BUCKET_NAME
+";
+    assert!(screen.starts_with(first), "{screen}");
+    assert_eq!(screen.matches(PROMPT).count(), 4, "{screen}");
+    assert!(!screen.contains("not asked"), "{screen}");
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
+
+#[test]
+fn interactive_a_declined_storage_module_fix_holds_back_the_fixes_that_need_it() {
+    let dir = interactive_project();
+    fs::write(dir.path().join("utils/s3_utils.py"), LEGACY).unwrap();
+    let (status, screen) = answer(dir.path(), &["n", "n"]);
+    // a.py and b.py would use a constant the module does not define: not asked, unchanged;
+    // c.py's translation brings in no name the module lacks for want of its fix: asked.
+    assert_eq!(files(dir.path()), [A_OLD, B_OLD, C_OLD, LEGACY]);
+    let held = |file: &str| format!("\n{file}: not asked: hardcoded-bucket: use the bucket constant: it needs `SUPABASE_BUCKET_NAME`, which utils/s3_utils.py defines only with its declined fix\n");
+    let expected = format!(
+        "
+utils/s3_utils.py comes first: the fixes in the other files rely on what the storage module defines
+
+--- a/utils/s3_utils.py
++++ b/utils/s3_utils.py
+@@ -1,3 +1,4 @@
+ import os
+ 
+-S3_BUCKET_NAME = \"anantra-lms-store\"
++SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")
++S3_BUCKET_NAME = SUPABASE_BUCKET_NAME
+bucket-constant: rename S3_BUCKET_NAME to SUPABASE_BUCKET_NAME
+Apply this fix? [y,n,a,q] n
+{}{}{}
+--- a/c.py
++++ b/c.py
+@@ -2,14 +2,15 @@
+ from botocore.exceptions import ClientError
+ 
+ from utils import s3_utils
++from storage3.exceptions import StorageApiError
+ 
+ s3_client = boto3.client(\"s3\")
+ 
+ 
+ def load_pair(first, second):
+     try:
+-        one = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=first)[\"Body\"].read()
+-        two = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=second)[\"Body\"].read()
+-    except ClientError:
++        one = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(first)
++        two = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(second)
++    except StorageApiError:
+         return None
+     return one + two
+boto3-call: translate the S3 calls of `load_pair` to Supabase Storage
+Apply this fix? [y,n,a,q] n
+a.py:1:12: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`
+a.py:2:12: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`
+b.py:1:12: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`
+c.py:1:8: error[boto3-import] `boto3` is still used on line 6; migrate those uses, then rerun to remove the import
+c.py:6:1: error[boto3-client] boto3 S3 client `s3_client` is still used on lines 11, 12; translate those uses (boto3-call), then rerun to remove it
+c.py:11:15: error[boto3-call] `s3_client.get_object(...)`: translated with the other S3 calls of `load_pair` in one fix
+c.py:12:15: error[boto3-call] `s3_client.get_object(...)`: translated with the other S3 calls of `load_pair` in one fix
+utils/s3_utils.py:3:1: error[bucket-constant] legacy `S3_BUCKET_NAME`: define `SUPABASE_BUCKET_NAME` from the environment and keep `S3_BUCKET_NAME` as its alias
+4 files scanned: 0 changed, 4 unchanged, 0 skipped, 0 failed; 8 errors, 0 warnings left
+",
+        held("a.py"),
+        held("a.py"),
+        held("b.py")
+    );
+    assert_eq!(screen, expected);
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
