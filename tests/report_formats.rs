@@ -1,16 +1,28 @@
-//! The CI report formats read by their consumers: GitLab Code Quality checked against the
-//! fields and values GitLab's format requires, JUnit XML read by an XML parser with every
-//! count checked (tests/python/reports/read_junit.py, in the pinned venv), and JSON Lines
-//! read line by line. The exact bytes of each are pinned in tests/cli.rs.
+//! The CI report formats read by their consumers or checked against their schemas:
+//! - SARIF validated against the SARIF 2.1.0 JSON schema (`sarif-2.1.0-rtm.5.json`, the
+//!   version json.schemastore.org serves as `sarif-2.1.0.json`, which the report's
+//!   `$schema` names), taken at test setup from the npm package `@microsoft/jest-sarif`
+//!   1.0.0-beta.0 (MIT; `npm pack`, cached in target/report-schemas/) and applied by the
+//!   venv's jsonschema (tests/python/reports/validate_json.py);
+//! - GitLab Code Quality: no JSON schema of it is packaged on the registries reachable
+//!   here, so the test checks exactly the members GitLab's documentation lists as
+//!   required: `description`, `check_name`, `fingerprint` (strings; fingerprints unique
+//!   and stable when lines move), `severity` (one of info, minor, major, critical,
+//!   blocker), `location.path` (relative) and `location.lines.begin` (an integer >= 1);
+//! - JUnit XML read back by junitparser (pinned in the venv) with every count recounted
+//!   (tests/python/reports/read_junit.py);
+//! - JSON Lines read line by line.
+//!
+//! The exact bytes of each are pinned in tests/cli.rs.
 
 #[allow(dead_code)]
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::python::{python_dir, run_python};
+use common::python::{manifest_dir, python_dir, run_python};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_s3-to-supabase");
@@ -127,4 +139,89 @@ fn jsonl_is_one_json_object_per_line() {
     );
     assert_eq!(lines[3]["rule"], "unlisted-bucket");
     assert_eq!(lines[3]["severity"], "warning");
+}
+
+/// The npm package the SARIF schema comes from, and the schema's path in it.
+const SARIF_SCHEMA_PACKAGE: &str = "@microsoft/jest-sarif@1.0.0-beta.0";
+const SARIF_SCHEMA_FILE: &str = "package/lib/schemas/sarif-2.1.0-rtm.5.json";
+
+/// The SARIF 2.1.0 schema, fetched once with `npm pack` into target/report-schemas/.
+fn sarif_schema() -> PathBuf {
+    let dir = manifest_dir().join("target").join("report-schemas");
+    let schema = dir.join("sarif-2.1.0-rtm.5.json");
+    if schema.exists() {
+        return schema;
+    }
+    fs::create_dir_all(&dir).unwrap();
+    let work = tempfile::tempdir_in(&dir).unwrap();
+    let packed = Command::new("npm")
+        .args(["pack", "--silent", SARIF_SCHEMA_PACKAGE, "--pack-destination"])
+        .arg(work.path())
+        .current_dir(work.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|err| panic!("the SARIF schema needs npm (`npm pack {SARIF_SCHEMA_PACKAGE}`), which cannot run: {err}"));
+    assert!(packed.status.success(), "npm pack {SARIF_SCHEMA_PACKAGE} failed: {}", String::from_utf8_lossy(&packed.stderr));
+    let tarball = work.path().join(String::from_utf8_lossy(&packed.stdout).trim());
+    let unpacked = Command::new("tar").arg("-xzf").arg(&tarball).arg("-C").arg(work.path()).arg(SARIF_SCHEMA_FILE).output().unwrap();
+    assert!(unpacked.status.success(), "tar -xzf {}: {}", tarball.display(), String::from_utf8_lossy(&unpacked.stderr));
+    // Renamed into place whole, so a parallel or interrupted run never reads half a file.
+    fs::rename(work.path().join(SARIF_SCHEMA_FILE), &schema).unwrap();
+    schema
+}
+
+/// What validate_json.py says of `document` against `schema`, and whether it passed.
+fn validate(schema: &Path, document: &Path) -> (String, bool) {
+    let output = run_python([python_dir().join("reports/validate_json.py").as_os_str(), schema.as_os_str(), document.as_os_str()]);
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    (String::from_utf8_lossy(&output.stdout).into_owned(), output.status.success())
+}
+
+/// Every member named `...Uri` (informationUri, helpUri, downloadUri...) anywhere in `value`.
+fn uri_members<'a>(value: &'a Value, found: &mut Vec<(&'a str, &'a Value)>) {
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members {
+                if key.ends_with("Uri") {
+                    found.push((key, member));
+                }
+                uri_members(member, found);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| uri_members(item, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
+    let schema = sarif_schema();
+    let title: Value = serde_json::from_slice(&fs::read(&schema).unwrap()).unwrap();
+    assert_eq!(title["title"], "Static Analysis Results Format (SARIF) Version 2.1.0-rtm.5 JSON Schema");
+    let tmp = project();
+    // With the storage module among the paths, the literals get fixes (SARIF `fixes`).
+    fs::create_dir(tmp.path().join("app/utils")).unwrap();
+    fs::write(tmp.path().join("app/utils/s3_utils.py"), "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n").unwrap();
+    let bytes = report(tmp.path(), "sarif");
+    let path = tmp.path().join("report.sarif");
+    fs::write(&path, &bytes).unwrap();
+    assert_eq!(validate(&schema, &path), ("valid\n".to_owned(), true));
+    let sarif: Value = serde_json::from_slice(&bytes).unwrap();
+    // What the schema leaves to the text of the standard: those URIs must be absolute
+    // (RFC 3986: a scheme first). The report has none (README, "Output and exit codes").
+    let mut uris = Vec::new();
+    uri_members(&sarif, &mut uris);
+    assert_eq!(uris, Vec::<(&str, &Value)>::new());
+    // The fix and the failed file are in it, so the schema checked those parts too.
+    assert!(sarif["runs"][0]["results"].as_array().unwrap().iter().any(|result| result.get("fixes").is_some()));
+    assert_eq!(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap().len(), 1);
+    // The validator does reject what the schema forbids.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    broken["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = Value::from(7);
+    fs::write(&path, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let (said, passed) = validate(&schema, &path);
+    assert!(!passed, "{said}");
+    assert!(said.contains("at /runs/0/results/0/level: 'fatal' is not one of ['none', 'note', 'warning', 'error']\n"), "{said}");
+    assert!(said.contains("at /runs/0/tool/driver/rules/0/helpUri: 7 is not of type 'string'\n"), "{said}");
 }

@@ -9,9 +9,12 @@
 //! whose replacements use `byteOffset`/`byteLength` of the edit ranges counted in the
 //! file's stored bytes (after a BOM, one byte per latin-1 character).
 //!
-//! `informationUri` is the README and each rule's `helpUri` its row in the README's
-//! rule table (`README.md#<rule-id>`): relative references into the repository, which
-//! has no published address; a viewer resolves them against the checkout.
+//! No `informationUri` and no `helpUri`: SARIF 2.1.0 says each holds an absolute
+//! URI (RFC 3986), and the project has no published address to give (a
+//! `file://` path of this checkout would be wrong on every other machine, and a git
+//! remote's address need not be a web page). Each rule's whole documentation, what
+//! `rules <id>` prints, is its `help.text` and `fullDescription` instead, which code
+//! scanning shows beside the alert.
 
 use std::io::{self, Write};
 
@@ -50,7 +53,6 @@ struct Tool {
 struct Driver {
     name: &'static str,
     version: &'static str,
-    information_uri: &'static str,
     rules: Vec<Rule>,
 }
 
@@ -58,7 +60,6 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Rule {
     id: &'static str,
-    help_uri: String,
     short_description: Text<'static>,
     full_description: Text<'static>,
     help: Text<'static>,
@@ -183,13 +184,6 @@ fn uri(path: &str) -> String {
     uri
 }
 
-/// The documentation the run and its rules point at.
-const README: &str = "README.md";
-
-fn help_uri(rule: RuleId) -> String {
-    format!("{README}#{rule}")
-}
-
 fn rule_index(rule: RuleId) -> usize {
     RuleId::ALL.iter().position(|&candidate| candidate == rule).unwrap_or_default()
 }
@@ -199,7 +193,6 @@ fn rules() -> Vec<Rule> {
         .iter()
         .map(|&rule| Rule {
             id: rule.as_str(),
-            help_uri: help_uri(rule),
             short_description: Text { text: rule.summary() },
             full_description: Text { text: rule.docs() },
             help: Text { text: rule.docs() },
@@ -279,7 +272,6 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 driver: Driver {
                     name: "s3-to-supabase",
                     version: env!("CARGO_PKG_VERSION"),
-                    information_uri: README,
                     rules: rules(),
                 },
             },
@@ -316,7 +308,6 @@ mod tests {
                 .map(|&rule| {
                     json!({
                         "id": rule.as_str(),
-                        "helpUri": format!("README.md#{rule}"),
                         "shortDescription": {"text": rule.summary()},
                         "fullDescription": {"text": rule.docs()},
                         "help": {"text": rule.docs()},
@@ -351,7 +342,6 @@ mod tests {
         "driver": {
           "name": "s3-to-supabase",
           "version": "<VERSION>",
-          "informationUri": "README.md",
           "rules": [<RULES>
           ]
         }
@@ -526,14 +516,6 @@ mod tests {
             actual["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
             RuleId::ALL.len()
         );
-    }
-
-    #[test]
-    fn every_help_uri_names_an_anchor_in_the_readme() {
-        let readme = include_str!("../../README.md");
-        for &rule in RuleId::ALL {
-            assert!(readme.contains(&format!("<a id=\"{rule}\"></a>")), "README.md has no anchor for {rule}");
-        }
     }
 
     #[test]

@@ -1,16 +1,20 @@
-"""Read a JUnit XML report as CI systems do and print what they would show.
+"""Read a JUnit XML report with junitparser (a consumer of the format, pinned in the venv)
+and print what a CI test-report view would show.
 
 Usage: read_junit.py REPORT.xml
 
-Parses the document with the standard library's XML parser (a malformed document is an
-error), checks that every count attribute agrees with the elements it counts and that
-every test case carries the attributes JUnit consumers key on (`name`, `classname`), and
-prints one line per suite: `suite NAME tests=N failures=N errors=N`, then one line per
-case: `  NAME: passed|failure|error`. Exit 1 with one line on any inconsistency.
+The standard library's XML parser reads it first (a malformed document is an error, and
+the root must be <testsuites>); then junitparser reads it. Every count attribute must
+equal what junitparser recounts from the cases (`update_statistics`), every case must
+carry `name` and `classname`, and every <failure>/<error> a `message` and a `type`.
+Prints one line per suite, `suite NAME tests=N failures=N errors=N`, then one per case,
+`  NAME: passed|failure|error`. Exit 1 with one line on any inconsistency.
 """
 
 import sys
 import xml.etree.ElementTree as ET
+
+from junitparser import Error, Failure, JUnitXml
 
 
 def fail(message):
@@ -19,37 +23,40 @@ def fail(message):
 
 
 def outcome(case):
-    if case.find("failure") is not None:
+    kinds = {type(result) for result in case.result}
+    for result in case.result:
+        if not result.message or not result.type:
+            fail(f"{case.name}: a <{type(result).__name__.lower()}> without message or type")
+    if Failure in kinds:
         return "failure"
-    if case.find("error") is not None:
+    if Error in kinds:
         return "error"
     return "passed"
+
+
+def counts(element):
+    return (element.tests, element.failures, element.errors)
 
 
 def main(path):
     root = ET.parse(path).getroot()
     if root.tag != "testsuites":
         fail(f"root element is <{root.tag}>, not <testsuites>")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    for suite in root.findall("testsuite"):
-        cases = suite.findall("testcase")
-        counts = {
-            "tests": len(cases),
-            "failures": sum(outcome(case) == "failure" for case in cases),
-            "errors": sum(outcome(case) == "error" for case in cases),
-        }
-        for key, value in counts.items():
-            if int(suite.get(key, "-1")) != value:
-                fail(f"suite {suite.get('name')}: {key}={suite.get(key)} but {value} counted")
-            totals[key] += value
-        print(f"suite {suite.get('name')} tests={counts['tests']} failures={counts['failures']} errors={counts['errors']}")
-        for case in cases:
-            if not case.get("name") or not case.get("classname"):
-                fail(f"a test case in {suite.get('name')} lacks name or classname")
-            print(f"  {case.get('name')}: {outcome(case)}")
-    for key, value in totals.items():
-        if int(root.get(key, "-1")) != value:
-            fail(f"<testsuites> {key}={root.get(key)} but {value} counted")
+    report = JUnitXml.fromfile(path)
+    declared = counts(report)
+    for suite in report:
+        stated = counts(suite)
+        suite.update_statistics()
+        if counts(suite) != stated:
+            fail(f"suite {suite.name}: tests/failures/errors {stated} but {counts(suite)} counted")
+        print(f"suite {suite.name} tests={suite.tests} failures={suite.failures} errors={suite.errors}")
+        for case in suite:
+            if not case.name or not case.classname:
+                fail(f"a test case in {suite.name} lacks name or classname")
+            print(f"  {case.name}: {outcome(case)}")
+    report.update_statistics()
+    if counts(report) != declared:
+        fail(f"<testsuites> tests/failures/errors {declared} but {counts(report)} counted")
 
 
 if __name__ == "__main__":
