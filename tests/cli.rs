@@ -925,3 +925,33 @@ fn apply_fix_only_writes_the_fixes_and_prints_no_findings() {
     assert_eq!(json["findings"], serde_json::json!([]));
     assert_eq!(json["failures"][0]["path"], "app/bad.py");
 }
+
+#[test]
+fn unsafe_fixes_are_written_only_with_unsafe_fixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("utils")).unwrap();
+    fs::write(
+        tmp.path().join("utils/s3_utils.py"),
+        "import os\n\nfrom supabase import create_client\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nsupabase = create_client(os.environ[\"SUPABASE_URL\"], os.environ[\"SUPABASE_SERVICE_ROLE_KEY\"])\nstorage = supabase.storage\n",
+    )
+    .unwrap();
+    let old = "import boto3\n\nfrom utils import s3_utils\n\ns3_client = boto3.client(\"s3\")\n\n\ndef load(key):\n    return s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()\n";
+    let c = tmp.path().join("c.py");
+    fs::write(&c, old).unwrap();
+    // Safe fixes only: the call is translated; the client's removal (unsafe: another module
+    // may import it) stays a finding.
+    let safe = run_in(tmp.path(), &["apply", "--color", "never", "."]);
+    assert_eq!(code(&safe), 1, "{}", stderr(&safe));
+    let translated = "import boto3\n\nfrom utils import s3_utils\n\ns3_client = boto3.client(\"s3\")\n\n\ndef load(key):\n    return s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(key)\n";
+    assert_eq!(fs::read_to_string(&c).unwrap(), translated);
+    assert!(stdout(&safe).contains("c.py:5:1: error[boto3-client] boto3 S3 client `s3_client` has no use left here, but other modules may reach it: unsafe fix (removes it; applied with --unsafe-fixes)"), "{}", stdout(&safe));
+    // diff --unsafe-fixes shows what apply --unsafe-fixes then writes.
+    let diff = run_in(tmp.path(), &["diff", "--unsafe-fixes", "--color", "never", "c.py", "utils/s3_utils.py"]);
+    assert_eq!(stdout(&diff), "--- a/c.py\n+++ b/c.py\n@@ -1,8 +1,5 @@\n-import boto3\n-\n from utils import s3_utils\n \n-s3_client = boto3.client(\"s3\")\n \n \n def load(key):\n");
+    let unsafe_run = run_in(tmp.path(), &["apply", "--unsafe-fixes", "--color", "never", "."]);
+    assert_eq!(code(&unsafe_run), 0, "{}", stderr(&unsafe_run));
+    assert_eq!(stdout(&unsafe_run), "");
+    assert_eq!(fs::read_to_string(&c).unwrap(), "from utils import s3_utils\n\n\n\ndef load(key):\n    return s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(key)\n");
+    let again = run_in(tmp.path(), &["apply", "--unsafe-fixes", "."]);
+    assert_eq!((code(&again), stdout(&again)), (0, String::new()));
+}
