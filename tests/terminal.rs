@@ -109,6 +109,32 @@ const B_NEW: &str = "from utils import s3_utils\nC_BUCKET = s3_utils.SUPABASE_BU
 const C_OLD: &str = "import boto3\nfrom botocore.exceptions import ClientError\n\nfrom utils import s3_utils\n\ns3_client = boto3.client(\"s3\")\n\n\ndef load_pair(first, second):\n    try:\n        one = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=first)[\"Body\"].read()\n        two = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=second)[\"Body\"].read()\n    except ClientError:\n        return None\n    return one + two\n";
 const C_NEW: &str = "import boto3\n\nfrom utils import s3_utils\nfrom storage3.exceptions import StorageApiError\n\ns3_client = boto3.client(\"s3\")\n\n\ndef load_pair(first, second):\n    try:\n        one = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(first)\n        two = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(second)\n    except StorageApiError:\n        return None\n    return one + two\n";
 
+/// c.py's question: the translation of `load_pair` (its calls and its handler), with
+/// the import it needs.
+const C_TRANSLATION: &str = "--- a/c.py
++++ b/c.py
+@@ -2,14 +2,15 @@
+ from botocore.exceptions import ClientError
+ 
+ from utils import s3_utils
++from storage3.exceptions import StorageApiError
+ 
+ s3_client = boto3.client(\"s3\")
+ 
+ 
+ def load_pair(first, second):
+     try:
+-        one = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=first)[\"Body\"].read()
+-        two = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=second)[\"Body\"].read()
+-    except ClientError:
++        one = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(first)
++        two = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(second)
++    except StorageApiError:
+         return None
+     return one + two
+boto3-call: translate the S3 calls of `load_pair` to Supabase Storage
+";
+
 /// A storage module (nothing to change) and three files with four questions:
 /// `a.py` two (each fix carries the import it needs), `b.py` one, `c.py` one.
 fn interactive_project() -> tempfile::TempDir {
@@ -145,7 +171,8 @@ fn interactive_yes_to_each_question_applies_every_fix() {
     // The boto3 client of c.py stays: its removal is an unsafe fix.
     assert_eq!(status.code(), Some(1), "{screen}");
     // The second fix of a.py is shown after the first: its import is already there.
-    let expected = "
+    let expected = format!(
+        "
 --- a/a.py
 +++ b/a.py
 @@ -1,2 +1,3 @@
@@ -175,29 +202,7 @@ Apply this fix? [y,n,a,q] y
 hardcoded-bucket: use the bucket constant
 Apply this fix? [y,n,a,q] y
 
---- a/c.py
-+++ b/c.py
-@@ -2,14 +2,15 @@
- from botocore.exceptions import ClientError
- 
- from utils import s3_utils
-+from storage3.exceptions import StorageApiError
- 
- s3_client = boto3.client(\"s3\")
- 
- 
- def load_pair(first, second):
-     try:
--        one = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=first)[\"Body\"].read()
--        two = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=second)[\"Body\"].read()
--    except ClientError:
-+        one = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(first)
-+        two = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(second)
-+    except StorageApiError:
-         return None
-     return one + two
-boto3-call: translate the S3 calls of `load_pair` to Supabase Storage
-Apply this fix? [y,n,a,q] y
+{C_TRANSLATION}Apply this fix? [y,n,a,q] y
 
 --- a/c.py
 +++ b/c.py
@@ -212,7 +217,8 @@ Apply this fix? [y,n,a,q] y
 c.py:1:8: error[boto3-import] `boto3` is still used on line 6; migrate those uses, then rerun to remove the import
 c.py:6:1: error[boto3-client] boto3 S3 client `s3_client` has no use left here, but other modules may reach it: unsafe fix (removes it; applied with --unsafe-fixes), or remove it by hand once none does
 4 files scanned: 3 changed, 1 unchanged, 0 skipped, 0 failed; 2 errors, 0 warnings left
-";
+"
+    );
     assert_eq!(screen, expected);
 }
 
@@ -286,14 +292,8 @@ fn interactive_without_a_terminal_is_a_usage_error() {
 const LEGACY: &str = "import os\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\n";
 const LEGACY_NEW: &str = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n";
 
-#[test]
-fn interactive_asks_the_storage_module_first_and_a_yes_backs_the_other_files() {
-    let dir = interactive_project();
-    fs::write(dir.path().join("utils/s3_utils.py"), LEGACY).unwrap();
-    let (status, screen) = answer(dir.path(), &["y", "y", "y", "q"]);
-    // Stopped at b.py: a.py and the module it relies on are written, nothing else.
-    assert_eq!(files(dir.path()), [A_NEW, B_OLD, C_OLD, LEGACY_NEW]);
-    let first = "
+/// The storage module's question, asked first.
+const LEGACY_QUESTION: &str = "
 utils/s3_utils.py comes first: the fixes in the other files rely on what the storage module defines
 
 --- a/utils/s3_utils.py
@@ -304,8 +304,17 @@ utils/s3_utils.py comes first: the fixes in the other files rely on what the sto
 -S3_BUCKET_NAME = \"anantra-lms-store\"
 +SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")
 +S3_BUCKET_NAME = SUPABASE_BUCKET_NAME
+bucket-constant: rename S3_BUCKET_NAME to SUPABASE_BUCKET_NAME
 ";
-    assert!(screen.starts_with(first), "{screen}");
+
+#[test]
+fn interactive_asks_the_storage_module_first_and_a_yes_backs_the_other_files() {
+    let dir = interactive_project();
+    fs::write(dir.path().join("utils/s3_utils.py"), LEGACY).unwrap();
+    let (status, screen) = answer(dir.path(), &["y", "y", "y", "q"]);
+    // Stopped at b.py: a.py and the module it relies on are written, nothing else.
+    assert_eq!(files(dir.path()), [A_NEW, B_OLD, C_OLD, LEGACY_NEW]);
+    assert!(screen.starts_with(&format!("{LEGACY_QUESTION}Apply this fix? [y,n,a,q] y\n")), "{screen}");
     assert_eq!(screen.matches(PROMPT).count(), 4, "{screen}");
     assert!(!screen.contains("not asked"), "{screen}");
     assert_eq!(status.code(), Some(1), "{screen}");
@@ -321,43 +330,9 @@ fn interactive_a_declined_storage_module_fix_holds_back_the_fixes_that_need_it()
     assert_eq!(files(dir.path()), [A_OLD, B_OLD, C_OLD, LEGACY]);
     let held = |file: &str| format!("\n{file}: not asked: hardcoded-bucket: use the bucket constant: it needs `SUPABASE_BUCKET_NAME`, which utils/s3_utils.py defines only with its declined fix\n");
     let expected = format!(
-        "
-utils/s3_utils.py comes first: the fixes in the other files rely on what the storage module defines
-
---- a/utils/s3_utils.py
-+++ b/utils/s3_utils.py
-@@ -1,3 +1,4 @@
- import os
- 
--S3_BUCKET_NAME = \"anantra-lms-store\"
-+SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")
-+S3_BUCKET_NAME = SUPABASE_BUCKET_NAME
-bucket-constant: rename S3_BUCKET_NAME to SUPABASE_BUCKET_NAME
-Apply this fix? [y,n,a,q] n
+        "{LEGACY_QUESTION}Apply this fix? [y,n,a,q] n
 {}{}{}
---- a/c.py
-+++ b/c.py
-@@ -2,14 +2,15 @@
- from botocore.exceptions import ClientError
- 
- from utils import s3_utils
-+from storage3.exceptions import StorageApiError
- 
- s3_client = boto3.client(\"s3\")
- 
- 
- def load_pair(first, second):
-     try:
--        one = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=first)[\"Body\"].read()
--        two = s3_client.get_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=second)[\"Body\"].read()
--    except ClientError:
-+        one = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(first)
-+        two = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download(second)
-+    except StorageApiError:
-         return None
-     return one + two
-boto3-call: translate the S3 calls of `load_pair` to Supabase Storage
-Apply this fix? [y,n,a,q] n
+{C_TRANSLATION}Apply this fix? [y,n,a,q] n
 a.py:1:12: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`
 a.py:2:12: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`
 b.py:1:12: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`
