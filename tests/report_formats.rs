@@ -1,9 +1,9 @@
 //! The CI report formats read by their consumers or checked against their schemas:
-//! - SARIF validated against the SARIF 2.1.0 JSON schema (`sarif-2.1.0-rtm.5.json`, the
-//!   version json.schemastore.org serves as `sarif-2.1.0.json`, which the report's
-//!   `$schema` names), taken at test setup from the npm package `@microsoft/jest-sarif`
-//!   1.0.0-beta.0 (MIT; `npm pack`, cached in target/report-schemas/) and applied by the
-//!   venv's jsonschema (tests/python/reports/validate_json.py);
+//! - SARIF validated against the SARIF 2.1.0 JSON schema as Microsoft's SARIF tooling
+//!   ships it (`sarif-2.1.0-rtm.5.json`, draft-04), taken at test setup from the npm
+//!   package `@microsoft/jest-sarif` 1.0.0-beta.0 (MIT; `npm pack`, cached in
+//!   target/report-schemas/) and applied by the venv's jsonschema
+//!   (tests/python/reports/validate_json.py);
 //! - GitLab Code Quality: no JSON schema of it is packaged on the registries reachable
 //!   here, so the test checks exactly the members GitLab's documentation lists as
 //!   required: `description`, `check_name`, `fingerprint` (strings; fingerprints unique
