@@ -350,3 +350,18 @@ utils/s3_utils.py:3:1: error[bucket-constant] legacy `S3_BUCKET_NAME`: define `S
     assert_eq!(screen, expected);
     assert_eq!(status.code(), Some(1), "{screen}");
 }
+
+#[test]
+fn interactive_quit_at_the_storage_module_writes_nothing() {
+    let dir = interactive_project();
+    fs::write(dir.path().join("utils/s3_utils.py"), LEGACY).unwrap();
+    let (status, screen) = answer(dir.path(), &["q"]);
+    assert_eq!(files(dir.path()), [A_OLD, B_OLD, C_OLD, LEGACY]);
+    assert!(screen.starts_with(&format!("{LEGACY_QUESTION}Apply this fix? [y,n,a,q] q\n")), "{screen}");
+    assert_eq!(screen.matches(PROMPT).count(), 1, "{screen}");
+    for file in ["a.py", "b.py", "c.py", "utils/s3_utils.py"] {
+        assert!(screen.contains(&format!("\n{file}: skipped: not written: the interactive run was stopped (q) before this file was answered\n")), "{file}: {screen}");
+    }
+    assert!(screen.ends_with("\n4 files scanned: 0 changed, 0 unchanged, 4 skipped, 0 failed; 8 errors, 0 warnings left\n"), "{screen}");
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
