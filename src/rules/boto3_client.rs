@@ -58,9 +58,12 @@ struct Binding<'a> {
     storage_client: bool,
     /// Public and reachable from other modules (a module-level or class name, a public
     /// attribute), where this file cannot see every use: never removed automatically.
+    /// Not for the storage module's module-level objects, whose other uses the run knows.
     exported: bool,
     /// The storage module's, and other files of the run still use it: never removed.
     reached: bool,
+    /// The class of an attribute (`S3ContextManager` for `self.s3`).
+    class: Option<&'a str>,
 }
 
 pub fn check(ctx: &RuleContext) -> Vec<Finding> {
@@ -184,10 +187,13 @@ impl<'a> Checker<'_, 'a> {
                 && held == Held::Object(S3Kind::Client)
                 && !self.bindings.iter().any(|binding| binding.storage_client)
                 && matches!(defs.first(), Some(Def::Statement { stmt, block, .. }) if block.0 == 0 && self.replaced_by_supabase(stmt));
-            // The storage client is replaced by Supabase's, unless other files still use it.
-            let reached = self.ctx.is_storage_module && self.ctx.index.storage.as_ref().is_some_and(|storage| storage.demand.reached.contains(symbol.name));
-            let exported = (!storage_client || reached) && matches!(held, Held::Object(_)) && matches!(scope_kind, crate::model::ScopeKind::Module | crate::model::ScopeKind::Class) && !symbol.name.starts_with('_');
-            let mut binding = Binding { display: symbol.name.to_owned(), held, defs, uses, s3_uses, storage_client, exported, reached };
+            // The storage module runs after every other file, so for its module-level
+            // objects the run knows which ones other files still name (`reached`): the
+            // others go once their own uses are translated, the storage client with them.
+            let storage_object = self.ctx.is_storage_module && symbol.scope == Scopes::MODULE;
+            let reached = storage_object && self.ctx.index.storage.as_ref().is_some_and(|storage| storage.demand.reached.contains(symbol.name));
+            let exported = (!storage_object || reached) && matches!(held, Held::Object(_)) && matches!(scope_kind, crate::model::ScopeKind::Module | crate::model::ScopeKind::Class) && !symbol.name.starts_with('_');
+            let mut binding = Binding { display: symbol.name.to_owned(), held, defs, uses, s3_uses, storage_client, exported, reached, class: None };
             if fixed {
                 // Keep it: record a use no removal covers.
                 binding.uses.push(TextRange::empty(TextSize::default()));
@@ -229,6 +235,7 @@ impl<'a> Checker<'_, 'a> {
                 storage_client: false,
                 exported: !attribute.name.starts_with('_'),
                 reached: false,
+                class: Some(model.classes[attribute.class.0 as usize].def.name.as_str()),
             });
         }
     }
@@ -311,17 +318,28 @@ impl<'a> Checker<'_, 'a> {
                     (message, plan_fix.clone())
                 } else if binding.exported && binding.reached && binding.uses.iter().all(inside_removed) {
                     // Other files are known to use it: removing it would break them.
-                    let message = format!("{} `{name}` has no use left here, but other modules may reach it; remove it by hand once none does", kind.noun());
+                    let message = format!(
+                        "{} `{name}` has no use left here, but other files of this run still name it; translate their uses (boto3-call), then rerun to remove it",
+                        kind.noun()
+                    );
                     (message, None)
                 } else if binding.exported && binding.uses.iter().all(inside_removed) {
                     let edits = vec![delete_statement(&self.ctx.file.text, range, false)];
-                    (
-                        format!(
+                    let message = match binding.class {
+                        // The model follows instances within this file only.
+                        Some(class) => {
+                            let attribute = name.rsplit('.').next().unwrap_or(name);
+                            format!(
+                                "{} `{name}` has no use left here, but it is a public attribute of class `{class}`, and code in other files holding an instance may read `.{attribute}` (the model does not follow instances across files): once no file reads it, apply with --unsafe-fixes (removes it), remove it by hand, or rename it `_{attribute}` here and rerun",
+                                kind.noun()
+                            )
+                        }
+                        None => format!(
                             "{} `{name}` has no use left here, but other modules may reach it: unsafe fix (removes it; applied with --unsafe-fixes), or remove it by hand once none does",
                             kind.noun()
                         ),
-                        Some(Fix::unsafe_edits(format!("remove {name}"), edits)),
-                    )
+                    };
+                    (message, Some(Fix::unsafe_edits(format!("remove {name}"), edits)))
                 } else if !removable && binding.uses.is_empty() {
                     let edits = vec![delete_statement(&self.ctx.file.text, range, false)];
                     (
@@ -368,6 +386,18 @@ impl<'a> Checker<'_, 'a> {
             }
         }
 
+        // The statements of S3 objects kept although nothing uses them (exported, or
+        // kept by a suppression), with their names.
+        let kept_unused: Vec<(TextRange, &str)> = self
+            .bindings
+            .iter()
+            .enumerate()
+            .filter(|(id, binding)| matches!(binding.held, Held::Object(_)) && !removed.contains(id) && binding.uses.iter().all(inside_removed))
+            .flat_map(|(_, binding)| binding.defs.iter().filter_map(|def| match def {
+                Def::Statement { stmt, .. } => Some((stmt.range(), binding.display.as_str())),
+                Def::Import { .. } => None,
+            }))
+            .collect();
         for (id, binding) in self.bindings.iter().enumerate() {
             if binding.held == Held::StorageMember || matches!(binding.held, Held::Object(_)) {
                 continue;
@@ -381,13 +411,18 @@ impl<'a> Checker<'_, 'a> {
                 } else if binding.uses.iter().all(inside_removed) {
                     self.findings.push(finding(RuleId::Boto3Import, range, format!("`{name}` is unused but kept by a suppression comment"), None));
                 } else if binding.s3_uses > 0 {
-                    let left: Vec<TextSize> = binding.uses.iter().filter(|range| !inside_removed(range)).map(|range| range.start()).collect();
-                    self.findings.push(finding(
-                        RuleId::Boto3Import,
-                        range,
-                        format!("`{name}` is still used on {}; migrate those uses, then rerun to remove the import", lines_text(self.ctx.lines, &left)),
-                        None,
-                    ));
+                    let left: Vec<&TextRange> = binding.uses.iter().filter(|range| !inside_removed(range)).collect();
+                    let lines = lines_text(self.ctx.lines, &left.iter().map(|range| range.start()).collect::<Vec<_>>());
+                    // Uses only in objects that have no use left but stay (their own
+                    // findings say why): the import goes with them, nothing else to migrate.
+                    let holders: BTreeSet<&str> = left.iter().filter_map(|range| kept_unused.iter().find(|(stmt, _)| stmt.contains_range(**range)).map(|(_, name)| *name)).collect();
+                    let message = if !holders.is_empty() && left.iter().all(|range| kept_unused.iter().any(|(stmt, _)| stmt.contains_range(**range))) {
+                        let holders: Vec<String> = holders.iter().map(|name| format!("`{name}`")).collect();
+                        format!("`{name}` is used only to build {} ({lines}), which has no use left but stays (see its finding); the import goes with it", holders.join(", "))
+                    } else {
+                        format!("`{name}` is still used on {lines}; migrate those uses, then rerun to remove the import")
+                    };
+                    self.findings.push(finding(RuleId::Boto3Import, range, message, None));
                 }
             }
         }
@@ -780,14 +815,15 @@ mod tests {
     }
 
     /// This family and the call findings beside it, in the order of their ranges.
+    fn with_calls(ctx: &RuleContext) -> Vec<Finding> {
+        let mut found = check(ctx);
+        found.extend(crate::rules::boto3_call::check(ctx));
+        found.sort_by_key(|finding| (finding.range.start(), finding.range.end(), finding.rule));
+        found
+    }
+
     fn findings_with(config: &Config, text: &str, display: &str) -> Vec<Finding> {
-        let both = |ctx: &RuleContext| {
-            let mut found = check(ctx);
-            found.extend(crate::rules::boto3_call::check(ctx));
-            found.sort_by_key(|finding| (finding.range.start(), finding.range.end(), finding.rule));
-            found
-        };
-        findings_of(both, config, text, display)
+        findings_of(with_calls, config, text, display)
     }
 
     /// Apply this family's safe fixes until nothing changes; the findings left are those
@@ -796,6 +832,14 @@ mod tests {
         let (out, found) = settle(text, |current| findings(current, display));
         let left = found.into_iter().filter(|finding| finding.fix.as_ref().is_none_or(|fix| fix.applicability != crate::fix::edit::Applicability::Safe)).collect();
         (out, left)
+    }
+
+    /// The storage module's safe fixes to a fixpoint while other files of the run name
+    /// `reached`; the findings left.
+    fn fixed_reached(text: &str, reached: &[&str]) -> (String, Vec<Finding>) {
+        let demand = crate::project_index::StorageDemand { helpers: Default::default(), reached: reached.iter().map(|name| (*name).to_owned()).collect() };
+        let (out, found) = settle(text, |current| crate::rules::testing::findings_with_storage(with_calls, &Config::defaults(), current, STORAGE, Some(demand.clone())));
+        (out, found.into_iter().filter(|finding| finding.fix.as_ref().is_none_or(|fix| fix.applicability != Applicability::Safe)).collect())
     }
 
     /// Every rule family together (as the pipeline runs them), to a fixpoint.
@@ -809,15 +853,38 @@ mod tests {
         let (out, left) = fixed_by_all(text, STORAGE);
         assert!(out.contains("\nDELETE_BATCH_SIZE = 1000\n\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n"));
         assert!(out.contains("\nfrom supabase import Client, create_client\n"));
-        // The call translation (s3-calls) leaves the client unused: it goes; the resource,
-        // which other modules could reach, stays with boto3's import.
+        // The call translation (s3-calls) leaves the client and the resource unused, and
+        // no other file of the run names them: both go, with boto3's import.
         assert!(!out.contains("\ns3_client = boto3.client(\n"));
-        assert!(out.contains("\ns3_resource = boto3.resource(\n"));
+        assert!(!out.contains("s3_resource") && !out.contains("import boto3"), "{out}");
         let boto3: Vec<&str> = left.iter().map(|finding| finding.rule.as_str()).filter(|rule| rule.starts_with("boto3")).collect();
-        assert_eq!(boto3, ["boto3-import", "boto3-client"]);
-        // The resource other modules may reach: removing it is only an unsafe fix.
-        let fixes: Vec<Option<Applicability>> = left.iter().filter(|finding| finding.rule.as_str().starts_with("boto3")).map(|finding| finding.fix.as_ref().map(|fix| fix.applicability)).collect();
-        assert_eq!(fixes, [None, Some(Applicability::Unsafe)]);
+        assert_eq!(boto3, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_public_attribute_with_no_use_left_names_its_class() {
+        let text = "\
+import boto3
+
+
+class Store:
+    def __init__(self):
+        self.s3 = boto3.client(\"s3\")
+";
+        let (out, left) = fixed(text, OTHER);
+        assert_eq!(out, text);
+        let messages: Vec<(&str, &str)> = left.iter().map(|finding| (finding.rule.as_str(), finding.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                ("boto3-import", "`boto3` is used only to build `self.s3` (line 6), which has no use left but stays (see its finding); the import goes with it"),
+                ("boto3-client", "boto3 S3 client `self.s3` has no use left here, but it is a public attribute of class `Store`, and code in other files holding an instance may read `.s3` (the model does not follow instances across files): once no file reads it, apply with --unsafe-fixes (removes it), remove it by hand, or rename it `_s3` here and rerun"),
+            ]
+        );
+        assert_eq!(left[1].fix.as_ref().map(|fix| fix.applicability), Some(Applicability::Unsafe));
+        // Private, it goes with the import.
+        let private = text.replace("self.s3", "self._s3");
+        assert_eq!(fixed(&private, OTHER), ("class Store:\n    def __init__(self):\n        pass\n".to_owned(), Vec::new()));
     }
 
     #[test]
@@ -998,7 +1065,7 @@ def load_index_from_s3(username, course_id):
         );
         assert_eq!(
             left[2].message,
-            "translate `s3.list_objects_v2(...)` to `s3_utils.storage.from_(bucket).list(folder, {\"limit\": 100, \"offset\": 0})`; it lists one level below the folder, not recursively, 100 entries a page"
+            "translate `s3.list_objects_v2(...)` to the storage module's `s3_utils._walk_objects(bucket, prefix)`: S3-shaped entries {\"Key\", \"Size\", \"LastModified\", \"ETag\"} for every key below the prefix over all pages, matched as S3 matches (case-sensitive, a prefix may end mid-name), so S3's single 1000-key page is not reproduced (`max_keys=` keeps a `MaxKeys`); where only the keys are read, `s3_utils.list_objects_in_folder(bucket, prefix)` returns them; with `Delimiter=\"/\"`, `s3_utils._list_subfolders(bucket, prefix)` gives the `CommonPrefixes`; not `s3_utils.storage.from_(bucket).list(folder)`, which lists one folder level, matches folder names case-insensitively and returns 100 entries a page; apply adds the helper to the storage module once a file calls it"
         );
         assert!(left[3].message.starts_with("translate `s3.get_object(...)` to `s3_utils.storage.from_(bucket).download(path)`"));
     }
@@ -1167,7 +1234,7 @@ class Manager:
         assert_eq!(rules(&left), ["boto3-import", "boto3-client", "boto3-client"]);
         assert_eq!(
             left[1].message,
-            "boto3 S3 client `self.s3` has no use left here, but other modules may reach it: unsafe fix (removes it; applied with --unsafe-fixes), or remove it by hand once none does"
+            "boto3 S3 client `self.s3` has no use left here, but it is a public attribute of class `Manager`, and code in other files holding an instance may read `.s3` (the model does not follow instances across files): once no file reads it, apply with --unsafe-fixes (removes it), remove it by hand, or rename it `_s3` here and rerun"
         );
         let after = "\
 class Manager:
@@ -1198,7 +1265,7 @@ def purge(prefix):
         let (out, left) = fixed(text, OTHER);
         assert_eq!(out, text);
         assert_eq!(rules(&left), ["boto3-import", "boto3-client", "boto3-call", "boto3-call"]);
-        assert!(left[2].message.starts_with("translate `bucket.objects.filter(...)` to `s3_utils.storage.from_(bucket).list("));
+        assert!(left[2].message.starts_with("translate `bucket.objects.filter(...)` to the storage module's `s3_utils._walk_objects(bucket, prefix)` (`\"\"` for `.all()`, `max_keys=` for `.limit(n)`): "), "{}", left[2].message);
         assert_eq!(left[3].message, "translate `obj.delete(...)` to `s3_utils.storage.from_(bucket).remove([path])`");
     }
 
@@ -1339,10 +1406,15 @@ supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)
 storage = supabase.storage
 other = boto3.client(\"s3\")
 ";
-        let (text, left) = fixed(before, STORAGE);
+        // Other files of the run name `backup` and `other`: they stay as they are.
+        let (text, left) = fixed_reached(before, &["backup", "other"]);
         assert_eq!(text, after);
         assert_eq!(rules(&left), ["boto3-import", "boto3-client", "boto3-client"]);
-        assert!(left[2].message.starts_with("boto3 S3 client `other` has no use left here"));
+        assert!(left[2].message.starts_with("boto3 S3 client `other` has no use left here, but other files of this run still name it"));
+        // Named by no other file, they go (an emptied `try` body keeps `pass`), with boto3.
+        let (text, left) = fixed(before, STORAGE);
+        assert_eq!(text, "import os\n\nfrom supabase import Client, create_client\n\ntry:\n    pass\nexcept Exception:\n    backup = None\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n");
+        assert_eq!(rules(&left), Vec::<&str>::new());
     }
 
     #[test]
