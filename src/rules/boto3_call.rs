@@ -9,6 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::finding::Finding;
 use crate::model::{Context, FileModel, S3Call, S3Kind, SiteKind, Value};
 use crate::rule::RuleId;
+use crate::rules::s3_calls::Helper;
 use crate::rules::storage_access::FileAccess;
 use crate::rules::RuleContext;
 
@@ -17,7 +18,8 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
     if model.calls.is_empty() && model.unresolved.is_empty() && !model.site_values.iter().any(|value| value.is_s3_object()) {
         return Vec::new();
     }
-    let storage = FileAccess::new(ctx).text_of(&ctx.config.client.storage_name);
+    let names = Names::new(ctx);
+    let storage = names.storage.clone();
     let mut findings = Vec::new();
     for call in &model.calls {
         if call.kind == S3Kind::FileSystem {
@@ -35,7 +37,7 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
         if call.is_construction() && (call.kind != S3Kind::Collection || consumed_by_a_call) {
             continue;
         }
-        findings.push(finding(RuleId::Boto3Call, call.call.range(), hint(ctx, call, &storage)));
+        findings.push(finding(RuleId::Boto3Call, call.call.range(), hint(ctx, call, &names)));
     }
     bare_uses(model, &storage, &mut findings);
     s3fs_constructions(ctx, model, &mut findings);
@@ -126,8 +128,49 @@ fn folder_placeholder(call: &ExprCall) -> bool {
     key_is_folder && body_is_empty
 }
 
+/// How this file writes what the hints name: the storage client and the storage
+/// module's listing helpers (`s3_utils._walk_objects`, `_walk_objects` inside it).
+struct Names {
+    storage: String,
+    walk: String,
+    pages: String,
+    subfolders: String,
+    /// The storage module's own function listing every key below a prefix.
+    lister: Option<String>,
+    /// Where the listing helpers come from, said once per hint.
+    origin: &'static str,
+}
+
+impl Names {
+    fn new(ctx: &RuleContext) -> Names {
+        let access = FileAccess::new(ctx);
+        let lister = (!ctx.is_storage_module).then(|| ctx.index.storage.as_ref().and_then(|storage| storage.key_listers.iter().next())).flatten();
+        Names {
+            storage: access.text_of(&ctx.config.client.storage_name),
+            walk: access.text_of(Helper::WalkObjects.name()),
+            pages: access.text_of(Helper::ListObjectPages.name()),
+            subfolders: access.text_of(Helper::ListSubfolders.name()),
+            lister: lister.map(|lister| access.text_of(lister)),
+            origin: if ctx.is_storage_module {
+                "apply adds the helper here with the first listing it translates in this module, or once another file calls it"
+            } else {
+                "apply adds the helper to the storage module once a file calls it"
+            },
+        }
+    }
+
+    /// Why not `list()`: what the one-level listing does differently.
+    fn not_list(&self) -> String {
+        format!(
+            "not `{}.from_(bucket).list(folder)`, which lists one folder level, matches folder names case-insensitively and returns 100 entries a page",
+            self.storage
+        )
+    }
+}
+
 /// What a call becomes in supabase-py, as a message.
-fn hint(ctx: &RuleContext, call: &S3Call, storage: &str) -> String {
+fn hint(ctx: &RuleContext, call: &S3Call, names: &Names) -> String {
+    let storage = names.storage.as_str();
     let receiver = receiver_text(ctx, call);
     let written = format!("`{receiver}.{}(...)`", call.operation);
     let to = |target: &str, note: &str| format!("translate {written} to `{storage}.{target}`{note}");
@@ -148,11 +191,29 @@ fn hint(ctx: &RuleContext, call: &S3Call, storage: &str) -> String {
         (S3Kind::Client, "delete_object") | (S3Kind::Object, "delete") => to("from_(bucket).remove([path])", ""),
         (S3Kind::Client, "delete_objects") | (S3Kind::Collection, "delete") => to("from_(bucket).remove(paths)", "; pass the keys as a list of paths"),
         (S3Kind::Bucket, "delete") => format!("{written} deletes the bucket itself, not an object: translate it to `{storage}.delete_bucket(bucket)` (the bucket must be empty)"),
-        (S3Kind::Client, "list_objects_v2" | "list_objects") | (S3Kind::Collection, "filter" | "all" | "limit" | "page_size") => to(
-            "from_(bucket).list(folder, {\"limit\": 100, \"offset\": 0})",
-            "; it lists one level below the folder, not recursively, 100 entries a page",
+        (S3Kind::Client, "list_objects_v2" | "list_objects") => {
+            let keys = names.lister.as_ref().map_or_else(String::new, |lister| format!("; where only the keys are read, `{lister}(bucket, prefix)` returns them"));
+            format!(
+                "translate {written} to the storage module's `{walk}(bucket, prefix)`: S3-shaped entries {{\"Key\", \"Size\", \"LastModified\", \"ETag\"}} for every key below the prefix over all pages, matched as S3 matches (case-sensitive, a prefix may end mid-name), so S3's single 1000-key page is not reproduced (`max_keys=` keeps a `MaxKeys`){keys}; with `Delimiter=\"/\"`, `{subfolders}(bucket, prefix)` gives the `CommonPrefixes`; {}; {}",
+                names.not_list(),
+                names.origin,
+                walk = names.walk,
+                subfolders = names.subfolders,
+            )
+        }
+        (S3Kind::Collection, "filter" | "all" | "limit" | "page_size") => format!(
+            "translate {written} to the storage module's `{}(bucket, prefix)` (`\"\"` for `.all()`, `max_keys=` for `.limit(n)`): every object below the prefix over all pages, matched as S3 matches (case-sensitive, a prefix may end mid-name), as dicts, so read `obj[\"Key\"]`, `obj[\"Size\"]` where the code read `obj.key`, `obj.size`; {}; {}",
+            names.walk,
+            names.not_list(),
+            names.origin,
         ),
-        (S3Kind::Paginator, "paginate") => to("from_(bucket).list(folder, {\"limit\": ..., \"offset\": ...})", "; page with `offset` instead of a paginator (one level, not recursive)"),
+        (S3Kind::Paginator, "paginate") => format!(
+            "translate {written} to the storage module's `{}(bucket, prefix)`: each page it yields is the list of S3-shaped entries a page's \"Contents\" held (every key below the prefix, matched as S3 matches), so iterate the page where the code read `page.get(\"Contents\", [])`; with `Delimiter=\"/\"`, `{}(bucket, prefix)` gives every page's `CommonPrefixes` at once; {}; {}",
+            names.pages,
+            names.subfolders,
+            names.not_list(),
+            names.origin,
+        ),
         (S3Kind::Client, "upload_file") | (S3Kind::Bucket | S3Kind::Object, "upload_file") => {
             to("from_(bucket).upload(path, open(filename, \"rb\").read(), file_options)", "; pass \"upsert\": \"true\" to overwrite")
         }
