@@ -63,8 +63,10 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
         let limit = max_keys.map_or_else(String::new, |max| format!(", max_keys={max}"));
         (format!("list({walk}({bucket}, {prefix}{limit}))"), "Contents")
     };
-    if max_keys.is_none() && !folders {
-        rewrite.notes.push("S3's 1000-key page is not reproduced: the listing has every key".to_owned());
+    if max_keys.is_none() {
+        // One call gave S3's first page only (1000 keys, or keys and sub-folders together).
+        let every = if folders { "S3's 1000-entry page is not reproduced: the listing has every sub-folder" } else { "S3's 1000-key page is not reproduced: the listing has every key" };
+        rewrite.notes.push(every.to_owned());
     }
     let accesses = &call.consumer.accesses;
     if accesses.is_empty() && matches!(call.consumer.context, Context::Statement) {
@@ -220,6 +222,7 @@ fn elsewhere(cx: &Cx, call: &S3Call, bucket: &str, prefix: &str, one_page: bool,
     rewrite.edits.push(Edit::replace(c.range(), format!("{}({bucket}, {prefix})", function.text)));
     rewrite.edits.extend(function.import);
     rewrite.notes.push(format!("the listing goes through the storage module's `{lister}`, which leaves out folder placeholders (keys ending in `/`, which Supabase does not hold)"));
+    rewrite.notes.push(format!("S3's 1000-key page is not reproduced: `{lister}` gives every key below the prefix, where the one `list_objects_v2` call gave at most 1000"));
     response_reads(cx, symbol, false, true, &mut rewrite)?;
     Ok(rewrite)
 }
