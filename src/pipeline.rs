@@ -364,7 +364,7 @@ impl<'a> Run<'a> {
         let style_wanted = Cell::new(false);
         let exports_wanted = Cell::new(false);
         let storage_missing = Cell::new(false);
-        let outcome = self.fix_loop(input, source, |current| {
+        let outcome = self.fix_loop(input, source, |current, left| {
             let parsed = parse_python(&current.text)?;
             let lines = current.line_index();
             let model_input = ModelInput {
@@ -395,7 +395,9 @@ impl<'a> Run<'a> {
                 import_style_wanted: &wanted,
                 storage_missing: &storage_missing,
             };
-            let findings = self.configured(check_python(&ctx), &suppressions, &lines);
+            let mut findings = check_python(&ctx);
+            findings.extend(left.iter().cloned());
+            let findings = self.configured(findings, &suppressions, &lines);
             // The style counted and the exports kept are those of the file before any rewrite.
             if style.get().is_none() {
                 style.set(Some(import_style(&model)));
@@ -447,7 +449,7 @@ impl<'a> Run<'a> {
     /// requirements*.txt, .env.example, pyproject.toml: the same loop; a pyproject
     /// output must still be valid TOML.
     fn process_setup(&self, input: &FileInput, original: &[u8], source: SourceFile) -> FileResult {
-        let outcome = self.fix_loop(input, source, |current| {
+        let outcome = self.fix_loop(input, source, |current, _| {
             if input.kind == FileKind::Pyproject {
                 if let Err(err) = current.text.parse::<toml::Table>() {
                     let offset = err.span().map_or(0, |span| span.start);
@@ -470,12 +472,14 @@ impl<'a> Run<'a> {
 
     /// Analyze, apply the safe fixes, and again, until nothing applies; the final text
     /// and the findings to report, or the file's failure. `analyze` fails when the text
-    /// does not parse: an input error on the first pass, a bug after.
+    /// does not parse: an input error on the first pass, a bug after. It gets what the
+    /// fixes applied so far left (at their places in the text), to report with its own
+    /// findings, suppressible like them.
     fn fix_loop(
         &self,
         input: &FileInput,
         source: SourceFile,
-        analyze: impl Fn(&SourceFile) -> Result<(Vec<Finding>, LineIndex), ParseFailure>,
+        analyze: impl Fn(&SourceFile, &[Finding]) -> Result<(Vec<Finding>, LineIndex), ParseFailure>,
     ) -> Result<(SourceFile, Vec<ReportedFinding>), FileResult> {
         let display = &input.display;
         let encoding = source.encoding;
@@ -487,7 +491,7 @@ impl<'a> Run<'a> {
         let mut left_by_fixes: Vec<Finding> = Vec::new();
         let mut declined = Declined::new();
         for pass in 0..MAX_PASSES {
-            let (findings, lines) = match analyze(&current) {
+            let (findings, lines) = match analyze(&current, &left_by_fixes) {
                 Ok(analyzed) => analyzed,
                 Err(err) => {
                     let position = current.line_index().position(&current.text, err.offset);
@@ -519,14 +523,11 @@ impl<'a> Run<'a> {
             };
             if applied.fixed.is_empty() {
                 // Nothing applied in this pass: every finding left needs a person.
-                let mut findings = findings;
-                findings.extend(left_by_fixes.into_iter().filter_map(|mut finding| {
-                    finding.severity = self.config.severity(finding.rule)?;
-                    Some(finding)
-                }));
                 let left = self.place(display, &current, &lines, &findings);
                 return Ok((current, left));
             }
+            // Reported by the next pass; the left findings it was given came back in
+            // `findings` (without a fix, so none of them is applied twice).
             for finding in &mut left_by_fixes {
                 finding.range = applied.moved(finding.range);
             }
@@ -591,7 +592,10 @@ impl<'a> Run<'a> {
                 (!suppressions.is_suppressed(finding.rule, line)).then_some(finding)
             })
             .collect();
-        let problems = suppressions.problems(|rule| self.config.severity(rule).is_some());
+        // A translation's differences are reported by `diff`/`apply` once it is made, so
+        // `check` cannot tell a comment naming them unused.
+        let judged = |rule: RuleId| self.config.severity(rule).is_some() && !(self.mode == Mode::Check && rule == RuleId::TranslationDifference);
+        let problems = suppressions.problems(judged);
         kept.extend(problems.into_iter().filter_map(|mut problem| {
             problem.severity = self.config.severity(problem.rule)?;
             Some(problem)

@@ -763,6 +763,43 @@ fn suppressions_next_line_no_spaces_unknown_ids_and_unused_ones() {
 }
 
 #[test]
+fn a_translation_difference_is_suppressed_at_its_call_like_other_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("utils")).unwrap();
+    let storage = "import os\n\nimport boto3\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\ns3_client = boto3.client(\"s3\")\n\n\n\
+         def save(key, data):\n    \
+         s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=key, Body=data, ContentType=\"text/plain\")  # s3-to-supabase: ignore[translation-difference]\n\n\n\
+         def save_other(key, data):\n    \
+         # s3-to-supabase: ignore-next-line[translation-difference]\n    \
+         s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=key, Body=data, ContentType=\"text/plain\")\n\n\n\
+         def save_reported(key, data):\n    \
+         s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=key, Body=data, ContentType=\"text/plain\")\n";
+    fs::write(tmp.path().join("utils/s3_utils.py"), storage).unwrap();
+    // Only the unsuppressed call's difference is reported, and both comments are in use.
+    let diff = run_in(tmp.path(), &["diff", "--color", "never", "utils"]);
+    assert_eq!(code(&diff), 0);
+    assert_eq!(
+        stderr(&diff),
+        "utils/s3_utils.py:36:5: warning[translation-difference] translated with the other S3 calls of `save_reported`, one difference remains: no CacheControl was given: Supabase stores `max-age=3600` (storage3's default) where S3 stored none\n\
+         1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 1 warning left\n"
+    );
+    assert!(stdout(&diff).contains("\n+    storage.from_(SUPABASE_BUCKET_NAME).upload(key, _upload_body(data), {\"content-type\": \"text/plain\", \"upsert\": \"true\"})  # s3-to-supabase: ignore[translation-difference]\n"));
+    // `check` makes no such finding (the translation is not made yet): the comments are not
+    // reported as unused there. With a CacheControl given, `save_other` keeps no
+    // difference: its comment is unused (at its line in the output `diff` shows).
+    let check = run_in(tmp.path(), &["check", "--color", "never", "utils"]);
+    assert_eq!(code(&check), 1);
+    assert!(!stdout(&check).contains("suppression"), "{}", stdout(&check));
+    fs::write(tmp.path().join("utils/s3_utils.py"), storage.replace("ContentType=\"text/plain\")\n", "ContentType=\"text/plain\", CacheControl=\"max-age=60\")\n")).unwrap();
+    let diff = run_in(tmp.path(), &["diff", "--color", "never", "utils"]);
+    assert_eq!(
+        stderr(&diff),
+        "utils/s3_utils.py:31:5: warning[unused-suppression] unused suppression: no translation-difference finding on line 32 to ignore; remove `translation-difference` from the comment\n\
+         1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 1 warning left\n"
+    );
+}
+
+#[test]
 fn sarif_fix_offsets_count_the_bytes_of_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let bom: &[u8] = b"\xef\xbb\xbffrom utils import s3_utils\nBUCKET = 'anantra-lms-store'\n";
