@@ -9,20 +9,30 @@ use ruff_text_size::{Ranged, TextRange};
 use super::listings::collection_source;
 use super::{check_arguments, keyword, layout, require_statement, Cx, Edit, Helper, Missing, Result, Rewrite};
 use crate::model::calls::steps;
-use crate::model::{Access, Context, Position};
+use crate::model::{Access, Context, Position, S3Kind};
 
+/// `delete_object(Bucket=, Key=)`, or the resource's `Object(b, k).delete()`.
 pub fn delete_object(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    check_arguments(cx, c, &[], &["Bucket", "Key"])?;
+    let mut consumed = Vec::new();
+    let (bucket, key) = if call.kind == S3Kind::Object {
+        check_arguments(cx, c, &[], &[])?;
+        let (at, bucket, key) = cx.object_receiver(call)?;
+        consumed.push(at);
+        (bucket, key)
+    } else {
+        check_arguments(cx, c, &[], &["Bucket", "Key"])?;
+        let bucket = keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), "`delete_object` without `Bucket=`"))?;
+        (bucket, keyword(c, "Key").ok_or_else(|| cx.block(c.range(), "`delete_object` without `Key=`"))?)
+    };
     require_statement(cx, call)?;
-    let bucket = cx.bucket(keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), "`delete_object` without `Bucket=`"))?);
-    let key = keyword(c, "Key").ok_or_else(|| cx.block(c.range(), "`delete_object` without `Key=`"))?;
     let helper = cx.helper(Helper::RemoveObjects, c.range())?;
     Ok(Rewrite {
-        edits: vec![Edit::replace(c.range(), layout::call(cx, c, &helper, &[bucket, format!("[{}]", cx.src(key))]))],
+        edits: vec![Edit::replace(c.range(), layout::call(cx, c, &helper, &[cx.bucket(bucket), format!("[{}]", cx.src(key))]))],
         helpers: vec![Helper::RemoveObjects],
         missing: Some(Missing::Other),
+        consumed,
         ..Rewrite::default()
     })
 }

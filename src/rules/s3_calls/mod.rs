@@ -136,6 +136,18 @@ impl<'c, 'a> Cx<'c, 'a> {
         self.lookup.calls_at(expr.range()).find(|at| self.model.calls[*at].operation == operation && self.model.calls[*at].kind == S3Kind::Resource)
     }
 
+    /// `resource.Object(bucket, key)` built inline as the receiver of `call`: its index
+    /// among the model's calls (the translation consumes it), its bucket and its key.
+    pub fn object_receiver(&self, call: &S3Call<'a>) -> Result<(usize, &'a Expr, &'a Expr)> {
+        let at = self
+            .resource_construction(call.receiver, "Object")
+            .ok_or_else(|| self.block(call.receiver.range(), "an object built by code this translation does not follow"))?;
+        let built = self.model.calls[at].call;
+        let bucket = argument(built, 0, "bucket_name").ok_or_else(|| self.block(built.range(), "`Object(...)` without its bucket"))?;
+        let key = argument(built, 1, "key").ok_or_else(|| self.block(built.range(), "`Object(...)` without its key"))?;
+        Ok((at, bucket, key))
+    }
+
     /// A bucket argument as the translation writes it: a configured bucket's literal
     /// becomes the bucket constant, anything else stays as written.
     pub fn bucket(&self, expr: &Expr) -> String {
@@ -642,7 +654,7 @@ fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
         return Err(cx.block(call.call.range(), "the receiver is an expression this translation cannot drop safely; bind it to a name first"));
     }
     match (call.kind, call.operation) {
-        (S3Kind::Client, "put_object") | (S3Kind::Bucket, "put_object") => uploads::put_object(cx, index),
+        (S3Kind::Client, "put_object") | (S3Kind::Bucket, "put_object") | (S3Kind::Object, "put") => uploads::put_object(cx, index),
         (S3Kind::Client, "upload_file") => uploads::upload_file(cx, index),
         (S3Kind::Client, "upload_fileobj") => uploads::upload_fileobj(cx, index),
         (S3Kind::Client, "get_object") | (S3Kind::Object, "get") => reads::get_object(cx, index),
@@ -652,7 +664,7 @@ fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
         (S3Kind::Client, "list_objects_v2") => listings::list_objects_v2(cx, index),
         (S3Kind::Pages, _) | (S3Kind::Paginator, "paginate") => listings::paginate(cx, index),
         (S3Kind::Collection, "delete") => deletes::purge_collection(cx, index),
-        (S3Kind::Client, "delete_object") => deletes::delete_object(cx, index),
+        (S3Kind::Client, "delete_object") | (S3Kind::Object, "delete") => deletes::delete_object(cx, index),
         (S3Kind::Client, "delete_objects") => deletes::delete_objects(cx, index),
         (S3Kind::Client, "copy_object") => deletes::copy_object(cx, index),
         (S3Kind::Client, "generate_presigned_url") => buckets::presigned_url(cx, index),

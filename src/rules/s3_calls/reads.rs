@@ -6,7 +6,7 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{chain_node, check_arguments, is_body_read, keyword, argument, Cx, Edit, Helper, Missing, Result, Rewrite};
+use super::{chain_node, check_arguments, is_body_read, keyword, Cx, Edit, Helper, Missing, Result, Rewrite};
 use crate::model::calls::steps;
 use crate::model::{Access, Context, Position, S3Kind, ScopeId, SiteKind};
 
@@ -21,13 +21,8 @@ pub fn get_object(cx: &Cx, index: usize) -> Result<Rewrite> {
         if !c.arguments.is_empty() {
             return Err(cx.block(c.range(), "`Object(...).get(...)` with arguments (a range, a version): rewrite it by hand"));
         }
-        let at = cx
-            .resource_construction(call.receiver, "Object")
-            .ok_or_else(|| cx.block(call.receiver.range(), "an object built by code this translation does not follow"))?;
+        let (at, bucket, key) = cx.object_receiver(call)?;
         rewrite.consumed.push(at);
-        let built = cx.model.calls[at].call;
-        let bucket = argument(built, 0, "bucket_name").ok_or_else(|| cx.block(built.range(), "`Object(...)` without its bucket"))?;
-        let key = argument(built, 1, "key").ok_or_else(|| cx.block(built.range(), "`Object(...)` without its key"))?;
         (bucket, key)
     } else {
         check_arguments(cx, c, &[], &["Bucket", "Key"])?;

@@ -1,4 +1,5 @@
-//! Uploads: `put_object` (client or resource bucket), `upload_file`, `upload_fileobj` →
+//! Uploads: `put_object` (client or resource bucket, the resource's `Object(b, k).put`),
+//! `upload_file`, `upload_fileobj` →
 //! `upload(key, data, {"content-type": ..., "upsert": "true"})`. `upsert` keeps S3's
 //! overwrite; no ContentType stores what S3 stores (`binary/octet-stream`); a `str` body
 //! is encoded (upload would open it as a local path); a body of a type the source does not
@@ -18,13 +19,32 @@ pub fn put_object(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
     let on_bucket = call.kind == S3Kind::Bucket;
-    let allowed: &[&str] = if on_bucket { &["Key", "Body", "ContentType", "Metadata", "CacheControl"] } else { &["Bucket", "Key", "Body", "ContentType", "Metadata", "CacheControl"] };
+    let on_object = call.kind == S3Kind::Object;
+    let allowed: &[&str] = match (on_bucket, on_object) {
+        (true, _) => &["Key", "Body", "ContentType", "Metadata", "CacheControl"],
+        (_, true) => &["Body", "ContentType", "Metadata", "CacheControl"],
+        _ => &["Bucket", "Key", "Body", "ContentType", "Metadata", "CacheControl"],
+    };
     check_arguments(cx, c, &[], allowed)?;
     require_statement(cx, call)?;
-    let key = keyword(c, "Key").ok_or_else(|| cx.block(c.range(), "`put_object` without `Key=`"))?;
     let mut rewrite = Rewrite::default();
+    // `resource.Object(b, k).put(...)`: the bucket and key are the object's.
+    let object = if on_object {
+        let (at, bucket, key) = cx.object_receiver(call)?;
+        rewrite.consumed.push(at);
+        Some((bucket, key))
+    } else {
+        None
+    };
+    let key = match object {
+        Some((_, key)) => key,
+        None => keyword(c, "Key").ok_or_else(|| cx.block(c.range(), "`put_object` without `Key=`"))?,
+    };
     let (head, bucket) = if on_bucket {
         bucket_receiver(cx, index, &mut rewrite)?
+    } else if let Some((bucket, _)) = object {
+        let bucket = cx.bucket(bucket);
+        (cx.store(&bucket), bucket)
     } else {
         let bucket = keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), "`put_object` without `Bucket=`"))?;
         let bucket = cx.bucket(bucket);

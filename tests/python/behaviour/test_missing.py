@@ -104,6 +104,10 @@ def test_missing_bucket_writes_and_deletes_fail(s3_utils, tmp_path):
     assert s3_utils.delete_folder_from_s3(MISSING_BUCKET, "user_data/") is False
     assert s3_utils.copy_file_in_s3(MISSING_BUCKET, "a.txt", "b.txt") is False
     assert s3_utils.delete_empty_bucket(MISSING_BUCKET) is False
+    with pytest.raises(storage_error()):
+        s3_utils.put_text_with_resource_object(MISSING_BUCKET, "a.txt", "x")
+    with pytest.raises(storage_error()):
+        s3_utils.delete_with_resource_object(MISSING_BUCKET, "a.txt")
 
 
 def test_upload_file_failures_escape_the_client_error_handlers(s3_utils, tmp_path):

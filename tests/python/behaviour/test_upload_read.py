@@ -222,3 +222,16 @@ def test_resource_put_and_get(s3_utils):
     assert s3_utils.put_with_resource(BUCKET, "res/page.html", b"<p>hi</p>", "text/html") == "res/page.html"
     assert s3_utils.read_with_resource(BUCKET, "res/page.html") == b"<p>hi</p>"
     assert s3_utils.get_file_metadata(BUCKET, "res/page.html")["content_type"] == "text/html"
+
+
+def test_resource_object_put_overwrites_and_delete_removes(s3_utils):
+    key = "res/Notes/a b.txt"
+    assert s3_utils.put_text_with_resource_object(BUCKET, key, "first") == key
+    assert s3_utils.put_text_with_resource_object(BUCKET, key, "Grüße") == key
+    assert s3_utils.read_with_resource(BUCKET, key) == "Grüße".encode("utf-8")
+    assert s3_utils.get_file_metadata(BUCKET, key)["content_type"] == "text/plain"
+    s3_utils.put_text_with_resource_object(BUCKET, "res/notes/kept.txt", "kept")
+    s3_utils.delete_with_resource_object(BUCKET, key)
+    # Deleting a key that is not there succeeds, as on S3.
+    s3_utils.delete_with_resource_object(BUCKET, key)
+    assert s3_utils.list_objects_in_folder(BUCKET, "res/") == ["res/notes/kept.txt"]
