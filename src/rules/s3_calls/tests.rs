@@ -231,7 +231,7 @@ fn the_storage_client_other_files_still_use_is_kept() {
     assert!(out.contains("\ns3_client = boto3.client(\"s3\")\n"), "{out}");
     assert!(out.contains("    _remove_objects(bucket, [key])\n"), "{out}");
     let kept: Vec<&str> = left.iter().filter(|finding| finding.rule == RuleId::Boto3Client).map(|finding| finding.message.as_str()).collect();
-    assert_eq!(kept, ["boto3 S3 client `s3_client` has no use left here, but other modules may reach it; remove it by hand once none does"]);
+    assert_eq!(kept, ["boto3 S3 client `s3_client` has no use left here, but other files of this run still name it; translate their uses (boto3-call), then rerun to remove it"]);
 }
 
 #[test]
@@ -262,6 +262,47 @@ fn the_fixture_storage_module_translates_completely() {
     assert!(calls_left(&left).is_empty(), "{:#?}", calls_left(&left));
     assert!(!out.contains("s3_client"), "{out}");
     assert!(!out.contains("ClientError"), "{out}");
+    // No other file names the resource: it goes with boto3's import.
+    assert!(!out.contains("s3_resource") && !out.contains("import boto3"), "{out}");
+}
+
+#[test]
+fn the_storage_modules_resource_other_files_name_is_kept() {
+    let demand = StorageDemand { helpers: Default::default(), reached: ["s3_resource".to_owned()].into() };
+    let before = format!("{MIGRATED}s3_resource = boto3.resource(\"s3\")\n\n\ndef read(bucket, key):\n    return s3_resource.Object(bucket, key).get()[\"Body\"].read()\n").replace("import os\n", "import os\n\nimport boto3\n");
+    let (out, left) = settle(&before, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(demand.clone())));
+    assert!(out.contains("\ns3_resource = boto3.resource(\"s3\")\n"), "{out}");
+    assert!(out.ends_with("    return storage.from_(bucket).download(key)\n"), "{out}");
+    let kept: Vec<(&str, &str)> = left.iter().filter(|finding| finding.rule.as_str().starts_with("boto3")).map(|finding| (finding.rule.as_str(), finding.message.as_str())).collect();
+    assert_eq!(
+        kept,
+        [
+            ("boto3-import", "`boto3` is used only to build `s3_resource` (line 14), which has no use left but stays (see its finding); the import goes with it"),
+            ("boto3-client", "boto3 S3 resource `s3_resource` has no use left here, but other files of this run still name it; translate their uses (boto3-call), then rerun to remove it"),
+        ]
+    );
+}
+
+#[test]
+fn must_report_each_operation_and_argument_without_equivalent_with_what_to_use() {
+    let operations = [
+        ("s3_client.create_multipart_upload(Bucket=b, Key=k)", "`create_multipart_upload`: multipart uploads have no supabase-py equivalent: upload the whole body with `upload` (up to the project's size limit) or use Supabase's resumable (TUS) uploads"),
+        ("s3_client.put_object_acl(Bucket=b, Key=k, ACL=\"public-read\")", "`put_object_acl`: Supabase has no ACLs: make the bucket public or private (`update_bucket`) and control access with RLS policies"),
+        ("s3_client.put_object_tagging(Bucket=b, Key=k, Tagging={})", "`put_object_tagging`: Supabase has no object tags: keep them in the upload's \"metadata\" or in a table"),
+        ("s3_client.put_bucket_versioning(Bucket=b, VersioningConfiguration={})", "`put_bucket_versioning`: Supabase has no object versioning: keep versions under their own keys"),
+        ("s3_client.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={})", "`put_bucket_encryption`: Supabase encrypts stored objects itself; there is nothing to configure"),
+        ("s3_client.generate_presigned_post(Bucket=b, Key=k)", "`generate_presigned_post`: there is no presigned POST: use `create_signed_upload_url(path)` and upload with `upload_to_signed_url(path, token, file)`"),
+        ("s3_client.put_object(Bucket=b, Key=k, Body=b\"x\", ServerSideEncryption=\"AES256\")", "argument `ServerSideEncryption`: Supabase encrypts stored objects itself and has no per-object keys: drop the argument by hand if that is acceptable"),
+        ("s3_client.put_object(Bucket=b, Key=k, Body=b\"x\", Tagging=\"a=1\")", "argument `Tagging`: Supabase has no object tags: keep them in the upload's \"metadata\" or in a table"),
+        ("s3_client.get_object(Bucket=b, Key=k, VersionId=v)", "argument `VersionId`: Supabase has no object versions: keep versions under their own keys"),
+    ];
+    for (call, why) in operations {
+        let body = format!("\n\ndef op(b, k, v):\n    return {call}\n");
+        let before = format!("{HEADER}{body}");
+        let (out, left) = migrated(&before, STORAGE);
+        assert!(out.ends_with(&body), "the unit must stay byte-identical:\n{out}");
+        assert_eq!(calls_left(&left), [(format!("not translated (`op` changes as one unit): {why}"), false)], "{call}");
+    }
 }
 
 #[test]
