@@ -214,7 +214,7 @@ Apply this fix? [y,n,a,q] y
  from storage3.exceptions import StorageApiError
 client-error: remove the unused import
 Apply this fix? [y,n,a,q] y
-c.py:1:8: error[boto3-import] `boto3` is still used on line 6; migrate those uses, then rerun to remove the import
+c.py:1:8: error[boto3-import] `boto3` is used only to build `s3_client` (line 6), which has no use left but stays (see its finding); the import goes with it
 c.py:6:1: error[boto3-client] boto3 S3 client `s3_client` has no use left here, but other modules may reach it: unsafe fix (removes it; applied with --unsafe-fixes), or remove it by hand once none does
 4 files scanned: 3 changed, 1 unchanged, 0 skipped, 0 failed; 2 errors, 0 warnings left
 "
