@@ -379,6 +379,9 @@ impl<'a> Classifier<'_, '_, 'a> {
         if nested {
             return BucketUse::Unknown;
         }
+        if matches!(position, Position::Positional(0) | Position::Keyword("id")) && supabase_bucket_call(self.evaluator, call, scope).is_some() {
+            return BucketUse::Argument { call };
+        }
         match self.evaluator.expr(&call.func, scope, &[]) {
             Value::Export(super::exports::Export::BucketFunction { parameter, name }) => {
                 let matches = match position {
@@ -621,6 +624,16 @@ pub enum BucketPlace<'a> {
     Positional(&'a str),
 }
 
+/// A supabase-py storage call whose first argument is a bucket id (`storage.from_(b)`,
+/// `storage.get_bucket(b)`, ...): what the call translation writes, so a configured
+/// bucket's literal there becomes its constant like any other bucket argument.
+fn supabase_bucket_call<'a>(evaluator: &Evaluator<'_, 'a>, call: &'a ExprCall, scope: ScopeId) -> Option<&'a str> {
+    let Expr::Attribute(attribute) = call.func.as_ref() else { return None };
+    let operation = attribute.attr.as_str();
+    let takes_bucket = matches!(operation, "from_" | "get_bucket" | "create_bucket" | "update_bucket" | "empty_bucket" | "delete_bucket");
+    (takes_bucket && evaluator.expr(&attribute.value, scope, &[]) == Value::Supabase).then_some(operation)
+}
+
 pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, calls: &[S3Call<'a>], input: &super::ModelInput<'a>) -> Vec<BucketArgument<'a>> {
     let s3: FxHashMap<(u32, u32), usize> = calls.iter().enumerate().map(|(index, call)| (key(call.call.range()), index)).collect();
     let keywords = &input.config.bucket_keywords;
@@ -647,6 +660,12 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
                         }
                     }
                 }
+            }
+            continue;
+        }
+        if let Some(operation) = supabase_bucket_call(evaluator, call, raw_call.scope) {
+            if let Some(arg) = arguments.find_argument_value("id", 0) {
+                out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(operation) });
             }
             continue;
         }

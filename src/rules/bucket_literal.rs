@@ -441,6 +441,20 @@ def g[s3_utils]():
     }
 
     #[test]
+    fn the_bucket_of_a_supabase_storage_call_becomes_the_constant() {
+        // What the call translation writes when it cannot reach the constant itself.
+        let text = "from utils import s3_utils\ndata = s3_utils.storage.from_('anantra-lms-store').download('k')\ns3_utils.storage.get_bucket(id='anantra-lms-store')\n";
+        assert_eq!(summary(text), ["2:hardcoded-bucket safe", "3:hardcoded-bucket safe"]);
+        assert_eq!(
+            settled(text),
+            "from utils import s3_utils\ndata = s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).download('k')\ns3_utils.storage.get_bucket(id=s3_utils.SUPABASE_BUCKET_NAME)\n"
+        );
+        // Another object's `from_` is not Supabase's.
+        let other = "from utils import s3_utils\nrows = query.from_('anantra-lms-store')\n";
+        assert_eq!(summary(other), ["2:bucket-needs-review no fix"]);
+    }
+
+    #[test]
     fn each_bucket_gets_its_own_constant() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rules.toml");
