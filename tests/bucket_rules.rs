@@ -3,6 +3,7 @@
 
 use s3_to_supabase::config::Config;
 use s3_to_supabase::discover::FileKind;
+use s3_to_supabase::fix::edit::Applicability;
 use s3_to_supabase::pipeline::{FileInput, Run};
 use s3_to_supabase::report::{FileOutcome, Mode};
 
@@ -13,8 +14,14 @@ const STORAGE_TEXT: &str = "import boto3\nS3_BUCKET_NAME = \"anantra-lms-store\"
 /// Rewrite one file as `diff` would; returns the new text (the input when unchanged)
 /// and the findings left, as `line:col rule-id`.
 fn rewrite_with(config: &Config, display: &str, source: &str) -> (String, Vec<String>) {
+    rewrite_at(config, Applicability::Safe, display, source)
+}
+
+/// The same, applying the fixes at `level` (`Unsafe`: as with `--unsafe-fixes`).
+fn rewrite_at(config: &Config, level: Applicability, display: &str, source: &str) -> (String, Vec<String>) {
     let files = [(STORAGE, STORAGE_TEXT), ("backend/utils/__init__.py", ""), ("backend/routes/__init__.py", ""), (display, source)];
-    let run = Run::in_memory(config, &files, Mode::Diff, true);
+    let mut run = Run::in_memory(config, &files, Mode::Diff, true);
+    run.fix_level = level;
     let input = FileInput { display: display.to_owned(), kind: FileKind::Python, path: None };
     let result = run.process(&input, source.as_bytes());
     let text = match result.outcome {
@@ -171,8 +178,17 @@ fn legacy_attribute_elsewhere_uses_the_new_constant() {
 #[test]
 fn env_lookups_become_the_constant_as_a_whole() {
     assert_eq!(
-        rewritten("import os\nfrom utils import s3_utils\na = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nb = os.environ.get(\"S3_BUCKET_NAME\", 'anantra-lms-store')\n"),
-        "import os\nfrom utils import s3_utils\na = s3_utils.SUPABASE_BUCKET_NAME\nb = s3_utils.SUPABASE_BUCKET_NAME\n"
+        rewritten("import os\nfrom utils import s3_utils\na = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n"),
+        "import os\nfrom utils import s3_utils\na = s3_utils.SUPABASE_BUCKET_NAME\n"
+    );
+    // A legacy variable: the constant reads SUPABASE_BUCKET_NAME instead, so a deployment
+    // setting S3_BUCKET_NAME to another bucket would change bucket. Unsafe: applied only
+    // at the unsafe level (`--unsafe-fixes`).
+    let legacy = "import os\nfrom utils import s3_utils\nb = os.environ.get(\"S3_BUCKET_NAME\", 'anantra-lms-store')\n";
+    assert_eq!(rewrite("backend/routes/x.py", legacy), (legacy.to_owned(), vec!["3:5 bucket-env-lookup".to_owned()]));
+    assert_eq!(
+        rewrite_at(&Config::defaults(), Applicability::Unsafe, "backend/routes/x.py", legacy),
+        ("import os\nfrom utils import s3_utils\nb = s3_utils.SUPABASE_BUCKET_NAME\n".to_owned(), vec![])
     );
 }
 

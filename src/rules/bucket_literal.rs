@@ -105,7 +105,7 @@ impl<'a> Checker<'_, 'a> {
         }
         if let BucketUse::EnvDefault { variable } = found.use_ {
             if self.own_variable(variable) {
-                return self.env_lookup(found, bucket);
+                return self.env_lookup(found, bucket, variable);
             }
         }
         let mut accesses: Vec<(usize, Access)> = Vec::new();
@@ -146,7 +146,10 @@ impl<'a> Checker<'_, 'a> {
         config.bucket_constants.iter().any(|constant| constant.env_var == variable) || config.storage.legacy_constants.iter().any(|legacy| legacy == variable)
     }
 
-    fn env_lookup(&mut self, found: &BucketOccurrence<'a>, bucket: usize) {
+    /// The whole lookup becomes the constant. Safe when the constant reads the same
+    /// variable; with another one (a legacy name), a deployment that sets the old variable
+    /// to another bucket would silently change bucket: unsafe.
+    fn env_lookup(&mut self, found: &BucketOccurrence<'a>, bucket: usize, variable: &str) {
         let Some(Context::Argument { call, .. }) = found.contexts.first() else { return };
         if self.ctx.is_storage_module {
             // The constants' own definitions.
@@ -156,8 +159,16 @@ impl<'a> Checker<'_, 'a> {
         match self.access.reference(self.constant(bucket), found.scope, range.start()) {
             Ok(access) => {
                 let edits = with_import(vec![Edit::replace(range, access.text.clone())], &access);
-                let message = format!("environment lookup of the bucket; use `{}`", access.text);
-                push(&mut self.findings, RuleId::BucketEnvLookup, range, message, Some(Fix::safe("use the bucket constant", edits)));
+                let reads = &self.ctx.config.constant_of(bucket).env_var;
+                if reads == variable {
+                    let message = format!("environment lookup of the bucket; use `{}`", access.text);
+                    return push(&mut self.findings, RuleId::BucketEnvLookup, range, message, Some(Fix::safe("use the bucket constant", edits)));
+                }
+                let message = format!(
+                    "environment lookup of the bucket in `{variable}`; the constant `{}` reads the variable `{reads}` instead, so a deployment that sets `{variable}` to another bucket would change bucket: unsafe fix (applied with --unsafe-fixes) once the deployment sets `{reads}`",
+                    access.text
+                );
+                push(&mut self.findings, RuleId::BucketEnvLookup, range, message, Some(Fix::unsafe_edits("use the bucket constant", edits)));
             }
             Err(refusal) => {
                 let text = self.constant_text(found, bucket);
