@@ -7,10 +7,11 @@ use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::finding::Finding;
+use crate::fix::edit::{Edit, Fix};
 use crate::model::{Context, FileModel, S3Call, S3Kind, SiteKind, Value};
 use crate::rule::RuleId;
 use crate::rules::s3_calls::Helper;
-use crate::rules::storage_access::FileAccess;
+use crate::rules::storage_access::{access, FileAccess};
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext) -> Vec<Finding> {
@@ -37,7 +38,12 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
         if call.is_construction() && (call.kind != S3Kind::Collection || consumed_by_a_call) {
             continue;
         }
-        findings.push(finding(RuleId::Boto3Call, call.call.range(), hint(ctx, call, &names)));
+        let message = hint(ctx, call, &names);
+        let (message, fix) = match shown_replacement(ctx, call) {
+            Some((fix, why)) => (format!("{message}; display-only fix (shown in the finding's fix, never applied): {why}"), Some(fix)),
+            None => (message, None),
+        };
+        findings.push(Finding { fix, ..finding(RuleId::Boto3Call, call.call.range(), message) });
     }
     bare_uses(model, &storage, &mut findings);
     s3fs_constructions(ctx, model, &mut findings);
@@ -168,6 +174,71 @@ impl Names {
     }
 }
 
+/// The replacement a hint names, when the call's arguments show all of it: a display-only
+/// fix, shown in the finding and never applied, because what the replacement returns or
+/// raises differs from S3's and the code around the call must change with it. Returns the
+/// fix and why it is display-only.
+fn shown_replacement(ctx: &RuleContext, call: &S3Call) -> Option<(Fix, &'static str)> {
+    if call.kind != S3Kind::Client {
+        return None;
+    }
+    let text = ctx.file.text.as_str();
+    let src = |expr: &Expr| &text[expr.range()];
+    let arguments = &call.call.arguments;
+    let only = |allowed: &[&str]| arguments.args.is_empty() && arguments.keywords.iter().all(|keyword| keyword.arg.as_ref().is_some_and(|arg| allowed.contains(&arg.as_str())));
+    let bucket = || arguments.find_keyword("Bucket").map(|keyword| src(&keyword.value));
+    let storage = access(ctx, &ctx.config.client.storage_name).ok()?;
+    let store = &storage.text;
+    let (replacement, why) = match call.operation {
+        "generate_presigned_url" => {
+            let method = first_literal(call.call, "ClientMethod")?;
+            let positional_ok = arguments.args.len() <= 1;
+            let keywords_ok = arguments.keywords.iter().all(|keyword| keyword.arg.as_ref().is_some_and(|arg| matches!(arg.as_str(), "ClientMethod" | "Params" | "ExpiresIn")));
+            let Some(Expr::Dict(params)) = arguments.find_keyword("Params").map(|keyword| &keyword.value) else { return None };
+            if !positional_ok || !keywords_ok {
+                return None;
+            }
+            let (mut bucket, mut key) = (None, None);
+            for item in &params.items {
+                match &item.key {
+                    Some(Expr::StringLiteral(name)) if name.value.to_str() == "Bucket" => bucket = Some(src(&item.value)),
+                    Some(Expr::StringLiteral(name)) if name.value.to_str() == "Key" => key = Some(src(&item.value)),
+                    _ => return None,
+                }
+            }
+            let (bucket, key) = (bucket?, key?);
+            match method {
+                "get_object" => {
+                    let expires = arguments.find_keyword("ExpiresIn").map_or("3600", |keyword| src(&keyword.value));
+                    (
+                        format!("{store}.from_({bucket}).create_signed_url({key}, {expires})[\"signedURL\"]"),
+                        "creating the URL fails for a missing object, where S3 signed any key",
+                    )
+                }
+                "put_object" if arguments.find_keyword("ExpiresIn").is_none() => (
+                    format!("{store}.from_({bucket}).create_signed_upload_url({key})"),
+                    "it returns a dict with `signed_url` and `token` for one upload, not a URL for an HTTP PUT: the uploading client changes with it",
+                ),
+                _ => return None,
+            }
+        }
+        "create_bucket" if only(&["Bucket"]) => (
+            format!("{store}.create_bucket({}, options={{\"public\": False}})", bucket()?),
+            "an existing bucket raises `StorageApiError`, not `BucketAlreadyOwnedByYou`, which a handler of `ClientError` no longer catches",
+        ),
+        "delete_bucket" if only(&["Bucket"]) => (format!("{store}.delete_bucket({})", bucket()?), "its errors are `StorageApiError`, which a handler of `ClientError` no longer catches"),
+        "head_bucket" if only(&["Bucket"]) => (
+            format!("{store}.get_bucket({})", bucket()?),
+            "a missing bucket raises `StorageApiError`, which a handler of `ClientError` no longer catches",
+        ),
+        "list_buckets" if only(&[]) => (format!("{store}.list_buckets()"), "it returns bucket objects with `.name`, not a dict with \"Buckets\""),
+        _ => return None,
+    };
+    let mut edits = vec![Edit::replace(call.call.range(), replacement)];
+    edits.extend(storage.import);
+    Some((Fix::display_only(format!("call `{}` through Supabase Storage", call.operation), edits), why))
+}
+
 /// What a call becomes in supabase-py, as a message.
 fn hint(ctx: &RuleContext, call: &S3Call, names: &Names) -> String {
     let storage = names.storage.as_str();
@@ -249,6 +320,8 @@ fn hint(ctx: &RuleContext, call: &S3Call, names: &Names) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::fix::apply::apply_fixes;
+    use crate::fix::edit::Applicability;
     use crate::rules::testing::findings_of;
 
     const OTHER: &str = "backend/utils/other.py";
@@ -279,15 +352,50 @@ s3.create_multipart_upload(Bucket='b', Key='k')
         assert_eq!(
             messages(text),
             [
-                "boto3-call translate `s3.generate_presigned_url(...)` to `s3_utils.storage.from_(bucket).create_signed_upload_url(path)`; it returns a signed URL and token for one upload, not a presigned PUT",
+                "boto3-call translate `s3.generate_presigned_url(...)` to `s3_utils.storage.from_(bucket).create_signed_upload_url(path)`; it returns a signed URL and token for one upload, not a presigned PUT; display-only fix (shown in the finding's fix, never applied): it returns a dict with `signed_url` and `token` for one upload, not a URL for an HTTP PUT: the uploading client changes with it",
                 "boto3-call `s3.generate_presigned_url(...)` has no supabase-py equivalent; multipart uploads do not exist in supabase-py: upload the whole file with `s3_utils.storage.from_(bucket).upload(...)`, or use Supabase's resumable (TUS) uploads for large files",
-                "boto3-call translate `s3.create_bucket(...)` to `s3_utils.storage.create_bucket(bucket, options={\"public\": False})`",
-                "boto3-call translate `s3.head_bucket(...)` to `s3_utils.storage.get_bucket(bucket)`; a missing bucket raises `StorageApiError` with `str(e.status) == \"404\"`",
+                "boto3-call translate `s3.create_bucket(...)` to `s3_utils.storage.create_bucket(bucket, options={\"public\": False})`; display-only fix (shown in the finding's fix, never applied): an existing bucket raises `StorageApiError`, not `BucketAlreadyOwnedByYou`, which a handler of `ClientError` no longer catches",
+                "boto3-call translate `s3.head_bucket(...)` to `s3_utils.storage.get_bucket(bucket)`; a missing bucket raises `StorageApiError` with `str(e.status) == \"404\"`; display-only fix (shown in the finding's fix, never applied): a missing bucket raises `StorageApiError`, which a handler of `ClientError` no longer catches",
                 "boto3-call `bucket.delete(...)` deletes the bucket itself, not an object: translate it to `s3_utils.storage.delete_bucket(bucket)` (the bucket must be empty)",
                 "boto3-call `s3.put_object(...)` writes an S3 folder placeholder (a key ending in `/`, no body): Supabase Storage has no folders and supabase-py cannot create such a key; delete this call (a folder exists while an object lies below it)",
                 "boto3-call `s3.create_multipart_upload(...)` has no supabase-py equivalent; multipart uploads do not exist in supabase-py: upload the whole file with `s3_utils.storage.from_(bucket).upload(...)`, or use Supabase's resumable (TUS) uploads for large files",
             ]
         );
+    }
+
+    #[test]
+    fn hints_whose_arguments_show_the_whole_replacement_carry_a_display_only_fix() {
+        let text = "\
+import boto3
+s3 = boto3.client('s3')
+url = s3.generate_presigned_url('get_object', Params={'Bucket': b, 'Key': k}, ExpiresIn=60)
+names = s3.list_buckets()
+s3.create_bucket(Bucket=b, CreateBucketConfiguration={'LocationConstraint': 'eu-west-1'})
+";
+        let found = findings_of(check, &Config::defaults(), text, OTHER);
+        // What each fix would write, were it applied.
+        let shown: Vec<Option<String>> = found
+            .iter()
+            .map(|finding| {
+                let fix = finding.fix.as_ref()?;
+                assert_eq!(fix.applicability, Applicability::DisplayOnly);
+                let forced = Finding { fix: Some(Fix { applicability: Applicability::Safe, ..fix.clone() }), ..finding.clone() };
+                Some(apply_fixes(text, &[forced], Applicability::Safe).text)
+            })
+            .collect();
+        let header = "import boto3\nfrom utils import s3_utils\ns3 = boto3.client('s3')\n";
+        assert_eq!(
+            shown,
+            [
+                Some(format!("{header}url = s3_utils.storage.from_(b).create_signed_url(k, 60)[\"signedURL\"]\nnames = s3.list_buckets()\ns3.create_bucket(Bucket=b, CreateBucketConfiguration={{'LocationConstraint': 'eu-west-1'}})\n")),
+                Some(format!("{header}url = s3.generate_presigned_url('get_object', Params={{'Bucket': b, 'Key': k}}, ExpiresIn=60)\nnames = s3_utils.storage.list_buckets()\ns3.create_bucket(Bucket=b, CreateBucketConfiguration={{'LocationConstraint': 'eu-west-1'}})\n")),
+                // An argument the replacement cannot carry: the hint only.
+                None,
+            ]
+        );
+        assert!(found[0].message.ends_with("; display-only fix (shown in the finding's fix, never applied): creating the URL fails for a missing object, where S3 signed any key"), "{}", found[0].message);
+        // Never applied, not even with --unsafe-fixes.
+        assert_eq!(apply_fixes(text, &found, Applicability::Unsafe).text, text);
     }
 
     #[test]
