@@ -18,6 +18,10 @@ pub fn presigned_url(cx: &Cx, index: usize) -> Result<Rewrite> {
         Some(Expr::StringLiteral(method)) => method.value.to_str(),
         _ => return Err(cx.block(c.range(), "a presigned URL for an operation not written as a literal: rewrite it by hand")),
     };
+    // Before its Params, which carry an UploadId and PartNumber no signed URL has.
+    if method == "upload_part" {
+        return Err(cx.block(c.range(), "a presigned multipart part has no Supabase equivalent: use Supabase's resumable (TUS) uploads"));
+    }
     let Some(Expr::Dict(params)) = keyword(c, "Params") else {
         return Err(cx.block(c.range(), "`Params` that are not a dict literal: spell out its Bucket and Key, then rerun"));
     };
@@ -45,7 +49,6 @@ pub fn presigned_url(cx: &Cx, index: usize) -> Result<Rewrite> {
             rewrite.imports.push("from storage3.types import CreateSignedUploadUrlOptions");
             layout::call_with_tail(cx, c, &format!("{store}.create_signed_upload_url"), &[cx.src(key).to_owned(), "CreateSignedUploadUrlOptions(upsert=\"true\")".to_owned()], "[\"signed_url\"]")
         }
-        "upload_part" => return Err(cx.block(c.range(), "a presigned multipart part has no Supabase equivalent: use Supabase's resumable (TUS) uploads")),
         other => return Err(cx.block(c.range(), format!("a presigned URL for `{other}` has no Supabase equivalent; rewrite it by hand"))),
     };
     rewrite.edits.push(Edit::replace(c.range(), text));

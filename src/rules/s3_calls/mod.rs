@@ -669,6 +669,10 @@ fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
         (S3Kind::Client, "copy_object") => deletes::copy_object(cx, index),
         (S3Kind::Client, "generate_presigned_url") => buckets::presigned_url(cx, index),
         (S3Kind::Client, "head_bucket" | "create_bucket" | "delete_bucket" | "list_buckets") => buckets::bucket_call(cx, index),
+        (S3Kind::Bucket, "delete") => Err(cx.block(call.call.range(), format!(
+            "`Bucket(...).delete()` deletes the bucket itself, not an object: write `{}.delete_bucket(bucket)` by hand (the bucket must be empty)",
+            cx.storage
+        ))),
         (kind, operation) => Err(cx.block(call.call.range(), format!(
             "`{operation}` on a {} has no translation here; rewrite it by hand against `{}.from_(bucket)`",
             kind.noun(),
