@@ -1167,7 +1167,7 @@ def sign(key):
         assert_eq!(rules(&left), ["boto3-import", "boto3-client", "boto3-call"]);
         assert_eq!(
             left[2].message,
-            "translate `signer.generate_presigned_url(...)` to `s3_utils.storage.from_(bucket).create_signed_url(path, expires_in)[\"signedURL\"]`"
+            "translate `signer.generate_presigned_url(...)` to `s3_utils.storage.from_(bucket).create_signed_url(path, expires_in)[\"signedURL\"]`; display-only fix (shown in the finding's fix, never applied): creating the URL fails for a missing object, where S3 signed any key"
         );
         let unused = "\
 import os
