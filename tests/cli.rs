@@ -9,6 +9,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[allow(dead_code)]
+mod common;
+
+use common::tree::{copy_tree, tree};
+
 const BIN: &str = env!("CARGO_BIN_EXE_s3-to-supabase");
 
 fn repo() -> PathBuf {
@@ -50,39 +55,6 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("fixtures").join(name), &tmp.path().join(name));
     tmp
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Every file under `root`, relative path → bytes.
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    collect(root, root, &mut files);
-    files.sort();
-    files
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect(root, &path, out);
-        } else {
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            out.push((relative, fs::read(&path).unwrap()));
-        }
-    }
 }
 
 /// Compare `actual` with the checked-in `fixtures/expected/<name>`, or write it when updating.

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::python::{check_rewritten_script, run_python};
+use common::tree::{copy_tree, tree as files};
 
 const BIN: &str = env!("CARGO_BIN_EXE_s3-to-supabase");
 
@@ -48,41 +49,10 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// `fixtures/failure-shapes/<tree>` copied to `<tmp>/<tree>`.
-fn copy_tree(tree: &str) -> tempfile::TempDir {
+fn copy_shape(tree: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("fixtures/failure-shapes").join(tree), &tmp.path().join(tree));
+    copy_tree(&repo().join("fixtures/failure-shapes").join(tree), &tmp.path().join(tree));
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Every file under `root`, relative path → bytes, sorted.
-fn files(root: &Path) -> Vec<(String, Vec<u8>)> {
-    fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                collect(root, &path, out);
-            } else {
-                out.push((path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut found = Vec::new();
-    collect(root, root, &mut found);
-    found.sort();
-    found
 }
 
 /// `actual` against `fixtures/expected/failure-shapes/<name>`, or written there when updating.
@@ -104,7 +74,7 @@ fn check_shape(shape: &Shape) {
         assert!(original.iter().any(|(file, _)| file == name), "{tree}: no file {name}");
     }
 
-    let work = copy_tree(tree);
+    let work = copy_shape(tree);
     let diff = run_in(work.path(), &["diff", tree]);
     assert_eq!(diff.status.code(), Some(shape.codes.0), "diff {tree}: {}", text(&diff.stderr));
     assert_expected(&format!("{tree}.diff"), &text(&diff.stdout));
@@ -123,7 +93,7 @@ fn check_shape(shape: &Shape) {
     }
 
     // The patch `diff` printed applies with git to exactly what `apply` wrote.
-    let patched = copy_tree(tree);
+    let patched = copy_shape(tree);
     if !diff.stdout.is_empty() {
         let patch = patched.path().join("migration.patch");
         fs::write(&patch, &diff.stdout).unwrap();
@@ -158,7 +128,7 @@ fn shape_2_only_bucket_uses_become_constants() {
 
 #[test]
 fn shape_2_look_alikes_stay_with_bucket_in_string_off() {
-    let work = copy_tree("2-bucket-values");
+    let work = copy_shape("2-bucket-values");
     let before = files(&work.path().join("2-bucket-values"));
     let apply = run_in(work.path(), &["apply", "--ignore", "bucket-in-string", "2-bucket-values"]);
     assert_eq!(apply.status.code(), Some(0), "{}", text(&apply.stderr));
@@ -223,7 +193,7 @@ fn shape_6_other_aws_services_get_nothing() {
         must_stay: &["backend/metrics.py", "backend/queue.py", "backend/secrets.py", "backend/llm.py", "backend/etl.py"],
     };
     check_shape(&shape);
-    let work = copy_tree(shape.tree);
+    let work = copy_shape(shape.tree);
     let check = run_in(work.path(), &["check", shape.tree]);
     assert_eq!((check.status.code(), text(&check.stdout)), (Some(0), String::new()), "{}", text(&check.stderr));
 }
@@ -273,7 +243,7 @@ fn import_check(dir: &Path, imports: &[(&Path, &str)]) -> (Option<i32>, String) 
 
 /// `apply` on a copy of `tree`; returns the copy and the applied tree's path.
 fn applied(tree: &str) -> (tempfile::TempDir, PathBuf) {
-    let work = copy_tree(tree);
+    let work = copy_shape(tree);
     let apply = run_in(work.path(), &["apply", tree]);
     assert!(apply.status.code() == Some(0) || apply.status.code() == Some(1), "apply {tree}: {}", text(&apply.stderr));
     let root = work.path().join(tree);
@@ -347,7 +317,7 @@ fn safe_fixes_apply_unsafe_ones_only_when_asked_and_display_only_ones_never() {
     let display_only = "EXPORT_BUCKET = (\"anantra\"  # the tenant\n                 \"-lms-store\")\n";
 
     // `apply`: the safe fixes only; each finding left says its fix's level and why.
-    let work = copy_tree(tree);
+    let work = copy_shape(tree);
     let apply = run_in(work.path(), &["apply", tree]);
     assert_eq!(apply.status.code(), Some(1), "{}", text(&apply.stderr));
     assert_expected("applicability.apply.stdout", &text(&apply.stdout));
@@ -358,11 +328,11 @@ fn safe_fixes_apply_unsafe_ones_only_when_asked_and_display_only_ones_never() {
     assert!(presign.contains("BANNER_URL = s3_client.generate_presigned_url(\"get_object\""), "a display-only fix was applied:\n{presign}");
 
     // `diff --unsafe-fixes` shows exactly what `apply --unsafe-fixes` writes.
-    let shown = copy_tree(tree);
+    let shown = copy_shape(tree);
     let diff = run_in(shown.path(), &["diff", "--unsafe-fixes", tree]);
     assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
     assert_expected("applicability.unsafe.diff", &text(&diff.stdout));
-    let unsafe_work = copy_tree(tree);
+    let unsafe_work = copy_shape(tree);
     let apply_unsafe = run_in(unsafe_work.path(), &["apply", "--unsafe-fixes", tree]);
     assert_eq!(apply_unsafe.status.code(), Some(1), "{}", text(&apply_unsafe.stderr));
     assert_expected("applicability.apply-unsafe.stdout", &text(&apply_unsafe.stdout));
@@ -378,7 +348,7 @@ fn safe_fixes_apply_unsafe_ones_only_when_asked_and_display_only_ones_never() {
     assert!(files(&shown.path().join(tree)) == files(&unsafe_work.path().join(tree)), "diff --unsafe-fixes and apply --unsafe-fixes disagree");
 
     // The display-only fixes are in the JSON findings, with their edits.
-    let json = run_in(copy_tree(tree).path(), &["check", "--format", "json", tree]);
+    let json = run_in(copy_shape(tree).path(), &["check", "--format", "json", tree]);
     assert_eq!(json.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let levels: Vec<String> = report["findings"]

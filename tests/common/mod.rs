@@ -4,6 +4,7 @@ pub mod curl;
 pub mod moto;
 pub mod python;
 pub mod storage_server;
+pub mod tree;
 pub mod watchdog;
 
 use std::sync::atomic::{AtomicU32, Ordering};
