@@ -305,6 +305,20 @@ upload(get_s3_client(), 'k')
     });
 }
 
+/// Instance attributes stored from one another (botocore's awsrequest.py has this shape) are
+/// each evaluated once: re-evaluating every store per read took 4^24 steps here, a hang.
+#[test]
+fn attributes_stored_from_each_other_are_evaluated_once() {
+    let mut text = String::from("import boto3\nclass Chain:\n    def __init__(self):\n        self.a0 = boto3.client('s3')\n");
+    for level in 1..=40 {
+        let previous = format!("self.a{}", level - 1);
+        text += &format!("        self.a{level} = {previous} or {previous} or {previous} or {previous}\n");
+    }
+    text += "    def read(self):\n        return self.a40.get_object(Bucket='b', Key='k')\n";
+    // Each store is evaluated in order, so the client is followed through all 40 levels.
+    with_model(&text, &none(), |model, text| assert_eq!(calls(model, text), ["46:get_object Client"]));
+}
+
 #[test]
 fn clients_from_other_modules() {
     let mut exports = ExportTable::new();

@@ -7,6 +7,7 @@
 //! Every site's value is computed once (memoized); a cycle or a deep chain gives `Unknown`.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use ruff_python_ast::{BoolOp, Expr, ExprCall};
 use ruff_text_size::TextSize;
@@ -183,6 +184,10 @@ pub(super) struct Evaluator<'r, 'a> {
     input: &'r ModelInput<'a>,
     sites: RefCell<Vec<Memo<'a>>>,
     returns: RefCell<Vec<Memo<'a>>>,
+    /// A class's (or its instances') attribute, once the stores' owners are known:
+    /// without it each read re-evaluates every store of that name, and stores whose
+    /// values read other attributes multiply into an exponential walk.
+    class_attributes: RefCell<HashMap<(ClassId, &'a str, bool), Memo<'a>>>,
     depth: RefCell<usize>,
     /// For each attribute store, the class its root is an instance (or the class) of.
     store_classes: RefCell<Option<Vec<Option<ClassId>>>>,
@@ -198,6 +203,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             input,
             sites: RefCell::new(vec![Memo::Todo; raw.scopes.sites.len()]),
             returns: RefCell::new(vec![Memo::Todo; raw.functions.len()]),
+            class_attributes: RefCell::new(HashMap::new()),
             depth: RefCell::new(0),
             store_classes: RefCell::new(None),
             building_owners: std::cell::Cell::new(false),
@@ -485,6 +491,26 @@ impl<'r, 'a> Evaluator<'r, 'a> {
     }
 
     fn class_attribute(&self, class: ClassId, name: &'a str, instance: bool) -> Value<'a> {
+        let key = (class, name, instance);
+        match self.class_attributes.borrow().get(&key) {
+            Some(Memo::Done(value)) => return *value,
+            Some(Memo::Busy) => return Value::Unknown,
+            _ => {}
+        }
+        self.ensure_store_classes();
+        // While the owners are being found, reads see no stores: not an answer to keep.
+        let complete = self.store_classes.borrow().is_some();
+        if complete {
+            self.class_attributes.borrow_mut().insert(key, Memo::Busy);
+        }
+        let value = self.compute_class_attribute(class, name, instance);
+        if complete {
+            self.class_attributes.borrow_mut().insert(key, Memo::Done(value));
+        }
+        value
+    }
+
+    fn compute_class_attribute(&self, class: ClassId, name: &'a str, instance: bool) -> Value<'a> {
         let scope = self.raw.classes[class.0 as usize].scope;
         let mut values: Vec<Value<'a>> = Vec::new();
         if let Some(symbol) = self.raw.scopes.local(scope, name) {
