@@ -319,6 +319,27 @@ fn attributes_stored_from_each_other_are_evaluated_once() {
     with_model(&text, &none(), |model, text| assert_eq!(calls(model, text), ["46:get_object Client"]));
 }
 
+/// A recursive function called with known arguments is evaluated once per set of
+/// arguments (graphql's `is_equal_type(a.of_type, b.of_type)` has this shape): evaluating
+/// it again for every path through its calls was exponential in the depth limit, a hang.
+#[test]
+fn a_recursive_function_with_bound_arguments_is_evaluated_once() {
+    let text = "\
+import boto3
+class Node:
+    def __init__(self):
+        self.child = self
+        self.s3 = boto3.client('s3')
+def walk(node):
+    if node:
+        return walk(node.child) or walk(node.child)
+    return walk(node.child) or walk(node.child)
+walk(Node()).get_object(Bucket='b', Key='k')
+";
+    // `walk` never returns anything but its own recursion: nothing S3 to follow.
+    with_model(text, &none(), |model, text| assert_eq!(calls(model, text), Vec::<String>::new()));
+}
+
 #[test]
 fn clients_from_other_modules() {
     let mut exports = ExportTable::new();

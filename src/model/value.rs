@@ -188,6 +188,10 @@ pub(super) struct Evaluator<'r, 'a> {
     /// without it each read re-evaluates every store of that name, and stores whose
     /// values read other attributes multiply into an exponential walk.
     class_attributes: RefCell<HashMap<(ClassId, &'a str, bool), Memo<'a>>>,
+    /// A function's return value for each set of bound arguments it was asked with:
+    /// without it a recursive function whose arguments are known (`f(x.child)` in `f`)
+    /// is re-evaluated for every path through its calls, exponential in the depth limit.
+    bound_returns: RefCell<HashMap<FunctionId, Vec<(Vec<(SiteId, Value<'a>)>, Memo<'a>)>>>,
     depth: RefCell<usize>,
     /// For each attribute store, the class its root is an instance (or the class) of.
     store_classes: RefCell<Option<Vec<Option<ClassId>>>>,
@@ -204,6 +208,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             sites: RefCell::new(vec![Memo::Todo; raw.scopes.sites.len()]),
             returns: RefCell::new(vec![Memo::Todo; raw.functions.len()]),
             class_attributes: RefCell::new(HashMap::new()),
+            bound_returns: RefCell::new(HashMap::new()),
             depth: RefCell::new(0),
             store_classes: RefCell::new(None),
             building_owners: std::cell::Cell::new(false),
@@ -663,27 +668,45 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         self.returns(function, &bound_env)
     }
 
-    /// The join of a function's return values (memoized without arguments).
+    /// The join of a function's return values, memoized per set of bound arguments
+    /// (a recursive evaluation of the same function and arguments gives `Unknown`).
     pub(super) fn returns(&self, function: FunctionId, env: &Env<'a>) -> Value<'a> {
         let index = function.0 as usize;
-        if env.is_empty() {
-            match self.returns.borrow()[index] {
-                Memo::Done(value) => return value,
-                Memo::Busy => return Value::Unknown,
-                Memo::Todo => {}
-            }
-            self.returns.borrow_mut()[index] = Memo::Busy;
+        if !env.is_empty() {
+            return self.bound_returns(function, env);
         }
-        let def = &self.raw.functions[index];
-        let value = if def.returns.is_empty() {
-            Value::Unknown
-        } else {
-            join(def.returns.iter().map(|value| self.expr(value, def.scope, env)))
-        };
-        if env.is_empty() {
-            self.returns.borrow_mut()[index] = Memo::Done(value);
+        match self.returns.borrow()[index] {
+            Memo::Done(value) => return value,
+            Memo::Busy => return Value::Unknown,
+            Memo::Todo => {}
+        }
+        self.returns.borrow_mut()[index] = Memo::Busy;
+        let value = self.evaluate_returns(function, env);
+        self.returns.borrow_mut()[index] = Memo::Done(value);
+        value
+    }
+
+    fn bound_returns(&self, function: FunctionId, env: &Env<'a>) -> Value<'a> {
+        let memo = self.bound_returns.borrow().get(&function).and_then(|seen| seen.iter().find(|(bound, _)| bound.as_slice() == env).map(|(_, memo)| *memo));
+        match memo {
+            Some(Memo::Done(value)) => return value,
+            Some(Memo::Busy | Memo::Todo) => return Value::Unknown,
+            None => {}
+        }
+        self.bound_returns.borrow_mut().entry(function).or_default().push((env.to_vec(), Memo::Busy));
+        let value = self.evaluate_returns(function, env);
+        if let Some(entry) = self.bound_returns.borrow_mut().get_mut(&function).and_then(|seen| seen.iter_mut().find(|(bound, _)| bound.as_slice() == env)) {
+            entry.1 = Memo::Done(value);
         }
         value
+    }
+
+    fn evaluate_returns(&self, function: FunctionId, env: &Env<'a>) -> Value<'a> {
+        let def = &self.raw.functions[function.0 as usize];
+        if def.returns.is_empty() {
+            return Value::Unknown;
+        }
+        join(def.returns.iter().map(|value| self.expr(value, def.scope, env)))
     }
 
     /// Whether a function's return value is a client of the service its parameter
