@@ -179,6 +179,9 @@ type CallSites<'a> = Vec<Vec<(&'a ExprCall, ScopeId)>>;
 /// Parameter values bound for one evaluation of a function body (a call's arguments).
 type Env<'a> = [(SiteId, Value<'a>)];
 
+/// One set of bound arguments a function was evaluated with, and its return value.
+type BoundReturn<'a> = (Vec<(SiteId, Value<'a>)>, Memo<'a>);
+
 pub(super) struct Evaluator<'r, 'a> {
     raw: &'r Raw<'a>,
     input: &'r ModelInput<'a>,
@@ -191,7 +194,7 @@ pub(super) struct Evaluator<'r, 'a> {
     /// A function's return value for each set of bound arguments it was asked with:
     /// without it a recursive function whose arguments are known (`f(x.child)` in `f`)
     /// is re-evaluated for every path through its calls, exponential in the depth limit.
-    bound_returns: RefCell<HashMap<FunctionId, Vec<(Vec<(SiteId, Value<'a>)>, Memo<'a>)>>>,
+    bound_returns: RefCell<HashMap<FunctionId, Vec<BoundReturn<'a>>>>,
     depth: RefCell<usize>,
     /// For each attribute store, the class its root is an instance (or the class) of.
     store_classes: RefCell<Option<Vec<Option<ClassId>>>>,
