@@ -26,6 +26,9 @@ pub struct StorageModule {
     /// Functions `f(bucket, prefix)` that return every key below the prefix (the call
     /// translation lists through them outside the storage module).
     pub key_listers: BTreeSet<String>,
+    /// Whether it has (or this run gives it) the module-level Supabase storage client the
+    /// other files' call translations reach (`s3_utils.storage`).
+    pub provides_storage: bool,
     /// What the other files need from it once their own rewrites are made (it is
     /// processed after them; empty while they are).
     pub demand: StorageDemand,
@@ -45,6 +48,7 @@ impl StorageModule {
     pub fn read(config: &Config, display: &str, text: Option<&str>, modules: &ModuleMap, matcher: &BucketMatcher) -> StorageModule {
         let root = storage_root(display, &config.storage.module);
         let mut key_listers = BTreeSet::new();
+        let mut provides_storage = false;
         let exports = text
             .and_then(|text| {
                 let parsed = parse_python(text).ok()?;
@@ -60,10 +64,12 @@ impl StorageModule {
                     is_storage_module: true,
                     exports_final: true,
                 };
-                Some(FileModel::build(parsed.syntax(), &input).exports)
+                let exports = FileModel::build(parsed.syntax(), &input).exports;
+                provides_storage = crate::rules::boto3_client::storage_module_provides_storage(&config.client, &parsed.syntax().body, &exports);
+                Some(exports)
             })
             .unwrap_or_default();
-        StorageModule { display: display.to_owned(), root, exports, key_listers, demand: StorageDemand::default() }
+        StorageModule { display: display.to_owned(), root, exports, key_listers, provides_storage, demand: StorageDemand::default() }
     }
 }
 

@@ -177,6 +177,11 @@ fn shape_4b_a_legacy_constant_of_another_bucket_is_not_retargeted() {
 }
 
 #[test]
+fn shape_10_a_legacy_storage_module_without_a_supabase_client_gets_no_calls_through_it() {
+    check_shape(&Shape { tree: "10-legacy-storage-module", codes: (0, 1), must_stay: &["backend/utils/__init__.py"] });
+}
+
+#[test]
 fn shape_5_clients_the_model_follows_and_s3_it_reports() {
     check_shape(&Shape {
         tree: "5-hidden-clients",
@@ -301,6 +306,47 @@ fn shape_3c_every_module_imports_after_apply() {
         &[("jobs", "spark_job"), ("backend", "app")],
         ("jobs/spark_job.py", "import json\nfrom utils import s3_utils\n\nRAW_BUCKET = s3_utils.SUPABASE_BUCKET_NAME\n"),
     );
+}
+
+/// Imports `utils.s3_utils` from `root` in the pinned venv and checks that every
+/// `s3_utils.NAME` the files under `root` read exists on it (what a call would otherwise
+/// raise AttributeError for at run time); (exit code, one line per name).
+fn storage_attributes_check(root: &Path) -> (Option<i32>, String) {
+    const SCRIPT: &str = r#"
+import ast, importlib, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+sys.path.insert(0, str(root))
+module = importlib.import_module("utils.s3_utils")
+names = set()
+for path in sorted(root.rglob("*.py")):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "s3_utils":
+            names.add(node.attr)
+missing = [name for name in sorted(names) if not hasattr(module, name)]
+for name in sorted(names):
+    print(("FAIL" if name in missing else "ok") + " s3_utils." + name)
+sys.exit(1 if missing else 0)
+"#;
+    let output = run_python(["-c", SCRIPT, root.to_str().unwrap()]);
+    (output.status.code(), text(&output.stdout))
+}
+
+#[test]
+fn shape_10_every_storage_module_name_the_callers_read_exists_after_apply() {
+    let tree = "10-legacy-storage-module";
+    let (_work, root) = applied(tree);
+    let (code, out) = storage_attributes_check(&root.join("backend"));
+    assert_eq!((code, out.as_str()), (Some(0), "ok s3_utils.SUPABASE_BUCKET_NAME\n"), "{tree}: after apply");
+    // The rewrite this project used to write, through a `storage` the module never gets.
+    let (_bad_work, bad_root) = applied(tree);
+    let reports = bad_root.join("backend/reports.py");
+    let bad = read(&bad_root, "backend/reports.py").replace(
+        "s3.put_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key=f\"reports/{course_id}.json\", Body=body.encode(\"utf-8\"), ContentType=\"application/json\")",
+        "s3_utils.storage.from_(s3_utils.SUPABASE_BUCKET_NAME).upload(f\"reports/{course_id}.json\", body.encode(\"utf-8\"), {\"content-type\": \"application/json\", \"upsert\": \"true\"})",
+    );
+    assert!(bad.contains("s3_utils.storage"), "{bad}");
+    fs::write(&reports, bad).unwrap();
+    assert_eq!(storage_attributes_check(&bad_root.join("backend")), (Some(1), "ok s3_utils.SUPABASE_BUCKET_NAME\nFAIL s3_utils.storage\n".to_owned()), "the check must catch the old rewrite");
 }
 
 // ----- applicability: safe, unsafe, display-only -----

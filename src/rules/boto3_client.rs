@@ -687,6 +687,40 @@ impl<'a> Checker<'_, 'a> {
     }
 }
 
+/// Whether the storage module, as read before the run, ends the run with a module-level
+/// Supabase storage client (`client.storage_name`): it binds that name already, or it has a
+/// module-level boto3 S3 client directly in its body, which this rule replaces with (or
+/// sets up beside) the Supabase client, the client's name being free or already
+/// `create_client(...)`. Other files' call translations go through it only then.
+pub fn storage_module_provides_storage(client: &crate::config::ClientConfig, body: &[Stmt], exports: &crate::model::ModuleExports) -> bool {
+    fn binds<'s>(stmt: &'s Stmt, storage: &'s str) -> Option<(&'s str, Option<&'s Expr>)> {
+        match stmt {
+        Stmt::Assign(assign) => match (assign.targets.as_slice(), assign.value.as_ref()) {
+            ([Expr::Name(name)], value) => Some((name.id.as_str(), Some(value))),
+            _ => None,
+        },
+        Stmt::AnnAssign(assign) => match assign.target.as_ref() {
+            Expr::Name(name) => Some((name.id.as_str(), assign.value.as_deref())),
+            _ => None,
+        },
+        Stmt::FunctionDef(def) => Some((def.name.as_str(), None)),
+        Stmt::ClassDef(def) => Some((def.name.as_str(), None)),
+        Stmt::Import(import) => import.names.iter().find(|alias| alias.asname.is_none() && alias.name.as_str() == storage).map(|_| (storage, None)),
+        Stmt::ImportFrom(import) => import.names.iter().find(|alias| alias.asname.as_ref().unwrap_or(&alias.name).as_str() == storage).map(|_| (storage, None)),
+        _ => None,
+        }
+    }
+    let bound: Vec<(&str, Option<&Expr>)> = body.iter().filter_map(|stmt| binds(stmt, &client.storage_name)).collect();
+    if bound.iter().any(|(name, _)| *name == client.storage_name) {
+        return true;
+    }
+    let s3_client = bound.iter().any(|(name, value)| value.is_some() && matches!(exports.names.get(*name), Some(crate::model::Export::Object(S3Kind::Client, _))));
+    let client_free = bound.iter().filter(|(name, _)| *name == client.client_name).all(|(_, value)| {
+        matches!(value, Some(Expr::Call(call)) if matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "create_client") || matches!(call.func.as_ref(), Expr::Attribute(attribute) if attribute.attr.as_str() == "create_client"))
+    });
+    s3_client && client_free
+}
+
 /// boto3, aioboto3 or botocore (not botocore.exceptions, which is `client-error`'s).
 fn is_boto(imported: Imported) -> bool {
     match imported {

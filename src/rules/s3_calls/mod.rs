@@ -377,6 +377,9 @@ pub fn check(ctx: &RuleContext) -> Output {
     // In the storage module the Supabase client is set up first (boto3-client), then the
     // calls are translated beside it.
     let storage_ready = !ctx.is_storage_module || model.scopes.local(Scopes::MODULE, storage_name).is_some();
+    // Elsewhere the calls reach the storage module's Supabase client, which a legacy
+    // storage module (a bucket constant, no S3 client) neither has nor gets.
+    let storage_absent = (!ctx.is_storage_module).then_some(()).and(ctx.index.storage.as_ref()).filter(|storage| !storage.provides_storage);
     let mut findings = raise_findings;
     let mut covered = Vec::new();
     let mut planned: Vec<(Vec<usize>, Plan)> = Vec::new();
@@ -402,7 +405,10 @@ pub fn check(ctx: &RuleContext) -> Output {
                 range: model.calls[unit.calls[0]].call.range(),
                 message: format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"),
             }]),
-            (Ok(_), true) => plan_unit(&cx, &unit),
+            (Ok(_), true) => match storage_absent {
+                Some(storage) => plan_unit(&cx, &unit).and_then(|_| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: no_storage_client(ctx, &storage.display, &cx.storage) }])),
+                None => plan_unit(&cx, &unit),
+            },
         };
         match plan {
             Ok(plan) => planned.push((unit.calls, plan)),
@@ -459,6 +465,19 @@ pub fn check(ctx: &RuleContext) -> Output {
         }
     }
     Output { findings, covered, raises }
+}
+
+/// Why nothing goes through `reference` (`s3_utils.storage`): the storage module has no
+/// Supabase storage client, and nothing in this run gives it one.
+fn no_storage_client(ctx: &RuleContext, display: &str, reference: &str) -> String {
+    let client = &ctx.config.client;
+    format!(
+        "its translation calls `{reference}`, but the storage module {display} binds no `{storage}` and has no module-level boto3 S3 client for apply to replace; add `{name}: Client = create_client({url}, {key})` and `{storage} = {name}.storage` to it (from supabase import Client, create_client), or set `client.storage_name` to the name of the Supabase storage client it has, then rerun",
+        storage = client.storage_name,
+        name = client.client_name,
+        url = client.url_env,
+        key = client.key_env,
+    )
 }
 
 /// The helpers other files' translations call from the storage module (none elsewhere).
