@@ -339,7 +339,7 @@ impl<'a> Checker<'_, 'a> {
                             kind.noun()
                         ),
                     };
-                    (message, Some(Fix::unsafe_edits(format!("remove {name}"), edits)))
+                    (message, Some(Fix::unsafe_edits(format!("remove {name}"), tidy_blank_lines(&self.ctx.file.text, edits))))
                 } else if !removable && binding.uses.is_empty() {
                     let edits = vec![delete_statement(&self.ctx.file.text, range, false)];
                     (
@@ -347,7 +347,7 @@ impl<'a> Checker<'_, 'a> {
                             "{} `{name}` is built with arguments that call other code: unsafe fix (removing it also drops those calls; applied with --unsafe-fixes), or remove it by hand",
                             kind.noun()
                         ),
-                        Some(Fix::unsafe_edits(format!("remove {name}"), edits)),
+                        Some(Fix::unsafe_edits(format!("remove {name}"), tidy_blank_lines(&self.ctx.file.text, edits))),
                     )
                 } else if binding.uses.iter().all(inside_removed) {
                     (format!("{} `{name}` is unused but kept by a suppression comment", kind.noun()), None)
@@ -552,7 +552,7 @@ impl<'a> Checker<'_, 'a> {
             let keep = keep && block.0 != 0;
             edits.push(delete_statement(text, range, keep));
         }
-        Some(Fix::safe("remove boto3 clients and imports nothing uses", disjoint(text, edits)))
+        Some(Fix::safe("remove boto3 clients and imports nothing uses", tidy_blank_lines(text, disjoint(text, edits))))
     }
 
     /// The Supabase setup lines the storage module lacks, and the imports they need; an
@@ -809,6 +809,42 @@ fn disjoint(text: &str, mut edits: Vec<Edit>) -> Vec<Edit> {
             }
             _ => out.push(edit),
         }
+    }
+    out
+}
+
+/// Whole-line deletions of one fix (sorted, disjoint) leave the blank lines around them as
+/// a person would: statements removed together take the blank lines between them, and of
+/// the blank runs before and after, only the longer stays (no run grows, and PEP 8's two
+/// lines before a `def` survive). Other edits are kept as they are.
+fn tidy_blank_lines(text: &str, edits: Vec<Edit>) -> Vec<Edit> {
+    let blank = |line: &str| line.ends_with('\n') && line.trim().is_empty();
+    let whole_lines = |edit: &Edit| {
+        let (start, end) = (edit.start().to_usize(), edit.end().to_usize());
+        edit.content.is_empty() && start < end && (start == 0 || text[..start].ends_with('\n')) && (end == text.len() || text[..end].ends_with('\n'))
+    };
+    let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
+    let mut at = 0;
+    while at < edits.len() {
+        if !whole_lines(&edits[at]) {
+            out.push(edits[at].clone());
+            at += 1;
+            continue;
+        }
+        let start = edits[at].start().to_usize();
+        let mut end = edits[at].end().to_usize();
+        at += 1;
+        while at < edits.len() && whole_lines(&edits[at]) && text[end..edits[at].start().to_usize()].split_inclusive('\n').all(blank) {
+            end = edits[at].end().to_usize();
+            at += 1;
+        }
+        let before = text[..start].split_inclusive('\n').rev().take_while(|line| blank(line)).count();
+        let after: Vec<usize> = text[end..].split_inclusive('\n').take_while(|line| blank(line)).map(str::len).collect();
+        let extra: usize = after.iter().take(before.min(after.len())).sum();
+        // Never into the next edit's place.
+        let reaches_next = edits.get(at).is_some_and(|next| next.start().to_usize() < end + extra);
+        let end = if reaches_next { end } else { end + extra };
+        out.push(Edit::delete(TextRange::new(TextSize::new(start as u32), TextSize::new(end as u32))));
     }
     out
 }
@@ -1457,6 +1493,36 @@ other = boto3.client(\"s3\")
         let (out, left) = fixed(text, OTHER);
         assert_eq!(out, "import boto3\n\ns3 = boto3.client(\"s3\")\n");
         assert_eq!(rules(&left), ["boto3-import", "boto3-client"]);
+    }
+
+    /// Every fix, unsafe ones too, to a fixpoint.
+    fn fixed_unsafe(text: &str, display: &str) -> String {
+        let mut current = text.to_owned();
+        for _ in 0..10 {
+            let applied = crate::fix::apply::apply_fixes(&current, &findings(&current, display), crate::fix::edit::Applicability::Unsafe);
+            if applied.fixed.is_empty() {
+                return current;
+            }
+            current = applied.text;
+        }
+        panic!("fixes did not settle:\n{current}");
+    }
+
+    #[test]
+    fn removals_leave_the_blank_lines_a_person_would() {
+        // One fix: the import and the private client, and the blank line between them.
+        let text = "import json\n\nimport boto3\n\n_s3 = boto3.client(\"s3\")\n\n\ndef describe():\n    return json.dumps({})\n";
+        assert_eq!(fixed(text, OTHER).0, "import json\n\n\ndef describe():\n    return json.dumps({})\n");
+        // The unsafe removal of a public client, then its import: one blank line between
+        // imports, two before the `def`, as before.
+        let text = "\"\"\"Notes.\"\"\"\n\nimport json\n\nimport boto3\n\nfrom utils import s3_utils\n\ns3 = boto3.client(\"s3\")\n\n\ndef describe():\n    return json.dumps(s3_utils.S3_BUCKET_NAME)\n";
+        assert_eq!(
+            fixed_unsafe(text, OTHER),
+            "\"\"\"Notes.\"\"\"\n\nimport json\n\nfrom utils import s3_utils\n\n\ndef describe():\n    return json.dumps(s3_utils.S3_BUCKET_NAME)\n"
+        );
+        // Inside a function nothing around the removed client changes.
+        let text = "import boto3\n\n\ndef f():\n    x = 1\n    s3 = boto3.client(\"s3\")\n\n    return x\n";
+        assert_eq!(fixed(text, OTHER).0, "def f():\n    x = 1\n\n    return x\n");
     }
 
     #[test]
