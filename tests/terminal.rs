@@ -289,8 +289,10 @@ fn interactive_without_a_terminal_is_a_usage_error() {
 
 /// A storage module still on the legacy constant: `a.py`'s and `b.py`'s fixes need the
 /// `SUPABASE_BUCKET_NAME` its own fix defines.
-const LEGACY: &str = "import os\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\n";
-const LEGACY_NEW: &str = "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n";
+/// A storage module with its Supabase client already and the legacy bucket constant (the
+/// other files' translations go through its `storage`).
+const LEGACY: &str = "import os\n\nfrom supabase import create_client\n\nsupabase = create_client(os.environ[\"SUPABASE_URL\"], os.environ[\"SUPABASE_SERVICE_ROLE_KEY\"])\nstorage = supabase.storage\nS3_BUCKET_NAME = \"anantra-lms-store\"\n";
+const LEGACY_NEW: &str = "import os\n\nfrom supabase import create_client\n\nsupabase = create_client(os.environ[\"SUPABASE_URL\"], os.environ[\"SUPABASE_SERVICE_ROLE_KEY\"])\nstorage = supabase.storage\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = SUPABASE_BUCKET_NAME\n";
 
 /// The storage module's question, asked first.
 const LEGACY_QUESTION: &str = "
@@ -298,9 +300,10 @@ utils/s3_utils.py comes first: the fixes in the other files rely on what the sto
 
 --- a/utils/s3_utils.py
 +++ b/utils/s3_utils.py
-@@ -1,3 +1,4 @@
- import os
+@@ -4,4 +4,5 @@
  
+ supabase = create_client(os.environ[\"SUPABASE_URL\"], os.environ[\"SUPABASE_SERVICE_ROLE_KEY\"])
+ storage = supabase.storage
 -S3_BUCKET_NAME = \"anantra-lms-store\"
 +SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")
 +S3_BUCKET_NAME = SUPABASE_BUCKET_NAME
@@ -340,7 +343,7 @@ c.py:1:8: error[boto3-import] `boto3` is still used on line 6; migrate those use
 c.py:6:1: error[boto3-client] boto3 S3 client `s3_client` is still used on lines 11, 12; translate those uses (boto3-call), then rerun to remove it
 c.py:11:15: error[boto3-call] `s3_client.get_object(...)`: translated with the other S3 calls of `load_pair` in one fix
 c.py:12:15: error[boto3-call] `s3_client.get_object(...)`: translated with the other S3 calls of `load_pair` in one fix
-utils/s3_utils.py:3:1: error[bucket-constant] legacy `S3_BUCKET_NAME`: define `SUPABASE_BUCKET_NAME` from the environment and keep `S3_BUCKET_NAME` as its alias
+utils/s3_utils.py:7:1: error[bucket-constant] legacy `S3_BUCKET_NAME`: define `SUPABASE_BUCKET_NAME` from the environment and keep `S3_BUCKET_NAME` as its alias
 4 files scanned: 0 changed, 4 unchanged, 0 skipped, 0 failed; 8 errors, 0 warnings left
 ",
         held("a.py"),
