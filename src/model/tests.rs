@@ -368,6 +368,33 @@ make('secretsmanager').get_secret_value(SecretId='x')
 }
 
 #[test]
+fn reexport_chains_are_followed_and_cycles_end() {
+    let reexport = |module: &str, name: &str| Export::Reexport { module: module.to_owned(), name: name.to_owned() };
+    let mut exports = ExportTable::new();
+    // aws.py: `from api.app import client as s3`, `from api.aws import own` (itself),
+    // `from api.app import looped`; app.py: the client, and `looped` back from aws.py.
+    exports.insert(
+        "backend/api/aws.py".to_owned(),
+        ModuleExports { names: [("s3".to_owned(), reexport("backend/app.py", "client")), ("own".to_owned(), reexport("backend/api/aws.py", "own")), ("looped".to_owned(), reexport("backend/app.py", "looped"))].into() },
+    );
+    exports.insert(
+        "backend/app.py".to_owned(),
+        ModuleExports { names: [("client".to_owned(), Export::Object(S3Kind::Client, Flavor::Sync)), ("looped".to_owned(), reexport("backend/api/aws.py", "looped"))].into() },
+    );
+    let text = "\
+from .aws import s3, own, looped
+s3.list_objects_v2(Bucket='b')
+own.put_object(Bucket='b', Key='k', Body=b'')
+looped.get_object(Bucket='b', Key='k')
+";
+    with_model(text, &exports, |model, text| {
+        assert_eq!(calls(model, text), ["2:list_objects_v2 Client"]);
+        let unresolved: Vec<String> = model.unresolved.iter().map(|call| format!("{}:{}", line(text, call.call.range()), call.operation)).collect();
+        assert_eq!(unresolved, ["3:put_object", "4:get_object"]);
+    });
+}
+
+#[test]
 fn exports_describe_what_other_files_can_reach() {
     let text = "\
 import boto3

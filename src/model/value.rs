@@ -489,12 +489,20 @@ impl<'r, 'a> Evaluator<'r, 'a> {
     }
 
     fn exported(&self, display: &str, name: &str) -> Value<'a> {
-        match self.input.exports.get(display).and_then(|exports| exports.names.get(name)) {
-            Some(export) => match export {
-                Export::Reexport { module, name } => self.exported(module, name),
-                _ => export.value(),
-            },
-            None => Value::Unknown,
+        // A chain of re-exports can come back to where it started (a file importing from
+        // itself, two files importing from each other): that name is nothing we know.
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        let (mut display, mut name) = (display, name);
+        loop {
+            if seen.contains(&(display, name)) {
+                return Value::Unknown;
+            }
+            seen.push((display, name));
+            match self.input.exports.get(display).and_then(|exports| exports.names.get(name)) {
+                Some(Export::Reexport { module, name: original }) => (display, name) = (module, original),
+                Some(export) => return export.value(),
+                None => return Value::Unknown,
+            }
         }
     }
 
