@@ -19,6 +19,7 @@ use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::interactive::{Choice, Declined, Prompter, STOPPED_REASON};
+use crate::model::calls::S3_OPERATIONS;
 use crate::model::{BucketMatcher, FileModel, ModelInput, ModuleExports, StorageBindingKind};
 use crate::project_index::modules::ModuleMap;
 use crate::project_index::{export_table, is_module_file, predominant, ProjectIndex, StorageDemand, StorageModule};
@@ -128,11 +129,15 @@ impl<'a> Run<'a> {
         patterns.extend(config.storage.legacy_constants.iter().map(String::as_str));
         patterns.extend([config.storage.module_name(), config.storage.constant.as_str()]);
         // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/aioboto3/botocore,
-        // s3fs, ClientError, modeled exceptions (`client.exceptions.NoSuchKey`), S3 operation
-        // names on clients from elsewhere, and the replacement exception (a half-migrated
-        // handler may still read `e.response`).
+        // s3fs, ClientError, modeled exceptions (`client.exceptions.NoSuchKey`), the
+        // replacement exception (a half-migrated handler may still read `e.response`), and
+        // the S3 operation names the model looks for on clients from elsewhere: whole names,
+        // since a piece such as "_object" is in one stdlib file in ten.
         let exception = config.errors.exception.rsplit('.').next().unwrap_or_default();
-        patterns.extend(["ucket", "boto", "s3fs", "ClientError", ".exceptions.", "_object", "upload_f", "download_f", "presigned", exception]);
+        let keywords = ["ucket", "boto", "s3fs", "ClientError", ".exceptions.", exception];
+        patterns.extend(keywords);
+        // An operation holding a keyword ("create_bucket") already triggers through it.
+        patterns.extend(S3_OPERATIONS.iter().copied().filter(|operation| !keywords.iter().any(|keyword| operation.contains(keyword))));
         // Names share pieces (`course-bucket-00001`, `course-bucket-00002`): building the
         // automaton costs per copy of a pattern, so 10,000 names must not give 130,000.
         patterns.sort_unstable();
