@@ -377,7 +377,15 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: TextSize) -> Position {
         let line = self.line_of(offset);
         let start = self.line_starts[line - 1];
-        Position { line, column: self.chars_before(text, offset.to_usize()) - self.chars_before(text, start) + 1 }
+        let offset = offset.to_usize().min(text.len());
+        // A usual line is shorter than a block: count its characters directly, rather than
+        // two block scans (placing findings was an eighth of `check`).
+        let chars = if offset - start <= CHAR_BLOCK {
+            offset - start - continuation_bytes(&text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        };
+        Position { line, column: chars + 1 }
     }
 
     /// Byte range of a 1-based line, without its line ending.
