@@ -71,7 +71,9 @@ pub(crate) fn walk<'a>(module: &'a ModModule, input: &ModelInput<'a>) -> Raw<'a>
     // The walk follows evaluation order (a value before its targets); facts are kept in
     // source order.
     walker.raw.calls.sort_by_key(|call| call.call.range().start());
-    walker.raw.uses.sort_by_key(|use_| use_.name.range.start());
+    // No two names start at one offset: an in-place sort (uses are large, and a stable
+    // sort's buffer copies were a twentieth of `check`).
+    walker.raw.uses.sort_unstable_by_key(|use_| use_.name.range.start());
     for symbol in &mut walker.raw.scopes.symbols {
         let sites = &walker.raw.scopes.sites;
         symbol.sites.sort_by_key(|site| sites[site.0 as usize].range.start());
