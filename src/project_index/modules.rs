@@ -2,11 +2,12 @@
 //! `import a.b` from a file resolves from one of the file's ancestor directories (its
 //! root, where Python's path starts), `from .x import y` from the file's package.
 
-use std::collections::BTreeSet;
+use rustc_hash::FxHashSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ModuleMap {
-    files: BTreeSet<String>,
+    /// Looked up for every import from every ancestor of its file: hashed, not ordered.
+    files: FxHashSet<String>,
     storage: Option<String>,
 }
 
