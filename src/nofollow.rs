@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::os::fd::OwnedFd;
 use std::path::{Component, Path};
 
-use rustix::fs::{openat, statat, AtFlags, FileType, Mode, OFlags, CWD};
+use rustix::fs::{openat, openat2, statat, AtFlags, FileType, Mode, OFlags, ResolveFlags, CWD};
 use rustix::io::Errno;
 
 /// `O_PATH` handles are enough to open, create, rename and unlink relative to a directory,
@@ -81,14 +81,19 @@ fn is_link_in(dir: &OwnedFd, name: &OsStr) -> bool {
 /// Opens the regular file `name` in `dir` for reading, never through a link and never
 /// blocking on a FIFO. `Ok(None)` when it is not a regular file.
 pub fn open_file_in(dir: &OwnedFd, name: &OsStr) -> Result<Option<File>, OpenError> {
+    open_regular(|flags| openat(dir, name, flags, Mode::empty()))
+}
+
+/// The regular file `open` opens with the flags it is given (`Ok(None)`: not one).
+fn open_regular(open: impl Fn(OFlags) -> Result<OwnedFd, Errno>) -> Result<Option<File>, OpenError> {
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY;
-    let fd = match openat(dir, name, flags | OFlags::NONBLOCK, Mode::empty()) {
+    let fd = match open(flags | OFlags::NONBLOCK) {
         Ok(fd) => fd,
         // O_NOFOLLOW on a final link fails with ELOOP: not a regular file.
         Err(Errno::LOOP) => return Ok(None),
         // A regular file under another `apply`'s write lease: wait for it (a FIFO never
         // answers EAGAIN to a non-blocking open for reading).
-        Err(Errno::AGAIN) => match openat(dir, name, flags, Mode::empty()) {
+        Err(Errno::AGAIN) => match open(flags) {
             Ok(fd) => fd,
             Err(Errno::LOOP) => return Ok(None),
             Err(err) => return Err(OpenError::Io(io::Error::from(err))),
@@ -102,8 +107,17 @@ pub fn open_file_in(dir: &OwnedFd, name: &OsStr) -> Result<Option<File>, OpenErr
 
 /// Reads the regular file at `path` without following any link on the way.
 pub fn read(path: &Path) -> Result<Vec<u8>, OpenError> {
-    let (dir, name) = open_parent(path)?;
-    let mut file = open_file_in(&dir, name)?.ok_or(OpenError::SymbolicLink)?;
+    // One `openat2(RESOLVE_NO_SYMLINKS)` instead of an open per directory on the way
+    // (every file of every run is read here); a link anywhere fails it with ELOOP. On a
+    // kernel without it (before 5.6, or a sandbox refusing it) the walk does the same.
+    let opened = match open_regular(|flags| openat2(CWD, path, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS)) {
+        Err(OpenError::Io(err)) if matches!(err.raw_os_error(), Some(code) if code == Errno::NOSYS.raw_os_error() || code == Errno::PERM.raw_os_error()) => {
+            let (dir, name) = open_parent(path)?;
+            open_file_in(&dir, name)
+        }
+        opened => opened,
+    };
+    let mut file = opened?.ok_or(OpenError::SymbolicLink)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(OpenError::Io)?;
     Ok(bytes)
