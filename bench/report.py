@@ -170,14 +170,20 @@ def main() -> int:
         targets.append("- Mixed corpus: `check` ≥ 20× faster than `ast-grep scan`: not measured yet")
     if r_check and r_ruff:
         x = r_check / r_ruff
-        targets.append(f"- All-relevant corpus: `check` within 1.5× of `ruff check --select E9`: check takes {x:.2f}× ruff's time ({r_check:.3f} s vs {r_ruff:.3f} s{cpu_note('relevant-ours-check', 'relevant-ruff-e9')}): {verdict(x <= 1.5)}")
+        targets.append(f"- All-relevant corpus: `check` within 1.3× of `ruff check --select E9`: check takes {x:.2f}× ruff's time ({r_check:.3f} s vs {r_ruff:.3f} s{cpu_note('relevant-ours-check', 'relevant-ruff-e9')}): {verdict(x <= 1.3)}")
     else:
-        targets.append("- All-relevant corpus: `check` within 1.5× of `ruff check --select E9`: not measured yet")
+        targets.append("- All-relevant corpus: `check` within 1.3× of `ruff check --select E9`: not measured yet")
+    r_apply = mean("relevant-ours-apply")
+    if r_apply and r_check:
+        x = r_apply / r_check
+        targets.append(f"- All-relevant corpus: `apply` within 3× of `check`: apply takes {x:.2f}× check's time ({r_apply:.3f} s vs {r_check:.3f} s{cpu_note('relevant-ours-apply', 'relevant-ours-check')}): {verdict(x <= 3)}")
+    else:
+        targets.append("- All-relevant corpus: `apply` within 3× of `check`: not measured yet")
     if m_apply and m_libcst:
         x = m_libcst / m_apply
         targets.append(f"- Mixed corpus: `apply` ≥ 500× faster than the LibCST codemod: {x:.0f}× faster ({m_apply:.3f} s vs {m_libcst:.1f} s, one LibCST run{cpu_note('mixed-ours-apply', 'mixed-libcst', True)}): {verdict(x >= 500)}")
     else:
-        targets.append("- Mixed corpus: `apply` ≥ 500× faster than the LibCST codemod: not measured yet")
+        targets.append("- Mixed corpus: `apply` ≥ 500× faster than the LibCST codemod: not measured in this run (`SKIP_LIBCST=1` with no earlier result kept in bench/work; the codemod takes ~25 min): the last measurement is in this file's git history")
     peaks = {k: rss(k) for k in ("mixed-ours-check", "mixed-ours-diff", "mixed-ours-apply", "relevant-ours-check", "relevant-ours-diff", "relevant-ours-apply")}
     peaks = {k: v for k, v in peaks.items() if v}
     if peaks:
