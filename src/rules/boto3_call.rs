@@ -39,8 +39,8 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
             continue;
         }
         let message = hint(ctx, call, &names);
-        let (message, fix) = match shown_replacement(ctx, call) {
-            Some((fix, why)) => (format!("{message}; display-only fix (shown in the finding's fix, never applied): {why}"), Some(fix)),
+        let (message, fix) = match shown_fix(ctx, call) {
+            Some((fix, why)) => (format!("{message}; {why}"), Some(fix)),
             None => (message, None),
         };
         findings.push(Finding { fix, ..finding(RuleId::Boto3Call, call.call.range(), message) });
@@ -172,6 +172,13 @@ impl Names {
             self.storage
         )
     }
+}
+
+/// The display-only fix `shown_replacement` gives, with the sentence a finding carrying it
+/// ends with (the call translation's "held back" finding carries it too).
+pub fn shown_fix(ctx: &RuleContext, call: &S3Call) -> Option<(Fix, String)> {
+    let (fix, why) = shown_replacement(ctx, call)?;
+    Some((fix, format!("display-only fix (shown in the finding's fix, never applied): {why}")))
 }
 
 /// The replacement a hint names, when the call's arguments show all of it: a display-only

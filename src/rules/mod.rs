@@ -13,12 +13,14 @@ pub mod testing;
 
 use ruff_python_ast::token::Tokens;
 use ruff_python_ast::ModModule;
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use std::cell::Cell;
 
 use crate::config::Config;
 use crate::finding::Finding;
-use crate::model::{BucketMatcher, FileModel};
+use crate::model::{BucketMatcher, FileModel, S3Call};
 use crate::project_index::ProjectIndex;
 use crate::range_set::RangeSet;
 use crate::rule::RuleId;
@@ -53,16 +55,41 @@ pub struct RuleContext<'a> {
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     let mut findings = bucket_literal::check(ctx);
     findings.extend(bucket_constant::check(ctx));
-    let calls = s3_calls::check(ctx);
+    let mut calls = s3_calls::check(ctx);
     // Inside the units the call translation covers, the S3 calls and the handlers of the
     // tries guarding them are its own: its fix (or what holds the unit back) speaks for them.
     let covered = RangeSet::new(calls.covered.iter().copied());
     let raises = RangeSet::new(calls.raises.iter().copied());
+    // The module's own code is no function unit: there the call translation's finding at
+    // a call speaks for it.
+    let spoken_for = RangeSet::new(calls.covered.iter().copied().chain(calls.findings.iter().filter(|finding| finding.rule == RuleId::Boto3Call).map(|finding| finding.range)));
     findings.extend(boto3_client::check(ctx));
-    findings.extend(boto3_call::check(ctx).into_iter().filter(|finding| finding.rule != RuleId::Boto3Call || !covered.contains_range(finding.range)));
+    let call_findings = boto3_call::check(ctx);
+    // An s3fs call is s3fs-usage's alone: the call translation's "not translated" there
+    // would say it twice.
+    let s3fs_calls: FxHashSet<TextRange> = call_findings.iter().filter(|finding| finding.rule == RuleId::S3fsUsage).map(|finding| finding.range).collect();
+    calls.findings.retain(|finding| finding.rule != RuleId::Boto3Call || !s3fs_calls.contains(&finding.range));
+    findings.extend(call_findings.into_iter().filter(|finding| finding.rule != RuleId::Boto3Call || !spoken_for.contains_range(finding.range)));
+    show_replacements(ctx, &mut calls.findings);
     findings.extend(client_error::check(ctx, &covered).into_iter().filter(|finding| finding.rule != RuleId::ClientError || !raises.contains_range(finding.range)));
     findings.extend(calls.findings);
     findings
+}
+
+/// A call the translation holds back still shows the replacement its hint names, where
+/// the arguments show all of it (a display-only fix: boto3-call's own finding there is
+/// the translation's).
+fn show_replacements(ctx: &RuleContext, findings: &mut [Finding]) {
+    let held: Vec<&mut Finding> = findings.iter_mut().filter(|finding| finding.rule == RuleId::Boto3Call && finding.fix.is_none()).collect();
+    if held.is_empty() {
+        return;
+    }
+    let calls: FxHashMap<TextRange, &S3Call> = ctx.model.calls.iter().map(|call| (call.call.range(), call)).collect();
+    for finding in held {
+        let Some((fix, why)) = calls.get(&finding.range).and_then(|call| boto3_call::shown_fix(ctx, call)) else { continue };
+        finding.message = format!("{}; {why}", finding.message);
+        finding.fix = Some(fix);
+    }
 }
 
 /// What a rule on a setup file (requirements, .env example, pyproject) may read.
@@ -74,4 +101,50 @@ pub struct SetupContext<'a> {
 /// All findings for one setup file.
 pub fn check_setup_file(ctx: &SetupContext) -> Vec<Finding> {
     setup_files::check(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::fix::edit::Applicability;
+    use crate::rule::RuleId;
+    use crate::rules::testing::findings_of;
+
+    fn found(text: &str) -> Vec<String> {
+        let mut all: Vec<String> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
+            .into_iter()
+            .map(|finding| format!("{:?} {}", finding.range, finding.rule))
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_module_level_s3_call_gets_one_boto3_call_finding() {
+        let text = "import boto3\ns3 = boto3.client('s3')\ns3.delete_object(Bucket='b', Key='k')\n";
+        assert_eq!(found(text).iter().filter(|finding| finding.ends_with(" boto3-call")).collect::<Vec<_>>(), ["37..74 boto3-call"]);
+    }
+
+    #[test]
+    fn a_call_held_back_in_a_function_shows_its_replacement() {
+        let text = "import boto3\ns3 = boto3.client('s3')\ndef names():\n    s3.put_object(Bucket='b', Key='k', Body=b'', ACL='public-read')\n    return s3.list_buckets()\n";
+        let shown: Vec<(String, Option<Applicability>)> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
+            .into_iter()
+            .filter(|finding| finding.rule == RuleId::Boto3Call)
+            .map(|finding| (format!("{:?} {}", finding.range, finding.message), finding.fix.map(|fix| fix.applicability)))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("99..116 not translated (`names` changes as one unit): argument `ACL`: Supabase has no object ACLs: make the bucket public or private, and control access with RLS policies on storage.objects".to_owned(), None),
+                ("129..146 not translated (`names` changes as one unit): `list_buckets()` read other than as `[\"Buckets\"]` iterated with `[\"Name\"]`/`[\"CreationDate\"]`; rewrite it by hand against `list_buckets()` (a list of bucket objects); display-only fix (shown in the finding's fix, never applied): it returns bucket objects with `.name`, not a dict with \"Buckets\"".to_owned(), Some(Applicability::DisplayOnly)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_s3fs_call_is_reported_once_at_its_place() {
+        let text = "import s3fs\nfs = s3fs.S3FileSystem(anon=False)\ndef files():\n    return fs.glob('data/*.parquet')\n";
+        assert_eq!(found(text), ["12..46 s3fs-usage", "71..96 s3fs-usage"]);
+    }
 }
