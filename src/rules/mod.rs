@@ -20,7 +20,7 @@ use std::cell::Cell;
 
 use crate::config::Config;
 use crate::finding::Finding;
-use crate::model::{BucketMatcher, FileModel, S3Call};
+use crate::model::{BucketMatcher, FileModel, S3Call, Scopes};
 use crate::project_index::ProjectIndex;
 use crate::range_set::RangeSet;
 use crate::rule::RuleId;
@@ -81,7 +81,9 @@ pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
 /// the translation's).
 fn show_replacements(ctx: &RuleContext, findings: &mut [Finding]) {
     let held: Vec<&mut Finding> = findings.iter_mut().filter(|finding| finding.rule == RuleId::Boto3Call && finding.fix.is_none()).collect();
-    if held.is_empty() {
+    // The storage module still without its Supabase client: apply translates these calls.
+    let setting_up = ctx.is_storage_module && ctx.model.scopes.local(Scopes::MODULE, &ctx.config.client.storage_name).is_none();
+    if held.is_empty() || setting_up {
         return;
     }
     let calls: FxHashMap<TextRange, &S3Call> = ctx.model.calls.iter().map(|call| (call.call.range(), call)).collect();
