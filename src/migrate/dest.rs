@@ -36,7 +36,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn read(response: Response<Body>) -> ApiError {
+    /// The error `response` carries; a body cut off mid-way is a transient failure of `what`.
+    pub fn read(what: &str, response: Response<Body>) -> Attempt<ApiError> {
         #[derive(Deserialize)]
         struct Envelope {
             #[serde(rename = "statusCode")]
@@ -45,15 +46,20 @@ impl ApiError {
             message: Option<String>,
         }
         let http_status = response.status().as_u16();
-        let body = error_body(response);
-        match serde_json::from_str::<Envelope>(&body) {
+        let body = error_body(what, response)?;
+        Ok(match serde_json::from_str::<Envelope>(&body) {
             Ok(envelope) => ApiError {
                 status: envelope.status.and_then(|s| s.parse().ok()).unwrap_or(http_status),
                 code: envelope.error.unwrap_or_default(),
                 message: envelope.message.unwrap_or_default(),
             },
             Err(_) => ApiError { status: http_status, code: String::new(), message: body.trim().chars().take(200).collect() },
-        }
+        })
+    }
+
+    /// The failure of `what` that `response` answers.
+    pub fn failure(what: &str, response: Response<Body>) -> Failure {
+        ApiError::read(what, response).map_or_else(|cut_off| cut_off, |error| error.into_failure(what))
     }
 
     pub fn into_failure(self, what: &str) -> Failure {
@@ -129,7 +135,7 @@ impl Destination {
             let url = self.url(&format!("/bucket/{}", utf8_percent_encode(&self.bucket, KEY_SEGMENT)));
             let response = self.authorize(self.agent.get(&url)).call().map_err(|err| transport("Supabase bucket", err))?;
             if !response.status().is_success() {
-                let error = ApiError::read(response);
+                let error = ApiError::read("Supabase bucket", response)?;
                 return Err(match error.status {
                     404 => Failure::fatal(format!("Supabase bucket `{}` does not exist (create it first)", self.bucket)),
                     400 | 401 | 403 => Failure::fatal(format!(
@@ -150,7 +156,7 @@ impl Destination {
         self.policy.run(|_| {
             let response = self.agent.options(self.url("/upload/resumable")).call().map_err(|err| transport("Supabase upload limit", err))?;
             if is_retryable_status(response.status().as_u16()) {
-                return Err(ApiError::read(response).into_failure("Supabase upload limit"));
+                return Err(ApiError::failure("Supabase upload limit", response));
             }
             Ok(response.headers().get("tus-max-size").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()))
         })
@@ -199,7 +205,7 @@ impl Destination {
             let response =
                 self.authorize(self.agent.post(&url)).header("Content-Type", "application/json").send(body.as_bytes()).map_err(|err| transport("Supabase list", err))?;
             if !response.status().is_success() {
-                let mut failure = ApiError::read(response).into_failure("Supabase list");
+                let mut failure = ApiError::failure("Supabase list", response);
                 if !failure.retryable {
                     failure.message += " (migrate-data needs the sorted listing `POST /storage/v1/object/list-v2` of Supabase Storage)";
                 }
@@ -236,7 +242,7 @@ impl Destination {
             let _ = std::io::copy(&mut response.into_body().into_reader(), &mut std::io::sink());
             return Ok(Uploaded::Created);
         }
-        match ApiError::read(response) {
+        match ApiError::read("Supabase upload", response)? {
             error if error.status == 409 => Ok(Uploaded::AlreadyExists),
             error => Err(error.into_failure("Supabase upload")),
         }
@@ -247,7 +253,7 @@ impl Destination {
         let url = self.url(&format!("/object/authenticated/{}", self.object_path(key)));
         let response = self.authorize(self.agent.get(&url)).call().map_err(|err| transport("Supabase download", err))?;
         if !response.status().is_success() {
-            return match ApiError::read(response) {
+            return match ApiError::read("Supabase download", response)? {
                 error if error.status == 404 => Ok(None),
                 error => Err(error.into_failure("Supabase download")),
             };
@@ -276,5 +282,34 @@ mod tests {
         let d = Destination::new("http://h/", "k".into(), "b".into(), ureq::Agent::new_with_defaults(), RetryPolicy::new(0));
         assert_eq!(d.object_path("a b/c?d&e+f.txt"), "b/a%20b/c%3Fd%26e%2Bf.txt");
         assert_eq!(d.url("/x"), "http://h/storage/v1/x");
+    }
+
+    /// The answer a one-shot loopback server gives to a GET: `raw` as it is, then EOF.
+    fn answer(raw: &'static [u8]) -> Response<Body> {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while request.read_line(&mut line).unwrap() > 2 {
+                line.clear();
+            }
+            stream.write_all(raw).unwrap();
+        });
+        let response = super::super::http::agent(std::time::Duration::from_secs(5), 1).get(&url).call().unwrap();
+        server.join().unwrap();
+        response
+    }
+
+    #[test]
+    fn the_status_in_the_body_is_read_and_a_cut_off_body_is_transient() {
+        let whole = ApiError::read("Supabase upload", answer(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 54\r\n\r\n{\"statusCode\":\"409\",\"error\":\"Duplicate\",\"message\":\"x\"}"));
+        assert_eq!(whole, Ok(ApiError { status: 409, code: "Duplicate".into(), message: "x".into() }));
+        // A reset after half the body: the 409 inside is unknown, so this is no final 400.
+        let cut_off = ApiError::read("Supabase upload", answer(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 54\r\n\r\n{\"statusCode\":\"409\",\"error\":\""));
+        let failure = cut_off.unwrap_err();
+        assert!(failure.retryable && failure.message.starts_with("Supabase upload: "), "{failure:?}");
     }
 }

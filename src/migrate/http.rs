@@ -77,11 +77,13 @@ pub fn agent(timeout: Duration, connections: usize) -> ureq::Agent {
         .into()
 }
 
-/// Reads an error body (capped: an error page is never worth much memory).
-pub fn error_body(response: ureq::http::Response<ureq::Body>) -> String {
-    let mut text = String::new();
-    let _ = response.into_body().into_reader().take(4096).read_to_string(&mut text);
-    text
+/// Reads an error body (capped: an error page is never worth much memory). A body cut off
+/// by a reset is a transient failure of `what`: its real status is unknown (Supabase puts
+/// it in the body), so the answer must not be taken as final.
+pub fn error_body(what: &str, response: ureq::http::Response<ureq::Body>) -> Attempt<String> {
+    let mut bytes = Vec::new();
+    response.into_body().into_reader().take(4096).read_to_end(&mut bytes).map_err(|err| stream_error(what, &err))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// How many times and how patiently a request is tried.

@@ -142,7 +142,7 @@ fn expect_success(what: &str, response: Response<Body>) -> Attempt<Response<Body
     if status.is_success() {
         return Ok(response);
     }
-    let body = error_body(response);
+    let body = error_body(what, response)?;
     Err(Failure::status(what, status.as_u16(), &s3_error_summary(&body)))
 }
 

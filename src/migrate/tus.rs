@@ -85,7 +85,7 @@ pub fn create<'d>(
         return Ok(Created::Upload(Upload::known(dest, id, upsert)));
     }
     // TUS answers carry the real status (409, 413) with a plain-text body.
-    match ApiError::read(response) {
+    match ApiError::read("Supabase resumable create", response)? {
         error if error.status == 409 => Ok(Created::AlreadyExists),
         error => Err(error.into_failure("Supabase resumable create")),
     }
@@ -145,7 +145,7 @@ impl<'d> Upload<'d> {
         if response.status().as_u16() == 204 {
             return new_offset(&response);
         }
-        Err(ApiError::read(response).into_failure("Supabase resumable upload"))
+        Err(ApiError::failure("Supabase resumable upload", response))
     }
 
     /// The offset the server holds (after a failed PATCH, to resume from there). Bounded by
@@ -171,7 +171,7 @@ impl<'d> Upload<'d> {
             let length = response.headers().get("upload-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
             return Ok((new_offset(&response)?, length));
         }
-        Err(ApiError::read(response).into_failure("Supabase resumable offset"))
+        Err(ApiError::failure("Supabase resumable offset", response))
     }
 }
 
