@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use ruff_python_ast::{CmpOp, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
@@ -22,10 +24,13 @@ use crate::range_set::RangeSet;
 use crate::rule::RuleId;
 use crate::rules::RuleContext;
 
-/// `translated`: the units (function ranges) whose S3 calls the call translation covers;
-/// the handlers of tries there guarding S3 calls are its own (its fix changes them, or its
-/// finding says what holds the unit back).
-pub fn check(ctx: &RuleContext, translated: &RangeSet) -> Vec<Finding> {
+/// `covered`: the units (function ranges) whose S3 calls the call translation covers;
+/// `units`: the fate of each `try` the translation groups into a unit (`None`: its unit's
+/// fix changes the handlers; otherwise where the unit is held back). The handlers of a
+/// translated unit's tries are the translation's own; those of a held-back unit stay as
+/// they are, and the finding here names what holds them. A `try` the translation does
+/// not group (it lies in a covered unit) is left to it as before.
+pub fn check(ctx: &RuleContext, covered: &RangeSet, units: &FxHashMap<TextRange, Option<TextRange>>) -> Vec<Finding> {
     let model = ctx.model;
     let mut findings = Vec::new();
     for (range, module) in &model.star_imports {
@@ -45,9 +50,14 @@ pub fn check(ctx: &RuleContext, translated: &RangeSet) -> Vec<Finding> {
                 if let Some(except) = handler.handler {
                     boto_handlers.push(except.range);
                 }
-                let owned = matches!(block.kind, TryKind::Try(stmt) if !block.calls.is_empty() && translated.contains_range(stmt.range));
+                let fate = units.get(&block.range());
+                let held = fate.copied().flatten();
+                let owned = matches!(block.kind, TryKind::Try(stmt) if !block.calls.is_empty() && match fate {
+                    Some(fate) => fate.is_none(),
+                    None => covered.contains_range(stmt.range),
+                });
                 if !owned {
-                    handler_finding(ctx, model, block, handler, &mut findings);
+                    handler_finding(ctx, model, block, handler, held, &mut findings);
                 }
             }
         }
@@ -79,7 +89,8 @@ fn callee_text(ctx: &RuleContext, call: &ruff_python_ast::ExprCall) -> String {
     format!("{}(...)", first_line(&ctx.file.text[call.func.range()]))
 }
 
-fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handler: &Handler, findings: &mut Vec<Finding>) {
+/// `held`: where the call translation holds the handler's unit back, if it does.
+fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handler: &Handler, held: Option<TextRange>, findings: &mut Vec<Finding>) {
     let type_text = handler.type_.map_or("", |type_| first_line(&ctx.file.text[type_.range()]));
     let (what, range) = match (block.kind, handler.handler) {
         (TryKind::PytestRaises { item, .. }, _) => (format!("`pytest.raises({type_text})` expects"), item.context_expr.range()),
@@ -91,7 +102,11 @@ fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handl
             let call = &model.calls[index];
             (call.call.range(), callee_text(ctx, call.call))
         }));
-        format!("{what} boto3's errors from S3 calls still made with boto3: {calls}; it stays as it is and changes in the same fix that translates them")
+        let holding = held.map_or_else(String::new, |range| {
+            let at = ctx.lines.position(&ctx.file.text, range.start());
+            format!(", once what line {}:{} reports is resolved", at.line, at.column)
+        });
+        format!("{what} boto3's errors from S3 calls still made with boto3: {calls}; it stays as it is and changes in the same fix that translates them{holding}")
     } else if !block.storage_calls.is_empty() {
         let calls = call_list(ctx, block.storage_calls.iter().map(|call| (call.range(), callee_text(ctx, call))));
         format!("{what} boto3's errors from storage-module functions, which raise them until the storage module is migrated: {calls}; it changes when they do")
@@ -261,7 +276,7 @@ mod tests {
     const OTHER: &str = "backend/utils/other.py";
 
     fn messages(text: &str) -> Vec<String> {
-        findings_of(|ctx| check(ctx, &RangeSet::default()), &Config::defaults(), text, OTHER)
+        findings_of(|ctx| check(ctx, &RangeSet::default(), &FxHashMap::default()), &Config::defaults(), text, OTHER)
             .into_iter()
             .map(|finding| format!("{}:{} {}", text[..finding.range.start().to_usize()].matches('\n').count() + 1, finding.rule, finding.message))
             .collect()
@@ -293,7 +308,7 @@ def read(key):
                 "8:error-code-check `e.response['Error']['Code'] == 'NoSuchKey'` changes with its handler (line 7); translated with it, it reads `str(e.status) == \"404\" and e.code == \"not_found\"`",
             ]
         );
-        let (out, left) = settle(text, |current| findings_of(|ctx| check(ctx, &RangeSet::default()), &Config::defaults(), current, OTHER));
+        let (out, left) = settle(text, |current| findings_of(|ctx| check(ctx, &RangeSet::default(), &FxHashMap::default()), &Config::defaults(), current, OTHER));
         assert_eq!(out, text);
         assert!(left.iter().all(|finding| finding.fix.is_none()));
     }

@@ -60,6 +60,7 @@ pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     // tries guarding them are its own: its fix (or what holds the unit back) speaks for them.
     let covered = RangeSet::new(calls.covered.iter().copied());
     let raises = RangeSet::new(calls.raises.iter().copied());
+    let units: FxHashMap<TextRange, Option<TextRange>> = calls.tries.iter().copied().collect();
     // The module's own code is no function unit: there the call translation's finding at
     // a call speaks for it.
     let spoken_for = RangeSet::new(calls.covered.iter().copied().chain(calls.findings.iter().filter(|finding| finding.rule == RuleId::Boto3Call).map(|finding| finding.range)));
@@ -71,7 +72,7 @@ pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
     calls.findings.retain(|finding| finding.rule != RuleId::Boto3Call || !s3fs_calls.contains(&finding.range));
     findings.extend(call_findings.into_iter().filter(|finding| finding.rule != RuleId::Boto3Call || !spoken_for.contains_range(finding.range)));
     show_replacements(ctx, &mut calls.findings);
-    findings.extend(client_error::check(ctx, &covered).into_iter().filter(|finding| finding.rule != RuleId::ClientError || !raises.contains_range(finding.range)));
+    findings.extend(client_error::check(ctx, &covered, &units).into_iter().filter(|finding| finding.rule != RuleId::ClientError || !raises.contains_range(finding.range)));
     findings.extend(calls.findings);
     findings
 }
@@ -142,6 +143,45 @@ mod tests {
                 ("129..146 not translated (`names` changes as one unit): `list_buckets()` read other than as `[\"Buckets\"]` iterated with `[\"Name\"]`/`[\"CreationDate\"]`; rewrite it by hand against `list_buckets()` (a list of bucket objects); display-only fix (shown in the finding's fix, never applied): it returns bucket objects with `.name`, not a dict with \"Buckets\"".to_owned(), Some(Applicability::DisplayOnly)),
             ]
         );
+    }
+
+    /// A function the translation holds back keeps its handlers as they are: client-error
+    /// says so at each handler, naming what holds the function back.
+    #[test]
+    fn a_handler_in_a_held_back_function_says_what_holds_it() {
+        let text = "\
+import boto3
+from botocore.exceptions import ClientError
+s3 = boto3.client('s3')
+def publish(key):
+    try:
+        s3.put_object(Bucket='b', Key=key, Body=b'', ACL='public-read')
+    except ClientError:
+        return False
+    return True
+";
+        let handlers: Vec<String> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
+            .into_iter()
+            .filter(|finding| finding.rule == RuleId::ClientError)
+            .map(|finding| format!("{:?} {}", finding.range, finding.message))
+            .collect();
+        assert_eq!(
+            handlers,
+            ["191..202 `except ClientError` catches boto3's errors from S3 calls still made with boto3: `s3.put_object(...)` (line 6); it stays as it is and changes in the same fix that translates them, once what line 6:54 reports is resolved"]
+        );
+    }
+
+    /// Module level code is a unit too: where its fix changes a handler, client-error has
+    /// nothing of its own to say there.
+    #[test]
+    fn a_handler_the_module_level_fix_changes_is_the_translations_own() {
+        let text = "import boto3\nfrom botocore.exceptions import ClientError\ns3 = boto3.client('s3')\ntry:\n    s3.delete_object(Bucket='b', Key='k')\nexcept ClientError:\n    pass\n";
+        let found: Vec<String> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
+            .into_iter()
+            .filter(|finding| matches!(finding.rule, RuleId::ClientError | RuleId::Boto3Call))
+            .map(|finding| format!("{:?} {} {}", finding.range, finding.rule, finding.fix.map_or("no fix".to_owned(), |fix| fix.title)))
+            .collect();
+        assert_eq!(found, ["90..127 boto3-call translate the S3 calls of module level code to Supabase Storage"]);
     }
 
     #[test]

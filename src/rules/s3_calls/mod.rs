@@ -61,6 +61,9 @@ pub struct Output {
     /// `raise ClientError(...)` calls this family rewrites (client-error's own finding there
     /// is a duplicate).
     pub raises: Vec<TextRange>,
+    /// The `try` statements of every unit, each with its unit's fate: `None` where the
+    /// unit's fix changes its handlers, the range of what holds the unit back otherwise.
+    pub tries: Vec<(TextRange, Option<TextRange>)>,
 }
 
 /// How a translated call fails when the object is missing (what its handlers test).
@@ -372,7 +375,7 @@ pub fn check(ctx: &RuleContext) -> Output {
     let module_cx = Cx { ctx, model, text, nl: ctx.file.encoding.newline, storage: String::new(), storage_import: None, function: None, lookup: &lookup };
     let (raise_findings, raises) = raises::check(&module_cx);
     if model.calls.is_empty() && demanded_helpers(ctx).is_empty() {
-        return Output { findings: raise_findings, covered: Vec::new(), raises };
+        return Output { findings: raise_findings, covered: Vec::new(), raises, tries: Vec::new() };
     }
     // In the storage module the Supabase client is set up first (boto3-client), then the
     // calls are translated beside it.
@@ -382,6 +385,7 @@ pub fn check(ctx: &RuleContext) -> Output {
     let storage_absent = (!ctx.is_storage_module).then_some(()).and(ctx.index.storage.as_ref()).filter(|storage| !storage.provides_storage);
     let mut findings = raise_findings;
     let mut covered = Vec::new();
+    let mut tries = Vec::new();
     let mut planned: Vec<(Vec<usize>, Plan)> = Vec::new();
     for unit in units(model, text) {
         if unit.function.is_some() {
@@ -410,6 +414,10 @@ pub fn check(ctx: &RuleContext) -> Output {
                 None => plan_unit(&cx, &unit),
             },
         };
+        // The storage module's units waiting for its Supabase client change, handlers
+        // and all, in the same apply that sets it up: nothing a person must resolve.
+        let held = plan.as_ref().err().filter(|_| storage_ready).map(|blockers| blockers[0].range);
+        tries.extend(unit.tries.iter().map(|&index| (model.tries[index].range(), held)));
         match plan {
             Ok(plan) => planned.push((unit.calls, plan)),
             Err(blockers) => findings.extend(blocked(&cx, &unit, &blockers)),
@@ -464,7 +472,7 @@ pub fn check(ctx: &RuleContext) -> Output {
             });
         }
     }
-    Output { findings, covered, raises }
+    Output { findings, covered, raises, tries }
 }
 
 /// Why nothing goes through `reference` (`s3_utils.storage`): the storage module has no
