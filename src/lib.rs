@@ -18,6 +18,7 @@ pub mod migrate;
 pub mod model;
 pub mod nofollow;
 pub mod pipeline;
+pub mod prefilter;
 pub mod project_index;
 pub mod python_syntax;
 pub mod range_set;

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use ruff_text_size::TextSize;
 
@@ -19,8 +18,8 @@ use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::interactive::{Choice, Declined, Prompter, STOPPED_REASON};
-use crate::model::calls::S3_OPERATIONS;
 use crate::model::{BucketMatcher, FileModel, ModelInput, ModuleExports, StorageBindingKind};
+use crate::prefilter::Triggers;
 use crate::project_index::modules::ModuleMap;
 use crate::project_index::{export_table, is_module_file, predominant, ProjectIndex, StorageDemand, StorageModule};
 use crate::rules::s3_calls::Helper;
@@ -51,7 +50,7 @@ pub struct Run<'a> {
     pub prefilter: bool,
     /// `apply --force`: also rewrite read-only files.
     pub force: bool,
-    triggers: AhoCorasick,
+    triggers: Triggers,
     /// The least sure fixes `diff`/`apply` write: `Safe`, or `Unsafe` with `--unsafe-fixes`.
     /// A display-only fix is never written.
     pub fix_level: Applicability,
@@ -123,31 +122,7 @@ impl<'a> Run<'a> {
     }
 
     fn with_index(config: &'a Config, index: ProjectIndex, matcher: BucketMatcher, mode: Mode, prefilter: bool) -> Run<'a> {
-        // A bucket name split by implicit concatenation (`"anantra-" "lms-store"`) or
-        // an escape still triggers: one of its pieces holds a third of the name.
-        let mut patterns: Vec<&str> = config.buckets.iter().flat_map(|name| bucket_pieces(name)).collect();
-        patterns.extend(config.storage.legacy_constants.iter().map(String::as_str));
-        patterns.extend([config.storage.module_name(), config.storage.constant.as_str()]);
-        // Rule triggers: bucket keywords ("Bucket=", "bucket_name="), boto3/aioboto3/botocore,
-        // s3fs, ClientError, modeled exceptions (`client.exceptions.NoSuchKey`), the
-        // replacement exception (a half-migrated handler may still read `e.response`), and
-        // the S3 operation names the model looks for on clients from elsewhere: whole names,
-        // since a piece such as "_object" is in one stdlib file in ten.
-        let exception = config.errors.exception.rsplit('.').next().unwrap_or_default();
-        let keywords = ["ucket", "boto", "s3fs", "ClientError", ".exceptions.", exception];
-        patterns.extend(keywords);
-        // An operation holding a keyword ("create_bucket") already triggers through it.
-        patterns.extend(S3_OPERATIONS.iter().copied().filter(|operation| !keywords.iter().any(|keyword| operation.contains(keyword))));
-        // Names share pieces (`course-bucket-00001`, `course-bucket-00002`): building the
-        // automaton costs per copy of a pattern, so 10,000 names must not give 130,000.
-        patterns.sort_unstable();
-        patterns.dedup();
-        // Leftmost-first lets aho-corasick use its SIMD (Teddy) searcher; with the standard
-        // match kind it walks the automaton byte by byte (14 instructions a byte here).
-        let triggers = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(patterns)
-            .expect("literal patterns build");
+        let triggers = Triggers::new(config);
         Run { config, index, mode, prefilter, force: false, triggers, fix_level: Applicability::Safe, matcher: Arc::new(matcher), storage_needed: Arc::default(), chooser: None }
     }
 
@@ -348,7 +323,7 @@ impl<'a> Run<'a> {
     fn process_bytes(&self, input: &FileInput, bytes: &[u8]) -> Processed {
         let is_storage = self.index.is_storage_module(&input.display);
         let prefiltered = self.prefilter && input.kind == FileKind::Python && !is_storage;
-        if prefiltered && !self.triggers.is_match(bytes) && crate::source::words_visible_in_bytes(bytes) {
+        if prefiltered && !self.triggers.found_in(bytes) && crate::source::words_visible_in_bytes(bytes) {
             return Processed::done(unchanged(&input.display));
         }
         let source = match SourceFile::decode(input.display.clone(), input.kind, bytes) {
@@ -661,14 +636,6 @@ fn import_style(model: &FileModel) -> Option<ImportStyle> {
         (ruff_python_ast::Stmt::Import(_), _) => ImportStyle::ImportAs,
         _ => ImportStyle::FromPackage,
     })
-}
-
-/// Every run of a third of `name`'s characters (at least 4; all of a shorter name).
-fn bucket_pieces(name: &str) -> Vec<&str> {
-    let bounds: Vec<usize> = name.char_indices().map(|(at, _)| at).chain([name.len()]).collect();
-    let chars = bounds.len() - 1;
-    let width = chars.div_ceil(3).max(4).min(chars);
-    (0..=chars - width).map(|start| &name[bounds[start]..bounds[start + width]]).collect()
 }
 
 /// The edits' ranges in the file's stored bytes: after a BOM, and with one byte per
