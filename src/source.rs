@@ -347,8 +347,15 @@ pub struct LineIndex {
 
 const CHAR_BLOCK: usize = 4096;
 
+/// How many bytes are `0b10xx_xxxx`, eight at a time: in each byte of `word & !(word << 1)`
+/// the top bit is set where bit 7 is set and bit 6 is not (building every parsed file's
+/// index byte by byte was 3% of `check`).
 fn continuation_bytes(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&byte| byte & 0xC0 == 0x80).count()
+    const TOP_BITS: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder().iter().filter(|&&byte| byte & 0xC0 == 0x80).count();
+    let counted: u32 = words.map(|chunk| u64::from_le_bytes(chunk.try_into().expect("eight bytes"))).map(|word| (word & !(word << 1) & TOP_BITS).count_ones()).sum();
+    counted as usize + tail
 }
 
 impl LineIndex {
@@ -421,6 +428,19 @@ mod tests {
 
     fn decode(bytes: &[u8]) -> Result<SourceFile, DecodeError> {
         SourceFile::decode("x.py".to_owned(), FileKind::Python, bytes)
+    }
+
+    #[test]
+    fn continuation_bytes_are_counted_eight_at_a_time_as_one_by_one() {
+        // Every byte value, at every alignment and length up to 40 (word part and tail).
+        let bytes: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        for start in 0..8 {
+            for len in 0..40 {
+                let part = &bytes[start * 37..][..len];
+                assert_eq!(continuation_bytes(part), part.iter().filter(|&&b| (0x80..0xC0).contains(&b)).count(), "{part:?}");
+            }
+        }
+        assert_eq!(continuation_bytes(&bytes), 2 * 64);
     }
 
     #[test]
