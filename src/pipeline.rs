@@ -18,10 +18,10 @@ use crate::finding::Finding;
 use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::interactive::{Choice, Declined, Prompter, STOPPED_REASON};
-use crate::model::{BucketMatcher, FileModel, ModelInput, ModuleExports, StorageBindingKind};
+use crate::model::{BucketMatcher, FileModel, Imported, ModelInput, ModuleExports, ModuleRef, SiteKind, StorageBindingKind};
 use crate::prefilter::Triggers;
 use crate::project_index::modules::ModuleMap;
-use crate::project_index::{export_table, is_module_file, predominant, ProjectIndex, StorageDemand, StorageModule};
+use crate::project_index::{export_table, is_module_file, predominant, Importer, Importers, ProjectIndex, StorageDemand, StorageModule};
 use crate::rules::s3_calls::Helper;
 use crate::report::{FileBytes, FileOutcome, FileResult, Mode, Report, ReportedFinding};
 use crate::rule::RuleId;
@@ -153,7 +153,8 @@ impl<'a> Run<'a> {
             let counted: Vec<Processed> = others.par_iter().map(|candidate| counting.process_candidate(candidate)).collect();
             let styles: Vec<ImportStyle> = counted.iter().filter_map(|processed| processed.style).collect();
             let exports = export_table(others.iter().zip(&counted).filter_map(|(candidate, processed)| Some((candidate.display.clone(), processed.exports.clone()?))));
-            let settled = self.settled(exports, predominant(&styles));
+            let importers = importers(others.iter().zip(&counted).map(|(candidate, processed)| (candidate.display.as_str(), processed)));
+            let settled = self.settled(exports, importers, predominant(&styles));
             // The storage module is asked first, so it gets what every file would need with
             // all its fixes (the files that waited for the style or the exports counted
             // again, settled), and keeps every object a file uses before them.
@@ -190,7 +191,8 @@ impl<'a> Run<'a> {
             .collect();
         let styles: Vec<ImportStyle> = first.iter().filter_map(|(processed, _)| processed.style).collect();
         let exports = export_table(first.iter().filter_map(|(processed, candidate)| Some((candidate.display.clone(), processed.exports.clone()?))));
-        let second = self.settled(exports, predominant(&styles));
+        let importers = importers(first.iter().map(|(processed, candidate)| (candidate.display.as_str(), processed)));
+        let second = self.settled(exports, importers, predominant(&styles));
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
             .map(|(processed, candidate)| match processed.result {
@@ -261,8 +263,8 @@ impl<'a> Run<'a> {
 
     /// This run with every file's exports and the import style settled: the second
     /// pass, for the few files that waited for them.
-    fn settled(&self, exports: crate::model::ExportTable, style: ImportStyle) -> Run<'a> {
-        Run { index: self.index.settled(exports, style), ..self.copy() }
+    fn settled(&self, exports: crate::model::ExportTable, importers: Importers, style: ImportStyle) -> Run<'a> {
+        Run { index: self.index.settled(exports, importers, style), ..self.copy() }
     }
 
     fn copy(&self) -> Run<'a> {
@@ -282,7 +284,7 @@ impl<'a> Run<'a> {
 
     /// The findings of `bytes` before any fix: for a file `apply` could not write.
     fn findings_as_read(&self, input: &FileInput, bytes: &[u8]) -> Vec<ReportedFinding> {
-        let check = Run { mode: Mode::Check, ..self.settled(self.index.exports.clone(), ImportStyle::FromPackage) };
+        let check = Run { mode: Mode::Check, ..self.settled(self.index.exports.clone(), self.index.importers.clone(), ImportStyle::FromPackage) };
         check.process(input, bytes).findings
     }
 
@@ -314,7 +316,7 @@ impl<'a> Run<'a> {
         match processed.result {
             Some(result) => result,
             None => {
-                let settled = self.settled(crate::model::ExportTable::new(), processed.style.unwrap_or(ImportStyle::FromPackage));
+                let settled = self.settled(crate::model::ExportTable::new(), Importers::new(), processed.style.unwrap_or(ImportStyle::FromPackage));
                 settled.process(input, bytes)
             }
         }
@@ -343,6 +345,8 @@ impl<'a> Run<'a> {
         let exports: Cell<Option<ModuleExports>> = Cell::new(None);
         let style_wanted = Cell::new(false);
         let exports_wanted = Cell::new(false);
+        let imports: Cell<Vec<(String, String, usize)>> = Cell::new(Vec::new());
+        let importers_wanted = Cell::new(false);
         let storage_missing = Cell::new(false);
         let outcome = self.fix_loop(input, source, |current, left| {
             let parsed = parse_python(&current.text)?;
@@ -373,6 +377,7 @@ impl<'a> Run<'a> {
                 lines: &lines,
                 suppressions: &suppressions,
                 import_style_wanted: &wanted,
+                importers_wanted: &importers_wanted,
                 storage_missing: &storage_missing,
             };
             let mut findings = check_python(&ctx);
@@ -382,6 +387,7 @@ impl<'a> Run<'a> {
             if style.get().is_none() {
                 style.set(Some(import_style(&model)));
                 exports.set(Some(model.exports.clone()));
+                imports.set(project_imports(&model, &lines));
                 exports_wanted.set(model.wants_exports);
             }
             style_wanted.set(style_wanted.get() || wanted.get());
@@ -392,9 +398,10 @@ impl<'a> Run<'a> {
         }
         let style = style.get().flatten();
         let exports = exports.take();
-        let waits = (style_wanted.get() && self.index.preferred_import.is_none()) || (exports_wanted.get() && !self.index.exports_final);
+        let imports = imports.take();
+        let waits = (style_wanted.get() && self.index.preferred_import.is_none()) || ((exports_wanted.get() || importers_wanted.get()) && !self.index.exports_final);
         if waits {
-            return Processed { result: None, style, exports, demand: StorageDemand::default() };
+            return Processed { result: None, style, exports, imports, demand: StorageDemand::default() };
         }
         let (result, demand) = match outcome {
             Ok((current, findings)) => {
@@ -404,7 +411,7 @@ impl<'a> Run<'a> {
             // A file that failed stays as it was: it may reach anything the module has.
             Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result: Some(result), style, exports, demand }
+        Processed { result: Some(result), style, exports, imports, demand }
     }
 
     /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
@@ -617,14 +624,43 @@ struct Processed {
     style: Option<ImportStyle>,
     /// What the file offers other files (Python files that were parsed).
     exports: Option<ModuleExports>,
+    /// The names it imports from other files among the paths: (their display path,
+    /// name, line), as first read.
+    imports: Vec<(String, String, usize)>,
     /// What the file, as rewritten, needs from the storage module.
     demand: StorageDemand,
 }
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result: Some(result), style: None, exports: None, demand: StorageDemand::default() }
+        Processed { result: Some(result), style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default() }
     }
+}
+
+/// `from aws import s3` anywhere in the file: (`backend/aws.py`, `s3`, its line).
+fn project_imports(model: &FileModel, lines: &LineIndex) -> Vec<(String, String, usize)> {
+    model
+        .scopes
+        .sites
+        .iter()
+        .filter_map(|site| match site.kind {
+            SiteKind::Import { imported: Imported::Member(ModuleRef::Project(display), name), .. } => Some((display.to_owned(), name.to_owned(), lines.line_of(site.range.start()))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Who imports which name from each file, first importer in path order.
+fn importers<'p>(files: impl Iterator<Item = (&'p str, &'p Processed)>) -> Importers {
+    let mut importers = Importers::new();
+    for (display, processed) in files {
+        for (target, name, line) in &processed.imports {
+            if target != display {
+                importers.entry(target.clone()).or_default().entry(name.clone()).or_insert_with(|| Importer { by: display.to_owned(), line: *line });
+            }
+        }
+    }
+    importers
 }
 
 /// How the file itself imports the storage module: its first module-level binding.

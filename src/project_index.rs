@@ -118,7 +118,13 @@ pub struct ProjectIndex {
     /// The import style for files that need one (never `Auto`); `None` until the run
     /// has counted the styles the files use.
     pub preferred_import: Option<ImportStyle>,
+    /// By display path, the names other files import from it (`from aws import s3`),
+    /// each with its first importer in path order; complete with `exports`.
+    pub importers: Importers,
 }
+
+/// Display path → imported name → the first file importing it.
+pub type Importers = BTreeMap<String, BTreeMap<String, Importer>>;
 
 impl ProjectIndex {
     /// `storage` is the storage module, if it is among the paths; `read` gives a file's
@@ -129,7 +135,12 @@ impl ProjectIndex {
             chosen => Some(chosen),
         };
         let storage_imports = storage.as_ref().map(|storage| graph::run_on_import(&modules, &storage.display, &storage.root, read)).unwrap_or_default();
-        ProjectIndex { modules, storage, storage_imports, exports: ExportTable::new(), exports_final: false, preferred_import }
+        ProjectIndex { modules, storage, storage_imports, exports: ExportTable::new(), exports_final: false, preferred_import, importers: Importers::new() }
+    }
+
+    /// The first other file importing `name` from `display`, once every file is read.
+    pub fn importer_of(&self, display: &str, name: &str) -> Option<&Importer> {
+        self.importers.get(display)?.get(name)
     }
 
     pub fn is_storage_module(&self, display: &str) -> bool {
@@ -155,9 +166,10 @@ impl ProjectIndex {
     }
 
     /// This index with every file's exports and the import style settled.
-    pub fn settled(&self, exports: ExportTable, style: ImportStyle) -> ProjectIndex {
+    pub fn settled(&self, exports: ExportTable, importers: Importers, style: ImportStyle) -> ProjectIndex {
         let mut index = self.clone();
         index.exports = exports;
+        index.importers = importers;
         index.exports_final = true;
         index.preferred_import.get_or_insert(style);
         index

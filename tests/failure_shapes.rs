@@ -190,6 +190,24 @@ fn shape_5_clients_the_model_follows_and_s3_it_reports() {
     });
 }
 
+/// A module-level client another file imports by name stays even with `--unsafe-fixes`
+/// (removing it would break `reports.py`'s `from aws import s3`); one nothing imports goes.
+#[test]
+fn shape_5_a_client_another_file_imports_is_never_removed() {
+    let tree = "5-hidden-clients";
+    let work = copy_shape(tree);
+    let apply = run_in(work.path(), &["apply", "--unsafe-fixes", tree]);
+    assert_eq!(apply.status.code(), Some(1), "apply --unsafe-fixes: {}", text(&apply.stderr));
+    let aws = fs::read_to_string(work.path().join(tree).join("backend/aws.py")).unwrap();
+    assert!(aws.contains("\ns3 = boto3.client(\"s3\")\n"), "the imported client went:\n{aws}");
+    assert!(!aws.contains("archive = boto3.client"), "the client nothing imports stayed:\n{aws}");
+    assert!(
+        text(&apply.stdout).contains("aws.py:14:1: error[boto3-client] boto3 S3 client `s3` has no use left here, but 5-hidden-clients/backend/reports.py imports it (line 3); translate its uses there (boto3-call), then rerun to remove it\n"),
+        "{}",
+        text(&apply.stdout)
+    );
+}
+
 #[test]
 fn shape_6_other_aws_services_get_nothing() {
     let shape = Shape {

@@ -24,6 +24,7 @@ use crate::python_syntax::string_literal;
 use crate::range_set::RangeSet;
 use crate::rule::RuleId;
 use crate::rules::storage_access::FileAccess;
+use crate::project_index::Importer;
 use crate::rules::RuleContext;
 use crate::source::LineIndex;
 
@@ -265,6 +266,20 @@ impl<'a> Checker<'_, 'a> {
         FileAccess::new(self.ctx).text_of(&self.ctx.config.client.storage_name)
     }
 
+    /// Another file that imports this module-level object by name (`from aws import s3`).
+    /// The storage module knows its users otherwise (`reached`), and a class's attribute is
+    /// reached through its class. Before every file is read, the file waits for it.
+    fn importer(&self, binding: &Binding) -> Option<&Importer> {
+        if self.ctx.is_storage_module || binding.class.is_some() {
+            return None;
+        }
+        if !self.ctx.index.exports_final {
+            self.ctx.importers_wanted.set(true);
+            return None;
+        }
+        self.ctx.index.importer_of(&self.ctx.file.display, &binding.display)
+    }
+
     // ----- results -----
 
     fn finish(mut self) -> Vec<Finding> {
@@ -321,6 +336,15 @@ impl<'a> Checker<'_, 'a> {
                     let message = format!(
                         "{} `{name}` has no use left here, but other files of this run still name it; translate their uses (boto3-call), then rerun to remove it",
                         kind.noun()
+                    );
+                    (message, None)
+                } else if let Some(importer) = (binding.exported && binding.uses.iter().all(inside_removed)).then(|| self.importer(binding)).flatten() {
+                    // Removing it would break the file that imports it.
+                    let message = format!(
+                        "{} `{name}` has no use left here, but {} imports it (line {}); translate its uses there (boto3-call), then rerun to remove it",
+                        kind.noun(),
+                        importer.by,
+                        importer.line
                     );
                     (message, None)
                 } else if binding.exported && binding.uses.iter().all(inside_removed) {

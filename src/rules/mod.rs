@@ -45,6 +45,9 @@ pub struct RuleContext<'a> {
     /// Set by a rule that needed the repository's import style before the run had
     /// counted it: the file is processed again once it is known.
     pub import_style_wanted: &'a Cell<bool>,
+    /// Set by a rule that needed to know which other files import names from this one
+    /// before the run had read them all: the file is processed again once it is known.
+    pub importers_wanted: &'a Cell<bool>,
     /// Set by a rule that left something unrewritten because the storage module is
     /// not among the paths (the run says so once).
     pub storage_missing: &'a Cell<bool>,

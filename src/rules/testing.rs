@@ -76,6 +76,7 @@ pub fn findings_with_storage(
         lines: &lines,
         suppressions: &suppressions,
         import_style_wanted: &wanted,
+        importers_wanted: &Cell::new(false),
         storage_missing: &missing,
     };
     check(&ctx)
