@@ -407,7 +407,10 @@ pub fn check(ctx: &RuleContext) -> Output {
             (Err(why), _) => plan_unit(&cx, &unit).and_then(|_| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: why.clone() }])),
             (Ok(_), false) => Err(vec![Blocker {
                 range: model.calls[unit.calls[0]].call.range(),
-                message: format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"),
+                message: match ctx.index.storage.as_ref().filter(|storage| !storage.provides_storage) {
+                    Some(storage) => no_storage_client(ctx, &storage.display, storage_name),
+                    None => format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"),
+                },
             }]),
             (Ok(_), true) => match storage_absent {
                 Some(storage) => plan_unit(&cx, &unit).and_then(|_| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: no_storage_client(ctx, &storage.display, &cx.storage) }])),
@@ -480,7 +483,7 @@ pub fn check(ctx: &RuleContext) -> Output {
 fn no_storage_client(ctx: &RuleContext, display: &str, reference: &str) -> String {
     let client = &ctx.config.client;
     format!(
-        "its translation calls `{reference}`, but the storage module {display} binds no `{storage}` and has no module-level boto3 S3 client for apply to replace; add `{name}: Client = create_client({url}, {key})` and `{storage} = {name}.storage` to it (from supabase import Client, create_client), or set `client.storage_name` to the name of the Supabase storage client it has, then rerun",
+        "its translation calls `{reference}`, but the storage module {display} binds no `{storage}` and has no module-level boto3 S3 client (directly in its body) for apply to replace; add `{name}: Client = create_client({url}, {key})` and `{storage} = {name}.storage` to it (from supabase import Client, create_client), or set `client.storage_name` to the name of the Supabase storage client it has, then rerun",
         storage = client.storage_name,
         name = client.client_name,
         url = client.url_env,

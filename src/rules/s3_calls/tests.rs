@@ -440,3 +440,25 @@ fn must_report_an_aioboto3_multipart_upload_as_having_no_equivalent() {
         [("not translated (`start` changes as one unit): `create_multipart_upload`: multipart uploads have no supabase-py equivalent: upload the whole body with `upload` (up to the project's size limit) or use Supabase's resumable (TUS) uploads".to_owned(), false)]
     );
 }
+
+#[test]
+fn must_say_what_to_add_in_a_storage_module_whose_client_apply_does_not_replace() {
+    // The only boto3 client is built inside a function: apply sets up no Supabase client
+    // beside it, so "apply does both" would be false.
+    let before = "import boto3
+
+
+def get_client():
+    return boto3.client(\"s3\")
+
+
+def read(bucket, key):
+    return get_client().get_object(Bucket=bucket, Key=key)[\"Body\"].read()
+";
+    let (out, left) = migrated(before, STORAGE);
+    assert!(out.ends_with("    return get_client().get_object(Bucket=bucket, Key=key)[\"Body\"].read()\n"), "{out}");
+    assert_eq!(
+        calls_left(&left),
+        [("not translated (`read` changes as one unit): its translation calls `storage`, but the storage module backend/utils/s3_utils.py binds no `storage` and has no module-level boto3 S3 client (directly in its body) for apply to replace; add `supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)` and `storage = supabase.storage` to it (from supabase import Client, create_client), or set `client.storage_name` to the name of the Supabase storage client it has, then rerun".to_owned(), false)]
+    );
+}
