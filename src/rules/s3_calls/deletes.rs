@@ -15,12 +15,10 @@ use crate::model::{Access, Context, Position, S3Kind};
 pub fn delete_object(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    let mut consumed = Vec::new();
+    let mut rewrite = Rewrite { helpers: vec![Helper::RemoveObjects], missing: Some(Missing::Other), ..Rewrite::default() };
     let (bucket, key) = if call.kind == S3Kind::Object {
         check_arguments(cx, c, &[], &[])?;
-        let (at, bucket, key) = cx.object_receiver(call)?;
-        consumed.push(at);
-        (bucket, key)
+        cx.object_receiver(call, &mut rewrite)?
     } else {
         check_arguments(cx, c, &[], &["Bucket", "Key"])?;
         let bucket = keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), "`delete_object` without `Bucket=`"))?;
@@ -28,13 +26,8 @@ pub fn delete_object(cx: &Cx, index: usize) -> Result<Rewrite> {
     };
     require_statement(cx, call)?;
     let helper = cx.helper(Helper::RemoveObjects, c.range())?;
-    Ok(Rewrite {
-        edits: vec![Edit::replace(c.range(), layout::call(cx, c, &helper, &[cx.bucket(bucket), format!("[{}]", cx.src(key))]))],
-        helpers: vec![Helper::RemoveObjects],
-        missing: Some(Missing::Other),
-        consumed,
-        ..Rewrite::default()
-    })
+    rewrite.edits.push(Edit::replace(c.range(), layout::call(cx, c, &helper, &[cx.bucket(bucket), format!("[{}]", cx.src(key))])));
+    Ok(rewrite)
 }
 
 pub fn delete_objects(cx: &Cx, index: usize) -> Result<Rewrite> {

@@ -139,16 +139,79 @@ impl<'c, 'a> Cx<'c, 'a> {
         self.lookup.calls_at(expr.range()).find(|at| self.model.calls[*at].operation == operation && self.model.calls[*at].kind == S3Kind::Resource)
     }
 
-    /// `resource.Object(bucket, key)` built inline as the receiver of `call`: its index
-    /// among the model's calls (the translation consumes it), its bucket and its key.
-    pub fn object_receiver(&self, call: &S3Call<'a>) -> Result<(usize, &'a Expr, &'a Expr)> {
-        let at = self
-            .resource_construction(call.receiver, "Object")
-            .ok_or_else(|| self.block(call.receiver.range(), "an object built by code this translation does not follow"))?;
+    /// The `resource.Object(bucket, key)` that `call` is made on: built inline as its
+    /// receiver, or bound once in the same function to a name every use of which is the
+    /// receiver of an object call, its bucket and key names bound once (so they mean there
+    /// what they meant at the construction, whose statement then goes). Records the
+    /// construction as consumed; returns the bucket and the key.
+    pub fn object_receiver(&self, call: &S3Call<'a>, rewrite: &mut Rewrite) -> Result<(&'a Expr, &'a Expr)> {
+        let not_followed = |range: TextRange| self.block(range, "an object built by code this translation does not follow");
+        let (at, assignment) = match call.receiver {
+            Expr::Name(name) => {
+                let symbol = self.name_symbol(call.receiver, call.scope).ok_or_else(|| not_followed(name.range))?;
+                let (value, stmt) = self.single_assignment(symbol).ok_or_else(|| self.block(name.range, format!("`{}` is bound more than once; bind the object once", name.id)))?;
+                let at = self.resource_construction(value, "Object").ok_or_else(|| not_followed(value.range()))?;
+                if self.model.calls[at].function != call.function || !matches!(stmt, Stmt::Assign(assign) if assign.targets.len() == 1 && assign.value.range() == value.range()) {
+                    return Err(self.block(name.range, format!("`{}` holds an object built outside this function or in a compound assignment; build it where it is used", name.id)));
+                }
+                for use_ in self.uses(symbol) {
+                    let use_ = self.model.use_(use_);
+                    if !self.lookup.calls_on(use_.name.range).any(|on| self.model.calls[on].kind == S3Kind::Object) {
+                        return Err(self.block(use_.name.range, format!("`{}` is used here besides its object calls; translate this use by hand", name.id)));
+                    }
+                }
+                let (_, block) = self.model.site(self.model.scopes.symbol(symbol).sites[0]).statement.ok_or_else(|| not_followed(name.range))?;
+                (at, Some((stmt, block)))
+            }
+            _ => (self.resource_construction(call.receiver, "Object").ok_or_else(|| not_followed(call.receiver.range()))?, None),
+        };
         let built = self.model.calls[at].call;
         let bucket = argument(built, 0, "bucket_name").ok_or_else(|| self.block(built.range(), "`Object(...)` without its bucket"))?;
         let key = argument(built, 1, "key").ok_or_else(|| self.block(built.range(), "`Object(...)` without its key"))?;
-        Ok((at, bucket, key))
+        if let Some((stmt, block)) = assignment {
+            if !(self.stable(bucket, call.scope) && self.stable(key, call.scope)) {
+                return Err(self.block(built.range(), "the object's bucket and key are read again where it is used, but are not names bound once; bind them first"));
+            }
+            if self.model.blocks[block.0 as usize].len() == 1 {
+                return Err(self.block(stmt.range(), "the object's assignment is alone in its block; build the object where it is used"));
+            }
+            rewrite.edits.push(self.delete(stmt));
+        }
+        rewrite.consumed.push(at);
+        Ok((bucket, key))
+    }
+
+    /// Where a transfer call goes, whatever it is made on: a client (`Bucket` and `Key`
+    /// among `params`, the client method's parameters in order), an inline resource
+    /// `Bucket(b)` (its parameters lack `Bucket`) or an `Object(b, k)` (they lack both).
+    /// Checks the arguments; returns the bucket, the key and the arguments of the other
+    /// parameters, in the order of `params`.
+    pub fn transfer(&self, index: usize, params: &[&'static str], rewrite: &mut Rewrite) -> Result<(&'a Expr, &'a Expr, Vec<Option<&'a Expr>>)> {
+        let call = &self.model.calls[index];
+        let c = call.call;
+        let missing = |what: &str| self.block(c.range(), format!("`{}` without its {what}", call.operation));
+        let (from_receiver, own): ((Option<&'a Expr>, Option<&'a Expr>), Vec<&'static str>) = match call.kind {
+            S3Kind::Object => {
+                let (bucket, key) = self.object_receiver(call, rewrite)?;
+                ((Some(bucket), Some(key)), params.iter().copied().filter(|param| !matches!(*param, "Bucket" | "Key")).collect())
+            }
+            S3Kind::Bucket => {
+                let at = self
+                    .resource_construction(call.receiver, "Bucket")
+                    .ok_or_else(|| self.block(call.receiver.range(), format!("a bucket built by code this translation does not follow (bind nothing: call `Bucket(name).{}(...)`)", call.operation)))?;
+                rewrite.consumed.push(at);
+                let built = self.model.calls[at].call;
+                let bucket = argument(built, 0, "name").ok_or_else(|| self.block(built.range(), "`Bucket(...)` without its name"))?;
+                ((Some(bucket), None), params.iter().copied().filter(|param| *param != "Bucket").collect())
+            }
+            _ => ((None, None), params.to_vec()),
+        };
+        check_arguments(self, c, &own, &[])?;
+        let arg = |name: &str| own.iter().position(|param| *param == name).and_then(|at| argument(c, at, name));
+        let bucket = from_receiver.0.or_else(|| arg("Bucket")).ok_or_else(|| missing("bucket"))?;
+        let key = from_receiver.1.or_else(|| arg("Key")).ok_or_else(|| missing("key"))?;
+        let rest = params.iter().filter(|param| !matches!(**param, "Bucket" | "Key")).map(|param| arg(param)).collect();
+        Ok((bucket, key, rest))
     }
 
     /// A bucket argument as the translation writes it: a configured bucket's literal
@@ -685,12 +748,17 @@ fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
     }
     match (call.kind, call.operation) {
         (S3Kind::Client, "put_object") | (S3Kind::Bucket, "put_object") | (S3Kind::Object, "put") => uploads::put_object(cx, index),
-        (S3Kind::Client, "upload_file") => uploads::upload_file(cx, index),
-        (S3Kind::Client, "upload_fileobj") => uploads::upload_fileobj(cx, index),
+        (S3Kind::Client | S3Kind::Bucket | S3Kind::Object, "upload_file") => uploads::upload_file(cx, index),
+        (S3Kind::Client | S3Kind::Bucket | S3Kind::Object, "upload_fileobj") => uploads::upload_fileobj(cx, index),
+        (S3Kind::Object, "load") => reads::load_object(cx, index),
         (S3Kind::Client, "get_object") | (S3Kind::Object, "get") => reads::get_object(cx, index),
         (S3Kind::Client, "head_object") => reads::head_object(cx, index),
-        (S3Kind::Client, "download_file") | (S3Kind::Bucket, "download_file") => transfers::download_file(cx, index),
-        (S3Kind::Client, "download_fileobj") => transfers::download_fileobj(cx, index),
+        (S3Kind::Client | S3Kind::Bucket | S3Kind::Object, "download_file") => transfers::download_file(cx, index),
+        (S3Kind::Client | S3Kind::Bucket | S3Kind::Object, "download_fileobj") => transfers::download_fileobj(cx, index),
+        (S3Kind::Object, "copy_from") => Err(cx.block(call.call.range(), format!(
+            "`Object(...).copy_from(CopySource=...)`: write `{}.from_(bucket).copy(source_key, key)` by hand (Supabase copies within one bucket and overwrites the destination as S3 did; a source in another bucket needs a download and an upload)",
+            cx.storage
+        ))),
         (S3Kind::Client, "list_objects_v2") => listings::list_objects_v2(cx, index),
         (S3Kind::Pages, _) | (S3Kind::Paginator, "paginate") => listings::paginate(cx, index),
         (S3Kind::Collection, "delete") => deletes::purge_collection(cx, index),

@@ -1,7 +1,8 @@
 //! Reads: `get_object` (and the resource's `Object(b, k).get()`) → `download(key)`, its
 //! response read through `["Body"].read()`, `.decode(...)`, `json.load(r["Body"])`, chained
 //! or through the name it is bound to; other response fields come from `_head_object`.
-//! `head_object` → `info(key)` where only existence matters, else `_head_object(b, k)`.
+//! `head_object` → `info(key)` where only existence matters, else `_head_object(b, k)`;
+//! the resource's `Object(b, k).load()` as a statement → `info(key)`.
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
@@ -21,9 +22,7 @@ pub fn get_object(cx: &Cx, index: usize) -> Result<Rewrite> {
         if !c.arguments.is_empty() {
             return Err(cx.block(c.range(), "`Object(...).get(...)` with arguments (a range, a version): rewrite it by hand"));
         }
-        let (at, bucket, key) = cx.object_receiver(call)?;
-        rewrite.consumed.push(at);
-        (bucket, key)
+        cx.object_receiver(call, &mut rewrite)?
     } else {
         check_arguments(cx, c, &[], &["Bucket", "Key"])?;
         let bucket = keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), "`get_object` without `Bucket=`"))?;
@@ -107,6 +106,19 @@ fn json_load<'a>(cx: &Cx<'_, 'a>, context: Context<'a>, scope: ScopeId) -> Optio
     let symbol = cx.model.scopes.resolve(scope, "json")?;
     let imported = cx.model.scopes.symbol(symbol).sites.iter().all(|&site| matches!(cx.model.site(site).kind, SiteKind::Import { .. }));
     imported.then_some(call)
+}
+
+/// `Object(b, k).load()` as a statement: only existence is observable (the object it
+/// loads is not kept), so `info(key)`, which raises "404" where `load` did.
+pub fn load_object(cx: &Cx, index: usize) -> Result<Rewrite> {
+    let call = &cx.model.calls[index];
+    let c = call.call;
+    check_arguments(cx, c, &[], &[])?;
+    super::require_statement(cx, call)?;
+    let mut rewrite = Rewrite { missing: Some(Missing::Bare404), ..Rewrite::default() };
+    let (bucket, key) = cx.object_receiver(call, &mut rewrite)?;
+    rewrite.edits.push(Edit::replace(c.range(), format!("{}.info({})", cx.store(&cx.bucket(bucket)), cx.src(key))));
+    Ok(rewrite)
 }
 
 pub fn head_object(cx: &Cx, index: usize) -> Result<Rewrite> {

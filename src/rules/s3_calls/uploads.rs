@@ -1,5 +1,5 @@
 //! Uploads: `put_object` (client or resource bucket, the resource's `Object(b, k).put`),
-//! `upload_file`, `upload_fileobj` →
+//! `upload_file`, `upload_fileobj` (client, resource `Bucket(b)` or `Object(b, k)`) →
 //! `upload(key, data, {"content-type": ..., "upsert": "true"})`. `upsert` keeps S3's
 //! overwrite; no ContentType stores what S3 stores (`binary/octet-stream`); a `str` body
 //! is encoded (upload would open it as a local path); a body of a type the source does not
@@ -30,9 +30,7 @@ pub fn put_object(cx: &Cx, index: usize) -> Result<Rewrite> {
     let mut rewrite = Rewrite::default();
     // `resource.Object(b, k).put(...)`: the bucket and key are the object's.
     let object = if on_object {
-        let (at, bucket, key) = cx.object_receiver(call)?;
-        rewrite.consumed.push(at);
-        Some((bucket, key))
+        Some(cx.object_receiver(call, &mut rewrite)?)
     } else {
         None
     };
@@ -127,20 +125,18 @@ fn upload_from(
     cx: &Cx,
     index: usize,
     method: &str,
-    (source_param, source_what): (&str, &str),
+    (source_param, source_what): (&'static str, &str),
     missing_kind: Missing,
     data_of: impl FnOnce(&ExprCall, &Expr, &mut Rewrite) -> Result<String>,
 ) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    check_arguments(cx, c, &[source_param, "Bucket", "Key", "ExtraArgs"], &[])?;
-    require_statement(cx, call)?;
-    let missing = |what: &str| cx.block(c.range(), format!("`{method}` without its {what}"));
-    let source = argument(c, 0, source_param).ok_or_else(|| missing(source_what))?;
-    let bucket = cx.bucket(argument(c, 1, "Bucket").ok_or_else(|| missing("bucket"))?);
-    let key = argument(c, 2, "Key").ok_or_else(|| missing("key"))?;
     let mut rewrite = Rewrite::default();
-    let content_type = extra_args_content_type(cx, argument(c, 3, "ExtraArgs"), call.scope)?;
+    let (bucket, key, rest) = cx.transfer(index, &[source_param, "Bucket", "Key", "ExtraArgs"], &mut rewrite)?;
+    require_statement(cx, call)?;
+    let source = rest[0].ok_or_else(|| cx.block(c.range(), format!("`{method}` without its {source_what}")))?;
+    let bucket = cx.bucket(bucket);
+    let content_type = extra_args_content_type(cx, rest[1], call.scope)?;
     let options = options_text(cx, content_type.as_deref(), None, None, &mut rewrite);
     let data = data_of(c, source, &mut rewrite)?;
     let text = layout::call(cx, c, &format!("{}.upload", cx.store(&bucket)), &[cx.src(key).to_owned(), data, options]);

@@ -76,6 +76,16 @@ def test_resource_download_file(s3_utils, tmp_path):
     assert target.read_bytes() == b"%PDF report"
 
 
+
+def test_resource_object_upload_file_and_load(s3_utils, tmp_path):
+    source = tmp_path / "notes.pdf"
+    source.write_bytes(b"%PDF notes")
+    assert s3_utils.upload_with_resource_object(BUCKET, "res/notes.pdf", str(source)) == "res/notes.pdf"
+    assert s3_utils.read_with_resource(BUCKET, "res/notes.pdf") == b"%PDF notes"
+    assert s3_utils.get_file_metadata(BUCKET, "res/notes.pdf")["content_type"] == "application/pdf"
+    assert s3_utils.resource_object_exists(BUCKET, "res/notes.pdf") is True
+    assert s3_utils.resource_object_exists(BUCKET, "res/absent.pdf") is False
+
 def test_presigned_download_url(s3_utils):
     assert s3_utils.upload_binary_to_s3(BUCKET, "user_data/alice/cs101/share me.pdf", b"%PDF shared", "application/pdf")
     url = s3_utils.generate_presigned_url(BUCKET, "user_data/alice/cs101/share me.pdf", 120)
