@@ -753,7 +753,7 @@ fn a_translation_difference_is_suppressed_at_its_call_like_other_findings() {
     assert_eq!(
         stderr(&diff),
         "utils/s3_utils.py:36:5: warning[translation-difference] translated with the other S3 calls of `save_reported`, one difference remains: no CacheControl was given: Supabase stores `max-age=3600` (storage3's default) where S3 stored none\n\
-         1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 1 warning left\n"
+         1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 0 warnings left; 1 translation difference to review\n"
     );
     assert!(stdout(&diff).contains("\n+    storage.from_(SUPABASE_BUCKET_NAME).upload(key, _upload_body(data), {\"content-type\": \"text/plain\", \"upsert\": \"true\"})  # s3-to-supabase: ignore[translation-difference]\n"));
     // `check` makes no such finding (the translation is not made yet): the comments are not
@@ -933,6 +933,33 @@ fn apply_fix_only_writes_the_fixes_and_prints_no_findings() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&failed)).unwrap();
     assert_eq!(json["findings"], serde_json::json!([]));
     assert_eq!(json["failures"][0]["path"], "app/bad.py");
+}
+
+#[test]
+fn apply_counts_what_is_left_as_a_second_apply_finds_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("utils")).unwrap();
+    // One call translated with a difference kept (no CacheControl), one held back (ACL).
+    let original = "import boto3\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\ns3_client = boto3.client(\"s3\")\n\n\ndef save(key, data):\n    s3_client.put_object(Bucket=S3_BUCKET_NAME, Key=key, Body=data, ContentType=\"text/plain\")\n\n\ndef share(key, data):\n    s3_client.put_object(Bucket=S3_BUCKET_NAME, Key=key, Body=data, ACL=\"public-read\")\n";
+    fs::write(tmp.path().join("utils/s3_utils.py"), original).unwrap();
+    let first = run_in(tmp.path(), &["apply", "--color", "never", "."]);
+    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    assert!(stdout(&first).contains("utils/s3_utils.py:29:5: warning[translation-difference] translated with the other S3 calls of `save`"), "{}", stdout(&first));
+    let left = "1 file scanned: 0 changed, 1 unchanged, 0 skipped, 0 failed; 3 errors, 0 warnings left\n";
+    assert_eq!(stderr(&first), "1 file scanned: 1 changed, 0 unchanged, 0 skipped, 0 failed; 3 errors, 0 warnings left; 1 translation difference to review\n");
+    let second = run_in(tmp.path(), &["apply", "--color", "never", "."]);
+    assert_eq!((code(&second), stderr(&second).as_str()), (1, left));
+    // The findings left are the same, the difference aside.
+    let without_difference: String = stdout(&first).lines().filter(|line| !line.contains("[translation-difference]")).map(|line| format!("{line}\n")).collect();
+    assert_eq!(stdout(&second), without_difference);
+    // A difference made an error is one: it counts among the errors.
+    let strict = tempfile::tempdir().unwrap();
+    fs::create_dir(strict.path().join("utils")).unwrap();
+    fs::write(strict.path().join("utils/s3_utils.py"), original).unwrap();
+    fs::write(strict.path().join("s3-to-supabase.toml"), "[rules]\ntranslation-difference = \"error\"\n").unwrap();
+    let diff = run_in(strict.path(), &["diff", "--color", "never", "."]);
+    assert!(stderr(&diff).contains("utils/s3_utils.py:29:5: error[translation-difference] translated with the other S3 calls of `save`"), "{}", stderr(&diff));
+    assert!(stderr(&diff).ends_with("1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 4 errors, 0 warnings left\n"), "{}", stderr(&diff));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! {
 //!   "version": 1,
 //!   "mode": "diff" | "apply" | "check",
-//!   "summary": {"scanned", "changed", "unchanged", "skipped", "failed", "errors", "warnings"},
+//!   "summary": {"scanned", "changed", "unchanged", "skipped", "failed", "errors", "warnings", "differences"},
 //!   "findings": [{
 //!     "rule", "severity", "path",
 //!     "range": {"start", "end"},            // bytes in the decoded text (BOM excluded)
@@ -188,7 +188,8 @@ mod tests {
     "skipped": 0,
     "failed": 0,
     "errors": 0,
-    "warnings": 0
+    "warnings": 0,
+    "differences": 0
   },
   "findings": [],
   "changed": [],
@@ -213,7 +214,8 @@ mod tests {
     "skipped": 1,
     "failed": 2,
     "errors": 1,
-    "warnings": 1
+    "warnings": 1,
+    "differences": 0
   },
   "findings": [
     {

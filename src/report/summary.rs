@@ -9,6 +9,10 @@
 //! warning: no Python files found            (instead of the line, when there was no file at all)
 //! ```
 //!
+//! The warning-level translation differences the run's fixes noted
+//! (`translation-difference`) are not left in the files (a later run no longer sees
+//! them): they follow as `; {n} translation differences to review` when there are any.
+//!
 //! In `apply`, a changed file whose `written` is false is counted apart as
 //! `{k} not written` (after `changed`, and only when k > 0). In `check`, a run
 //! without errors or warnings says `no errors or warnings` instead of counts, and
@@ -56,13 +60,18 @@ fn line(report: &Report) -> String {
         count(summary.errors, "error", "errors"),
         count(summary.warnings, "warning", "warnings")
     );
+    let differences = if summary.differences > 0 {
+        format!("; {} to review", count(summary.differences, "translation difference", "translation differences"))
+    } else {
+        String::new()
+    };
     let tail = format!(
         "{} unchanged, {} skipped, {} failed",
         summary.unchanged, summary.skipped, summary.failed
     );
     match report.mode {
         Mode::Diff => {
-            format!("{files} scanned: {} would change, {tail}; {findings} left", summary.changed)
+            format!("{files} scanned: {} would change, {tail}; {findings} left{differences}", summary.changed)
         }
         Mode::Apply => {
             let not_written = report
@@ -76,7 +85,7 @@ fn line(report: &Report) -> String {
             } else {
                 String::new()
             };
-            format!("{files} scanned: {changed} changed{not_written}, {tail}; {findings} left")
+            format!("{files} scanned: {changed} changed{not_written}, {tail}; {findings} left{differences}")
         }
         Mode::Check => {
             let with_findings = report
@@ -105,7 +114,8 @@ fn line(report: &Report) -> String {
 mod tests {
     use super::*;
     use crate::report::text::fixtures::{changed, info, sample, with_fix, without_fix};
-    use crate::report::FileResult;
+    use crate::report::{FileResult, ReportedFinding};
+    use crate::rule::RuleId;
 
     fn rendered(report: &Report, color: bool) -> String {
         let mut out = Vec::new();
@@ -139,6 +149,30 @@ mod tests {
         assert_eq!(
             rendered(&report, false),
             format!("{HEAD}8 files scanned: 4 changed, 1 unchanged, 1 skipped, 2 failed; 1 error, 1 warning left\n")
+        );
+    }
+
+    #[test]
+    fn translation_differences_are_counted_apart_unless_they_are_errors() {
+        let mut file = changed("app/storage.py", b"", b"");
+        let difference = |severity| ReportedFinding { rule: RuleId::TranslationDifference, severity, ..without_fix() };
+        file.findings = vec![
+            without_fix(),
+            difference(Severity::Warning),
+            difference(Severity::Warning),
+            difference(Severity::Error),
+            difference(Severity::Info),
+        ];
+        let mut report = Report { mode: Mode::Apply, files: vec![file], notes: Vec::new() };
+        assert_eq!(
+            rendered(&report, false),
+            "1 file scanned: 0 changed, 1 not written, 0 unchanged, 0 skipped, 0 failed; 1 error, 1 warning left; 2 translation differences to review\n"
+        );
+        report.mode = Mode::Diff;
+        report.files[0].findings.truncate(2);
+        assert_eq!(
+            rendered(&report, false),
+            "1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 1 warning left; 1 translation difference to review\n"
         );
     }
 
