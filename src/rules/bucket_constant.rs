@@ -209,6 +209,27 @@ fn is_alias(ctx: &RuleContext, legacy: &str, constant: &str) -> bool {
     matches!(assignments(ctx, legacy).as_slice(), [(Expr::Name(name), _)] if name.id.as_str() == constant)
 }
 
+/// `from utils.s3_utils import S3_BUCKET_NAME` where the storage module's legacy constant
+/// holds another bucket than the one it would alias: each bare use is a finding with both
+/// values (renamed, it would silently address the other bucket).
+fn members_of_another_bucket(ctx: &RuleContext, main: &BucketConstant, findings: &mut Vec<Finding>) {
+    let Some(storage) = ctx.index.storage.as_ref() else { return };
+    let model = ctx.model;
+    for binding in &model.storage_bindings {
+        let crate::model::StorageBindingKind::Member { name } = binding.kind else { continue };
+        if !ctx.config.storage.legacy_constants.iter().any(|legacy| legacy == name) {
+            continue;
+        }
+        let Some(Export::Constant(held)) = storage.exports.names.get(name) else { continue };
+        if *held == main.default {
+            continue;
+        }
+        for &use_id in &model.scopes.symbol(model.site(binding.site).symbol).uses {
+            push(findings, model.use_(use_id).name.range, other_bucket(name, held, main), None);
+        }
+    }
+}
+
 /// `s3_utils.S3_BUCKET_NAME` in other files: renamed when the storage module's legacy
 /// constant holds the default bucket (or already aliases its constant).
 fn legacy_elsewhere(ctx: &RuleContext, findings: &mut Vec<Finding>) {
@@ -218,6 +239,7 @@ fn legacy_elsewhere(ctx: &RuleContext, findings: &mut Vec<Finding>) {
     }
     let main = ctx.config.constant_of(ctx.config.main_bucket());
     let model = ctx.model;
+    members_of_another_bucket(ctx, main, findings);
     for use_ in &model.uses {
         // How many attribute steps reach the module: `s3_utils.X` one, `utils.s3_utils.X` two.
         let depth = match use_.value {
