@@ -494,12 +494,14 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         let mut seen: Vec<(&str, &str)> = Vec::new();
         let (mut display, mut name) = (display, name);
         loop {
-            if seen.contains(&(display, name)) {
-                return Value::Unknown;
-            }
-            seen.push((display, name));
             match self.input.exports.get(display).and_then(|exports| exports.names.get(name)) {
-                Some(Export::Reexport { module, name: original }) => (display, name) = (module, original),
+                Some(Export::Reexport { module, name: original }) => {
+                    seen.push((display, name));
+                    (display, name) = (module, original);
+                    if seen.contains(&(display, name)) {
+                        return Value::Unknown;
+                    }
+                }
                 Some(export) => return export.value(),
                 None => return Value::Unknown,
             }
@@ -542,7 +544,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
                 values.push(value);
             }
         }
-        self.ensure_store_classes();
+        // `class_attribute` made sure of the owners (or is inside their making).
         let classes = self.store_classes.borrow();
         let owners = classes.as_deref().unwrap_or_default();
         for (store, owner) in self.raw.attribute_stores.iter().zip(owners) {
