@@ -700,15 +700,21 @@ impl<'r, 'a> Evaluator<'r, 'a> {
     }
 
     fn bound_returns(&self, function: FunctionId, env: &Env<'a>) -> Value<'a> {
-        let memo = self.bound_returns.borrow().get(&function).and_then(|seen| seen.iter().find(|(bound, _)| bound.as_slice() == env).map(|(_, memo)| *memo));
-        match memo {
-            Some(Memo::Done(value)) => return value,
-            Some(Memo::Busy | Memo::Todo) => return Value::Unknown,
-            None => {}
-        }
-        self.bound_returns.borrow_mut().entry(function).or_default().push((env.to_vec(), Memo::Busy));
+        // One search: the slot found, or the one added (entries are only ever appended,
+        // so its index still holds after the evaluation adds others).
+        let slot = {
+            let mut memos = self.bound_returns.borrow_mut();
+            let seen = memos.entry(function).or_default();
+            match seen.iter().find(|(bound, _)| bound.as_slice() == env).map(|(_, memo)| *memo) {
+                Some(Memo::Done(value)) => return value,
+                Some(Memo::Busy | Memo::Todo) => return Value::Unknown,
+                None => {}
+            }
+            seen.push((env.to_vec(), Memo::Busy));
+            seen.len() - 1
+        };
         let value = self.evaluate_returns(function, env);
-        if let Some(entry) = self.bound_returns.borrow_mut().get_mut(&function).and_then(|seen| seen.iter_mut().find(|(bound, _)| bound.as_slice() == env)) {
+        if let Some(entry) = self.bound_returns.borrow_mut().get_mut(&function).and_then(|seen| seen.get_mut(slot)) {
             entry.1 = Memo::Done(value);
         }
         value
