@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 
@@ -27,8 +28,14 @@ def read_kv(path: str) -> dict[str, str]:
 
 def main() -> int:
     res, out_path, binary, mixed, relevant, bench = sys.argv[1:7]
-    repo = os.path.dirname(bench)
+    # Absolute: with a relative BENCH_DIR ("bench"), dirname() is "" and short() used to
+    # replace the empty string, putting a "." between every character of each command.
+    bench = os.path.abspath(bench)
     meta = read_kv(os.path.join(res, "meta.txt"))
+    # The root the commands were run from (run.sh records it; results copied from another
+    # clone keep that clone's paths), then this clone's root.
+    repo_roots = [r.rstrip("/") for r in (meta.get("repo", ""), os.path.dirname(bench))]
+    repo_roots = [r for i, r in enumerate(repo_roots) if r and r != "/" and r not in repo_roots[:i]]
     corpus = read_kv(os.path.join(res, "corpus.txt"))
     checks = read_kv(os.path.join(res, "checks.txt"))
     ours_ok = open(os.path.join(res, "ours-ok.txt")).read().strip() == "1" if os.path.exists(os.path.join(res, "ours-ok.txt")) else False
@@ -52,7 +59,11 @@ def main() -> int:
             return None
 
     def short(cmd: str) -> str:
-        return cmd.replace(repo + "/", "").replace(repo, ".")
+        """The command with paths below the repository root made relative to it."""
+        for root in repo_roots:
+            # root/x -> x, a bare root -> "."; never a longer name that starts with root.
+            cmd = re.sub(r"(?<![\w./-])" + re.escape(root) + r"(/|(?=[\s'\";|&<>)]|$))", lambda m: "" if m.group(1) else ".", cmd)
+        return cmd
 
     def size(key: str) -> str:
         v = corpus.get(key, "").split()

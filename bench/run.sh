@@ -279,6 +279,7 @@ cat "$RES/checks.txt" >&2
 # ---------------------------------------------------------------- 5. report
 {
     echo "date $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "repo $REPO"
     echo "nproc $(nproc)"
     echo "cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     echo "mem $(free -g | awk '/^Mem:/ {print $2}') GiB"
