@@ -637,17 +637,22 @@ impl Processed {
     }
 }
 
-/// `from aws import s3` anywhere in the file: (`backend/aws.py`, `s3`, its line).
+/// `from aws import s3` anywhere in the file, and `aws.s3` read on a binding of the
+/// module (`import aws`, `from backend import aws`, `import backend.aws`): (`backend/aws.py`,
+/// `s3`, the line of the import or of the read), in source order.
 fn project_imports(model: &FileModel, lines: &LineIndex) -> Vec<(String, String, usize)> {
-    model
+    let mut found: Vec<(TextSize, &str, &str)> = model
         .scopes
         .sites
         .iter()
         .filter_map(|site| match site.kind {
-            SiteKind::Import { imported: Imported::Member(ModuleRef::Project(display), name), .. } => Some((display.to_owned(), name.to_owned(), lines.line_of(site.range.start()))),
+            SiteKind::Import { imported: Imported::Member(ModuleRef::Project(display), name), .. } => Some((site.range.start(), display, name)),
             _ => None,
         })
-        .collect()
+        .chain(model.member_reads.iter().map(|read| (read.range.start(), read.module, read.name)))
+        .collect();
+    found.sort_unstable();
+    found.into_iter().map(|(at, display, name)| (display.to_owned(), name.to_owned(), lines.line_of(at))).collect()
 }
 
 /// Who imports which name from each file, first importer in path order.

@@ -208,6 +208,30 @@ fn shape_5_a_client_another_file_imports_is_never_removed() {
     );
 }
 
+/// A module-level client another file reads through a binding of its module stays even
+/// with `--unsafe-fixes`, as one imported by name does: `import aws` then `aws.s3`,
+/// `import backend.aws as shared` then `shared.media`, `from backend import aws` then
+/// `aws.thumbnails`, `import backend.aws` then `backend.aws.backups`; `spare`, which no
+/// file reads, goes with it.
+#[test]
+fn shape_5b_a_client_another_file_reads_through_its_module_is_never_removed() {
+    let tree = "5b-module-importers";
+    check_shape(&Shape {
+        tree,
+        codes: (0, 1),
+        must_stay: &["backend/aws.py", "backend/exports.py", "backend/media.py", "backend/thumbs.py", "backend/backup.py"],
+    });
+    let work = copy_shape(tree);
+    let apply = run_in(work.path(), &["apply", "--unsafe-fixes", tree]);
+    assert_eq!(apply.status.code(), Some(1), "apply --unsafe-fixes: {}", text(&apply.stderr));
+    assert_expected(&format!("{tree}.apply-unsafe.stdout"), &text(&apply.stdout));
+    let aws = fs::read_to_string(work.path().join(tree).join("backend/aws.py")).unwrap();
+    assert_eq!(
+        aws,
+        "\"\"\"The S3 clients this service shares with its jobs.\"\"\"\n\nimport boto3\n\n# Each read by another file through a binding of this module, not imported by name.\ns3 = boto3.client(\"s3\")\nmedia = boto3.client(\"s3\")\nthumbnails = boto3.client(\"s3\")\nbackups = boto3.client(\"s3\")\n\n# Read by no other file: removable, with --unsafe-fixes.\n"
+    );
+}
+
 #[test]
 fn shape_6_other_aws_services_get_nothing() {
     let shape = Shape {

@@ -259,6 +259,21 @@ pub struct FileModel<'a> {
     pub storage_bindings: Vec<StorageBinding<'a>>,
     /// Every argument standing where a bucket goes (see `buckets::BucketArgument`).
     pub bucket_arguments: Vec<buckets::BucketArgument<'a>>,
+    /// Attributes read on a binding of another module among the paths (`aws.s3` after
+    /// `import aws`): what this file needs that module to keep, as much as a
+    /// `from aws import s3` would.
+    pub member_reads: Vec<MemberRead<'a>>,
+}
+
+/// `aws.s3` where `aws` is bound to the project module `aws.py`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberRead<'a> {
+    /// The module's display path.
+    pub module: &'a str,
+    /// The attribute read (`s3`).
+    pub name: &'a str,
+    /// The name the chain starts at (`aws`).
+    pub range: TextRange,
 }
 
 impl<'a> FileModel<'a> {
@@ -272,15 +287,19 @@ impl<'a> FileModel<'a> {
             }
         }
         let exception = input.config.errors.exception.rsplit('.').next().unwrap_or_default();
-        let imports_project = raw.scopes.sites.iter().any(|site| {
-            matches!(site.kind, SiteKind::Import { imported: Imported::Module(ModuleRef::Project(_)) | Imported::Member(ModuleRef::Project(_), _), .. })
+        let context = imports::ImportContext { display: input.display, modules: input.modules, storage_module: &input.config.storage.module };
+        let imports_project = raw.scopes.sites.iter().any(|site| match site.kind {
+            SiteKind::Import { imported: Imported::Module(ModuleRef::Project(_)) | Imported::Member(ModuleRef::Project(_), _), .. } => true,
+            // `import backend.aws`, used as `backend.aws.s3`.
+            SiteKind::Import { imported: Imported::Dotted(path), .. } => matches!(context.module(path), ModuleRef::Project(_)),
+            _ => false,
         });
         // S3 objects come only from imports of boto3/aioboto3/botocore (and their stubs),
         // s3fs, the storage module, or another module of the project: a file that names
         // none of those holds no S3 call and no `try` guarding one (its bucket facts are
         // still collected). A 50 MB file of literals skips that part of the model.
         let may_hold_s3 = imports_project || ["boto", "s3fs", input.config.storage.module_name()].iter().any(|word| input.text.contains(word));
-        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, chain_values) = {
+        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads) = {
             let evaluator = value::Evaluator::new(&raw, input);
             let site_values: Vec<Value<'a>> = (0..raw.scopes.sites.len()).map(|site| evaluator.site(SiteId(site as u32))).collect();
             let (calls, unresolved, chain_values) = calls::collect(&evaluator, &raw.uses, &raw.scopes, may_hold_s3);
@@ -289,7 +308,8 @@ impl<'a> FileModel<'a> {
             let bucket_arguments = buckets::bucket_arguments(&raw, &evaluator, &calls, input);
             let exports = exports::compute(&raw, &evaluator, &calls, input.is_storage_module);
             let attributes = attributes(&raw, &evaluator, &chain_values);
-            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, chain_values)
+            let member_reads = if imports_project { member_reads(&raw, &evaluator, &chain_values) } else { Vec::new() };
+            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads)
         };
         for (use_, (value, chain_value)) in raw.uses.iter_mut().zip(chain_values) {
             use_.value = value;
@@ -319,6 +339,7 @@ impl<'a> FileModel<'a> {
             attributes,
             storage_bindings,
             bucket_arguments,
+            member_reads,
         }
     }
 
@@ -395,6 +416,30 @@ fn attributes<'a>(raw: &walk::Raw<'a>, evaluator: &value::Evaluator<'_, 'a>, val
         };
         if let Some(attribute) = found.iter_mut().find(|attribute| attribute.class == class && attribute.name == first.attr.as_str()) {
             attribute.uses.push(UseId(index as u32));
+        }
+    }
+    found
+}
+
+/// The first attribute each load of a project module's binding reads from that module
+/// (`aws.s3`, `backend.aws.s3` after `import backend.aws`).
+fn member_reads<'a>(raw: &walk::Raw<'a>, evaluator: &value::Evaluator<'_, 'a>, values: &[(Value<'a>, Value<'a>)]) -> Vec<MemberRead<'a>> {
+    let mut found = Vec::new();
+    for (use_, (value, _)) in raw.uses.iter().zip(values) {
+        if !matches!(value, Value::Module(ModuleRef::Project(_)) | Value::Dotted { .. }) {
+            continue;
+        }
+        let mut value = *value;
+        for (step, _) in calls::steps(use_.chain) {
+            let calls::Access::Attribute(name) = step else { break };
+            if let Some(module) = evaluator.project_member_of(value, name) {
+                found.push(MemberRead { module, name, range: use_.name.range });
+                break;
+            }
+            value = evaluator.attribute(value, name);
+            if !matches!(value, Value::Module(_) | Value::Dotted { .. }) {
+                break;
+            }
         }
     }
     found

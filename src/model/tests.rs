@@ -204,6 +204,35 @@ import requests
 }
 
 #[test]
+fn attributes_read_on_a_project_module_binding_are_member_reads() {
+    let text = "\
+from . import aws
+import api.aws as shared
+import api.aws
+import boto3
+
+
+def f(s3):
+    aws.s3.get_object(Bucket='b', Key='k')
+    shared.media.put_object(Bucket='b', Key='k', Body=b'')
+    api.aws.backups.delete_object(Bucket='b', Key='k')
+    return api.version, boto3.client, s3.head_object
+";
+    with_model(text, &none(), |model, text| {
+        let reads: Vec<String> = model.member_reads.iter().map(|read| format!("{}:{} {}.{}", line(text, read.range), &text[read.range], read.module, read.name)).collect();
+        assert_eq!(
+            reads,
+            [
+                "8:aws backend/api/aws.py.s3",
+                "9:shared backend/api/aws.py.media",
+                "10:api backend/api/aws.py.backups",
+                "11:api backend/api/__init__.py.version",
+            ]
+        );
+    });
+}
+
+#[test]
 fn clients_from_every_construction() {
     let text = "\
 import boto3

@@ -482,6 +482,23 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         }
     }
 
+    /// The module among the paths whose attribute `name` is, read on `base`: `aws` bound
+    /// to `aws.py` (`aws.s3`), or the package `backend` of `import backend.aws` read for
+    /// another name than `aws` (`backend.x`, from `backend/__init__.py`).
+    pub(super) fn project_member_of(&self, base: Value<'a>, name: &str) -> Option<&'a str> {
+        match base {
+            Value::Module(ModuleRef::Project(display)) => Some(display),
+            Value::Dotted { path, len } => {
+                let continues = path[len..].strip_prefix('.').and_then(|rest| rest.strip_prefix(name)).is_some_and(|after| after.is_empty() || after.starts_with('.'));
+                match self.attribute_path(&path[..len]) {
+                    Value::Module(ModuleRef::Project(display)) if !continues => Some(display),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The module a fully dotted `import a.b.c` path names.
     fn attribute_path(&self, dotted: &'a str) -> Value<'a> {
         let context = super::imports::ImportContext { display: self.input.display, modules: self.input.modules, storage_module: &self.input.config.storage.module };
