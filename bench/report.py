@@ -26,6 +26,91 @@ def read_kv(path: str) -> dict[str, str]:
     return out
 
 
+def read_time_v(path: str) -> dict[str, float]:
+    """Wall, user, sys (s) and peak RSS (KiB) from a `/usr/bin/time -v` file."""
+    out: dict[str, float] = {}
+    if not os.path.exists(path):
+        return out
+    for line in open(path, encoding="utf-8", errors="replace"):
+        key, _, value = line.strip().rpartition(": ")
+        try:
+            if key.startswith("Elapsed (wall clock) time"):
+                secs = 0.0
+                for part in value.split(":"):
+                    secs = secs * 60 + float(part)
+                out["wall"] = secs
+            elif key == "User time (seconds)":
+                out["user"] = float(value)
+            elif key == "System time (seconds)":
+                out["sys"] = float(value)
+            elif key == "Maximum resident set size (kbytes)":
+                out["rss"] = float(value)
+        except ValueError:
+            pass
+    return out
+
+
+def smoke_section(res: str, meta: dict[str, str], w) -> None:
+    """The "Real libraries (smoke)" section from $RES/smoke.txt and $RES/smoke-ID.*."""
+    w("## Real libraries (smoke)")
+    w("")
+    list_path = os.path.join(res, "smoke.txt")
+    if not os.path.exists(list_path):
+        w("Not run (`SKIP_SMOKE=1`, or run.sh had no binary).")
+        w("")
+        return
+    limit = meta.get("smoke_timeout", "120")
+    w(f"Not a timing: a smoke run of `s3-to-supabase --format json check` over real third-party code, which neither the bench corpora nor the tests (our own generated code) contain. One run per tree, then one over all of them together, each under `timeout {limit}` (`/usr/bin/time -v` around it). A timeout, an exit code other than 0/1/2 or a panic message on stderr makes run.sh print `!!! FAILED` and exit non-zero. The findings are not a judgement of these libraries: none of them is a backend to migrate; they show what the rules make of real code.")
+    w("")
+    wheels = meta.get("realworld_wheels", "").strip("; ")
+    if wheels:
+        w(f"Wheels (`pip download --no-deps --only-binary :all: --python-version 3.13 --platform any`, unpacked whole into `bench/work/realworld/trees/`), SHA-256: {wheels}.")
+        w("")
+    w("| Tree | `.py` files | lines | checked / failed / skipped | wall (s) | CPU user+sys (s) | peak RSS | exit | findings by rule |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    problems: list[str] = []
+    for line in open(list_path, encoding="utf-8"):
+        id_, _, label = line.rstrip("\n").partition("\t")
+        base = os.path.join(res, "smoke-" + id_)
+        size = open(base + ".size").read().split() if os.path.exists(base + ".size") else []
+        lines, files = (f"{int(size[0]):,}", f"{int(size[2]):,}") if len(size) == 3 else ("?", "?")
+        rc = open(base + ".rc").read().strip() if os.path.exists(base + ".rc") else "?"
+        t = read_time_v(base + ".time")
+        err = open(base + ".err", encoding="utf-8", errors="replace").read() if os.path.exists(base + ".err") else ""
+        counts: dict[str, int] = {}
+        summary = "?"
+        try:
+            with open(base + ".json", encoding="utf-8") as fh:
+                report = json.load(fh)
+            for f in report.get("findings", []):
+                counts[f["rule"]] = counts.get(f["rule"], 0) + 1
+            sm = report.get("summary", {})
+            summary = f"{sm.get('scanned', '?'):,} / {sm.get('failed', '?')} / {sm.get('skipped', '?')}"
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        by_rule = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+        if summary == "?":
+            by_rule = "no JSON report"
+        wall = f"{t['wall']:.2f}" if "wall" in t else "?"
+        cpu = f"{t.get('user', 0) + t.get('sys', 0):.2f}" if "user" in t else "?"
+        rss = f"{t['rss'] / 1024:.1f} MiB" if "rss" in t else "?"
+        if rc in ("124", "137"):
+            problems.append(f"{id_}: timed out after {limit} s")
+            rc = f"**{rc} (timeout)**"
+        elif rc not in ("0", "1", "2"):
+            problems.append(f"{id_}: exit code {rc}")
+            rc = f"**{rc}**"
+        if "panicked at" in err:
+            problems.append(f"{id_}: panic on stderr")
+        w(f"| {label} | {files} | {lines} | {summary} | {wall} | {cpu} | {rss} | {rc} | {by_rule} |")
+    w("")
+    if problems:
+        w(f"**FAILED**: {'; '.join(problems)} (stderr in `bench/work/results/smoke-ID.err`).")
+    else:
+        w(f"Every run ended within {limit} s with exit code 0, 1 or 2 and no panic.")
+    w("")
+
+
 def main() -> int:
     res, out_path, binary, mixed, relevant, bench = sys.argv[1:7]
     # Absolute: with a relative BENCH_DIR ("bench"), dirname() is "" and short() used to
@@ -248,6 +333,7 @@ def main() -> int:
             continue
         w(f"| {label} | {a if a is not None else '–'} | {b2 if b2 is not None else '–'} |")
     w("")
+    smoke_section(res, meta, w)
     notes_path = os.path.join(bench, "NOTES.md")
     if os.path.exists(notes_path):
         w("## Observations (hand-written in bench/NOTES.md; may predate this run)")

@@ -7,10 +7,12 @@
 #   SKIP_BUILD=1 bash bench/run.sh    # do not run `cargo build --release`
 #   SKIP_TIMINGS=1 bash bench/run.sh  # keep the earlier hyperfine results of everything but LibCST
 #   CORPUS_ONLY=1 bash bench/run.sh   # stop after installing the peers and building the corpora
+#   SKIP_SMOKE=1 bash bench/run.sh    # no real-libraries smoke run (SMOKE_TIMEOUT=120 s per run by default)
 #   RUNS=5 WARMUP=1                   # hyperfine settings (defaults shown)
 #
-# Re-running is safe: the venv, the downloads and both corpora are rebuilt only
+# Re-running is safe: the venv, the downloads and the corpora are rebuilt only
 # when their inputs (pins, Python version, generator, seeds) change.
+# Exits non-zero, with a "!!! FAILED" line, when the real-libraries smoke run times out or crashes.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -101,6 +103,29 @@ if [ "$(cat "$W/corpus.stamp" 2>/dev/null)" != "$STAMP" ]; then
     "$PY" "$BENCH/gen_backend.py" --out "$RELEVANT" --mode relevant --seed "$RELEVANT_SEED" \
         --backends "$RELEVANT_BACKENDS" --files-per-backend "$RELEVANT_FILES_PER_BACKEND"
     echo "$STAMP" > "$W/corpus.stamp"
+fi
+
+# ---------------------------------------------------------------- 3b. real libraries (smoke)
+# Pinned pure-Python wheels of real third-party libraries, unpacked whole, for the smoke
+# run of `check` (section 4b). Rebuilt only when the pins change (realworld.stamp).
+# Wheels for any platform and Python 3.13, so the same files come down on any machine
+# (Django 6 needs Python >= 3.12; the files are only parsed, never imported).
+REALWORLD=$W/realworld
+REALWORLD_PINS=(s3transfer==0.19.3 moto==5.2.5 django-storages==1.14.6 smart-open==9.0.2 django==6.1.3 sqlalchemy==2.1.9)
+REALWORLD_PIP=(--no-deps --only-binary :all: --python-version 3.13 --platform any --implementation py --abi none)
+RW_STAMP="pins=${REALWORLD_PINS[*]} pip=${REALWORLD_PIP[*]}"
+if [ "$(cat "$W/realworld.stamp" 2>/dev/null)" != "$RW_STAMP" ]; then
+    log "downloading the real-libraries smoke corpus"
+    rm -rf "$REALWORLD" "$W/realworld.stamp"
+    mkdir -p "$REALWORLD/dl" "$REALWORLD/trees"
+    for pin in "${REALWORLD_PINS[@]}"; do
+        name=${pin%%==*}
+        "$VENV/bin/pip" download -q "${REALWORLD_PIP[@]}" -d "$REALWORLD/dl/$name" "$pin" \
+            || die "cannot download $pin (pure-Python wheel) from the package index"
+        whl=$(ls "$REALWORLD/dl/$name/"*.whl)
+        unzip -q -o "$whl" -d "$REALWORLD/trees/$(basename "$whl" .whl | cut -d- -f1-2)"
+    done
+    echo "$RW_STAMP" > "$W/realworld.stamp"
 fi
 
 corpus_size() {  # files lines bytes
@@ -276,6 +301,58 @@ changed_outside_lms() { diff -rq "$1" "$2" 2>/dev/null | grep '^Files ' | grep -
 } > "$RES/checks.txt"
 cat "$RES/checks.txt" >&2
 
+# ---------------------------------------------------------------- 4b. real libraries (smoke)
+# `check` over real third-party trees, once each and once over all of them together,
+# with a wall-clock limit: bench corpora and tests are our own generated code, and a
+# pathological case in the model shows as a timeout or a crash here. Not timed against
+# anything; a timeout, an exit code other than 0/1/2 or a panic fails run.sh (after
+# RESULTS.md is written).
+SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-120}
+SMOKE_FAILED=()
+rm -f "$RES"/smoke-* "$RES/smoke.txt"
+smoke() {  # ID LABEL PATH...: one `check` run; writes $RES/smoke-ID.*
+    local id=$1 label=$2 rc; shift 2
+    local out=$RES/smoke-$id
+    printf '%s\t%s\n' "$id" "$label" >> "$RES/smoke.txt"
+    find "$@" -type f -name '*.py' -print0 | xargs -0 cat | wc -lc | awk '{print $1, $2}' > "$out.size"
+    find "$@" -type f -name '*.py' | wc -l >> "$out.size"
+    log "smoke $id: check $(printf '%s ' "$@")"
+    set +e
+    /usr/bin/time -v -o "$out.time" timeout -k 5 "$SMOKE_TIMEOUT" "$BIN" --format json check "$@" > "$out.json" 2> "$out.err"
+    rc=$?
+    set -e
+    echo "$rc" > "$out.rc"
+    uptime > "$out.load"
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        SMOKE_FAILED+=("$id: timed out after ${SMOKE_TIMEOUT}s (exit $rc)")
+    elif [ "$rc" != 0 ] && [ "$rc" != 1 ] && [ "$rc" != 2 ]; then
+        SMOKE_FAILED+=("$id: exit code $rc (crash?), see $out.err")
+    fi
+    if grep -q 'panicked at' "$out.err"; then
+        SMOKE_FAILED+=("$id: panic on stderr: $(grep -m1 'panicked at' "$out.err")")
+    fi
+    grep -E 'Elapsed|Maximum resident' "$out.time" | sed 's/^\s*/    /' >&2 || true
+    echo "    exit $rc" >&2
+}
+if [ "${SKIP_SMOKE:-0}" = 1 ]; then
+    echo "SKIP_SMOKE=1: no real-libraries smoke run" >&2
+elif [ ! -x "$BIN" ]; then
+    SMOKE_FAILED+=("no binary at $BIN to run")
+else
+    SITE=$VENV/lib/python$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')/site-packages
+    SMOKE_ALL=("$SITE" "$MIXED/boto3-$BOTO_VERSION" "$MIXED/botocore-$BOTO_VERSION")
+    smoke venv "bench venv site-packages ($(cd "$SITE" && ls -d *.dist-info | sed 's/\.dist-info$//; s/-/==/' | paste -sd ' ' -))" "$SITE"
+    smoke boto3 "boto3==$BOTO_VERSION (mixed corpus)" "$MIXED/boto3-$BOTO_VERSION"
+    smoke botocore "botocore==$BOTO_VERSION (mixed corpus)" "$MIXED/botocore-$BOTO_VERSION"
+    for pin in "${REALWORLD_PINS[@]}"; do
+        whl=$(ls "$REALWORLD/dl/${pin%%==*}/"*.whl)
+        tree=$REALWORLD/trees/$(basename "$whl" .whl | cut -d- -f1-2)
+        smoke "${pin%%==*}" "$pin (wheel)" "$tree"
+        SMOKE_ALL+=("$tree")
+    done
+    smoke all "all of the above in one run" "${SMOKE_ALL[@]}"
+fi
+
 # ---------------------------------------------------------------- 5. report
 {
     echo "date $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -288,6 +365,8 @@ cat "$RES/checks.txt" >&2
     echo "stdlib $STDLIB"
     echo "boto $BOTO_VERSION"
     echo "wheels $(cd "$W/dl" && sha256sum boto3-$BOTO_VERSION-*.whl botocore-$BOTO_VERSION-*.whl | awk '{printf "%s %s; ", $2, $1}')"
+    echo "realworld_wheels $(cd "$REALWORLD/dl" && sha256sum */*.whl | awk '{sub(/^.*\//, "", $2); printf "%s %s; ", $2, $1}')"
+    echo "smoke_timeout $SMOKE_TIMEOUT"
     echo "hyperfine $(hyperfine --version | awk '{print $2}')"
     echo "rg $(rg --version | awk 'NR == 1 {print $2}')"
     echo "ruff $("$RUFF" --version | awk '{print $2}')"
@@ -299,3 +378,10 @@ cat "$RES/checks.txt" >&2
 } > "$RES/meta.txt"
 "$PY" "$BENCH/report.py" "$RES" "$BENCH/RESULTS.md" "$BIN" "$MIXED" "$RELEVANT" "$BENCH"
 log "wrote $BENCH/RESULTS.md"
+if [ ${#SMOKE_FAILED[@]} -gt 0 ]; then
+    printf '\n' >&2
+    for f in "${SMOKE_FAILED[@]}"; do
+        printf '!!! FAILED: real-libraries smoke run: %s\n' "$f" >&2
+    done
+    exit 1
+fi
