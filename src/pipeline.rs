@@ -639,20 +639,25 @@ impl Processed {
 
 /// `from aws import s3` anywhere in the file, and `aws.s3` read on a binding of the
 /// module (`import aws`, `from backend import aws`, `import backend.aws`): (`backend/aws.py`,
-/// `s3`, the line of the import or of the read), in source order.
+/// `s3`, the line of the import or of the read), in source order; a class's attribute
+/// read on it (`Storage.s3`, `aws.Storage.s3`, `Storage().s3`) as `Storage.s3` too.
 fn project_imports(model: &FileModel, lines: &LineIndex) -> Vec<(String, String, usize)> {
-    let mut found: Vec<(TextSize, &str, &str)> = model
+    let mut found: Vec<(TextSize, &str, String)> = model
         .scopes
         .sites
         .iter()
         .filter_map(|site| match site.kind {
-            SiteKind::Import { imported: Imported::Member(ModuleRef::Project(display), name), .. } => Some((site.range.start(), display, name)),
+            SiteKind::Import { imported: Imported::Member(ModuleRef::Project(display), name), .. } => Some((site.range.start(), display, name.to_owned())),
             _ => None,
         })
-        .chain(model.member_reads.iter().map(|read| (read.range.start(), read.module, read.name)))
         .collect();
+    for read in &model.member_reads {
+        let at = read.range.start();
+        found.push((at, read.module, read.name.to_owned()));
+        found.extend(read.attribute.map(|attribute| (at, read.module, format!("{}.{attribute}", read.name))));
+    }
     found.sort_unstable();
-    found.into_iter().map(|(at, display, name)| (display.to_owned(), name.to_owned(), lines.line_of(at))).collect()
+    found.into_iter().map(|(at, display, name)| (display.to_owned(), name, lines.line_of(at))).collect()
 }
 
 /// Who imports which name from each file, first importer in path order.

@@ -232,6 +232,32 @@ fn shape_5b_a_client_another_file_reads_through_its_module_is_never_removed() {
     );
 }
 
+/// Clients held by classes are kept while anything reads them, even with
+/// `--unsafe-fixes`: a class-body client another file reads as `Storage.s3` (after
+/// `from aws import Storage`), one the class's own method reads as `self.client`
+/// (public) or `self._client` (private: was removed by a safe fix), and a class-body
+/// attribute of another file holding aws.py's module-level client (`client = aws.s3`,
+/// read as `self.client`). The class-body client nothing reads goes with
+/// `--unsafe-fixes`, its class keeping `pass`.
+#[test]
+fn shape_5c_a_client_a_class_holds_is_kept_while_it_is_read() {
+    let tree = "5c-class-attribute-clients";
+    check_shape(&Shape { tree, codes: (0, 1), must_stay: &["backend/aws.py", "backend/reports.py", "backend/jobs.py"] });
+    let work = copy_shape(tree);
+    let apply = run_in(work.path(), &["apply", "--unsafe-fixes", tree]);
+    assert_eq!(apply.status.code(), Some(1), "apply --unsafe-fixes: {}", text(&apply.stderr));
+    assert_expected(&format!("{tree}.apply-unsafe.stdout"), &text(&apply.stdout));
+    let original = fs::read_to_string(repo().join("fixtures/failure-shapes").join(tree).join("backend/aws.py")).unwrap();
+    let aws = fs::read_to_string(work.path().join(tree).join("backend/aws.py")).unwrap();
+    let spare = "class Spare:\n    # Read by no file: removable, with --unsafe-fixes.\n";
+    assert_eq!(aws, original.replace(&format!("{spare}    client = boto3.client(\"s3\")\n"), &format!("{spare}    pass\n")));
+    assert_ne!(aws, original);
+    for name in ["backend/reports.py", "backend/jobs.py"] {
+        let before = fs::read_to_string(repo().join("fixtures/failure-shapes").join(tree).join(name)).unwrap();
+        assert_eq!(fs::read_to_string(work.path().join(tree).join(name)).unwrap(), before, "{name} changed");
+    }
+}
+
 #[test]
 fn shape_6_other_aws_services_get_nothing() {
     let shape = Shape {

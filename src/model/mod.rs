@@ -270,9 +270,11 @@ pub struct FileModel<'a> {
 pub struct MemberRead<'a> {
     /// The module's display path.
     pub module: &'a str,
-    /// The attribute read (`s3`).
+    /// The attribute read (`s3`), or the name imported (`Storage` of `from aws import Storage`).
     pub name: &'a str,
-    /// The name the chain starts at (`aws`).
+    /// The attribute read next on it, its own or an instance's (`Storage.s3`, `Storage().s3`).
+    pub attribute: Option<&'a str>,
+    /// The name the chain starts at (`aws`, `Storage`).
     pub range: TextRange,
 }
 
@@ -422,18 +424,36 @@ fn attributes<'a>(raw: &walk::Raw<'a>, evaluator: &value::Evaluator<'_, 'a>, val
 }
 
 /// The first attribute each load of a project module's binding reads from that module
-/// (`aws.s3`, `backend.aws.s3` after `import backend.aws`).
+/// (`aws.s3`, `backend.aws.s3` after `import backend.aws`), and the attributes read on a
+/// name imported from one (`Storage.s3` after `from aws import Storage`), each with the
+/// attribute read next on it (`aws.Storage.s3`, `Storage().s3`).
 fn member_reads<'a>(raw: &walk::Raw<'a>, evaluator: &value::Evaluator<'_, 'a>, values: &[(Value<'a>, Value<'a>)]) -> Vec<MemberRead<'a>> {
+    // `.name`, or `().name` (an instance's), after `steps`.
+    let attribute_after = |steps: &[(calls::Access<'a>, &'a Expr)]| match steps {
+        [(calls::Access::Attribute(name), _), ..] | [(calls::Access::Call(_), _), (calls::Access::Attribute(name), _), ..] => Some(*name),
+        _ => None,
+    };
     let mut found = Vec::new();
     for (use_, (value, _)) in raw.uses.iter().zip(values) {
+        let steps = calls::steps(use_.chain);
+        let imported = use_.symbol.into_iter().flat_map(|symbol| raw.scopes.reaching(symbol, use_.scope, use_.name.range.start())).find_map(|&site| match raw.scopes.site(site).kind {
+            SiteKind::Import { imported: Imported::Member(ModuleRef::Project(module), name), .. } => Some((module, name)),
+            _ => None,
+        });
+        if let Some((module, name)) = imported {
+            if let Some(attribute) = attribute_after(&steps) {
+                found.push(MemberRead { module, name, attribute: Some(attribute), range: use_.name.range });
+            }
+            continue;
+        }
         if !matches!(value, Value::Module(ModuleRef::Project(_)) | Value::Dotted { .. }) {
             continue;
         }
         let mut value = *value;
-        for (step, _) in calls::steps(use_.chain) {
-            let calls::Access::Attribute(name) = step else { break };
+        for (at, (step, _)) in steps.iter().enumerate() {
+            let calls::Access::Attribute(name) = *step else { break };
             if let Some(module) = evaluator.project_member_of(value, name) {
-                found.push(MemberRead { module, name, range: use_.name.range });
+                found.push(MemberRead { module, name, attribute: attribute_after(&steps[at + 1..]), range: use_.name.range });
                 break;
             }
             value = evaluator.attribute(value, name);

@@ -217,16 +217,29 @@ def f(s3):
     shared.media.put_object(Bucket='b', Key='k', Body=b'')
     api.aws.backups.delete_object(Bucket='b', Key='k')
     return api.version, boto3.client, s3.head_object
+
+
+def g():
+    from .aws import Storage
+    Storage.s3.put_object(Bucket='b', Key='k', Body=b'')
+    return Storage().client, Storage, aws.Storage.s3
 ";
     with_model(text, &none(), |model, text| {
-        let reads: Vec<String> = model.member_reads.iter().map(|read| format!("{}:{} {}.{}", line(text, read.range), &text[read.range], read.module, read.name)).collect();
+        let reads: Vec<String> = model
+            .member_reads
+            .iter()
+            .map(|read| format!("{}:{} {}.{}{}", line(text, read.range), &text[read.range], read.module, read.name, read.attribute.map(|attribute| format!(" .{attribute}")).unwrap_or_default()))
+            .collect();
         assert_eq!(
             reads,
             [
-                "8:aws backend/api/aws.py.s3",
-                "9:shared backend/api/aws.py.media",
-                "10:api backend/api/aws.py.backups",
+                "8:aws backend/api/aws.py.s3 .get_object",
+                "9:shared backend/api/aws.py.media .put_object",
+                "10:api backend/api/aws.py.backups .delete_object",
                 "11:api backend/api/__init__.py.version",
+                "16:Storage backend/api/aws.py.Storage .s3",
+                "17:Storage backend/api/aws.py.Storage .client",
+                "17:aws backend/api/aws.py.Storage .s3",
             ]
         );
     });

@@ -178,7 +178,15 @@ impl<'a> Checker<'_, 'a> {
                     }
                 }
             }
-            let uses: Vec<TextRange> = symbol.uses.iter().map(|&use_id| model.use_(use_id).name.range).collect();
+            let mut uses: Vec<TextRange> = symbol.uses.iter().map(|&use_id| model.use_(use_id).name.range).collect();
+            // A class body's name is read as an attribute of the class or of its instances
+            // (`Storage.s3`, `self.s3`) too.
+            let class = scopes.scope(symbol.scope).class.filter(|_| scope_kind == crate::model::ScopeKind::Class);
+            if let Some(class) = class {
+                for attribute in model.attributes.iter().filter(|attribute| attribute.class == class && attribute.name == symbol.name) {
+                    uses.extend(attribute_reads(model, attribute));
+                }
+            }
             let s3_uses = match held {
                 Held::Boto => symbol.uses.iter().filter(|&&use_id| self.s3_use(use_id, &relevant_sessions)).count(),
                 _ => uses.len(),
@@ -194,7 +202,8 @@ impl<'a> Checker<'_, 'a> {
             let storage_object = self.ctx.is_storage_module && symbol.scope == Scopes::MODULE;
             let reached = storage_object && self.ctx.index.storage.as_ref().is_some_and(|storage| storage.demand.reached.contains(symbol.name));
             let exported = (!storage_object || reached) && matches!(held, Held::Object(_)) && matches!(scope_kind, crate::model::ScopeKind::Module | crate::model::ScopeKind::Class) && !symbol.name.starts_with('_');
-            let mut binding = Binding { display: symbol.name.to_owned(), held, defs, uses, s3_uses, storage_client, exported, reached, class: None };
+            let class = class.map(|class| model.classes[class.0 as usize].def.name.as_str());
+            let mut binding = Binding { display: symbol.name.to_owned(), held, defs, uses, s3_uses, storage_client, exported, reached, class };
             if fixed {
                 // Keep it: record a use no removal covers.
                 binding.uses.push(TextRange::empty(TextSize::default()));
@@ -216,12 +225,7 @@ impl<'a> Checker<'_, 'a> {
                     Some(Def::Statement { stmt, block, removable: simple(model, value) })
                 })
                 .collect();
-            let uses = attribute
-                .uses
-                .iter()
-                .filter(|&&use_id| !matches!(model.use_(use_id).context, Context::StoreTarget) || !matches!(model.use_(use_id).chain, Expr::Attribute(_)))
-                .map(|&use_id| first_attribute(model, use_id))
-                .collect::<Vec<_>>();
+            let uses: Vec<TextRange> = attribute_reads(model, attribute).collect();
             let s3_uses = uses.len();
             let class_body_only = attribute.stores.is_empty();
             if class_body_only {
@@ -266,18 +270,24 @@ impl<'a> Checker<'_, 'a> {
         FileAccess::new(self.ctx).text_of(&self.ctx.config.client.storage_name)
     }
 
-    /// Another file that imports this module-level object by name (`from aws import s3`).
-    /// The storage module knows its users otherwise (`reached`), and a class's attribute is
-    /// reached through its class. Before every file is read, the file waits for it.
-    fn importer(&self, binding: &Binding) -> Option<&Importer> {
-        if self.ctx.is_storage_module || binding.class.is_some() {
+    /// Another file that imports this module-level object by name (`from aws import s3`)
+    /// or reads it on this module (`aws.s3`), or reads this class attribute on the class
+    /// it imports (`Storage.s3`, `Storage().s3`), with what it reads. The storage module
+    /// knows its users otherwise (`reached`). Before every file is read, the file waits
+    /// for it.
+    fn importer(&self, binding: &Binding) -> Option<(&Importer, String)> {
+        if self.ctx.is_storage_module {
             return None;
         }
         if !self.ctx.index.exports_final {
             self.ctx.importers_wanted.set(true);
             return None;
         }
-        self.ctx.index.importer_of(&self.ctx.file.display, &binding.display)
+        let read = match binding.class {
+            Some(class) => format!("{class}.{}", binding.display.rsplit('.').next().unwrap_or(&binding.display)),
+            None => binding.display.clone(),
+        };
+        self.ctx.index.importer_of(&self.ctx.file.display, &read).map(|importer| (importer, read))
     }
 
     // ----- results -----
@@ -321,9 +331,11 @@ impl<'a> Checker<'_, 'a> {
         for (id, binding) in self.bindings.iter().enumerate() {
             let Held::Object(kind) = binding.held else { continue };
             for def in &binding.defs {
-                let Def::Statement { stmt, removable, .. } = def else { continue };
+                let Def::Statement { stmt, removable, block } = def else { continue };
                 let range = stmt.range();
                 let name = &binding.display;
+                // Removed alone (an unsafe fix), the last statement of a class body leaves `pass`.
+                let alone = self.model.blocks[block.0 as usize].len() == 1;
                 let (message, fix) = if removed.contains(&id) {
                     let message = if binding.storage_client {
                         format!("{} `{name}`: replace it with the Supabase client", kind.noun())
@@ -338,17 +350,18 @@ impl<'a> Checker<'_, 'a> {
                         kind.noun()
                     );
                     (message, None)
-                } else if let Some(importer) = (binding.exported && binding.uses.iter().all(inside_removed)).then(|| self.importer(binding)).flatten() {
+                } else if let Some((importer, read)) = (binding.exported && binding.uses.iter().all(inside_removed)).then(|| self.importer(binding)).flatten() {
                     // Removing it would break the file that imports it.
+                    let how = if binding.class.is_some() { format!("reads it as `{read}`") } else { "imports it".to_owned() };
                     let message = format!(
-                        "{} `{name}` has no use left here, but {} imports it (line {}); translate its uses there (boto3-call), then rerun to remove it",
+                        "{} `{name}` has no use left here, but {} {how} (line {}); translate its uses there (boto3-call), then rerun to remove it",
                         kind.noun(),
                         importer.by,
                         importer.line
                     );
                     (message, None)
                 } else if binding.exported && binding.uses.iter().all(inside_removed) {
-                    let edits = vec![delete_statement(&self.ctx.file.text, range, false)];
+                    let edits = vec![delete_statement(&self.ctx.file.text, range, alone)];
                     let message = match binding.class {
                         // The model follows instances within this file only.
                         Some(class) => {
@@ -365,7 +378,7 @@ impl<'a> Checker<'_, 'a> {
                     };
                     (message, Some(Fix::unsafe_edits(format!("remove {name}"), tidy_blank_lines(&self.ctx.file.text, edits))))
                 } else if !removable && binding.uses.is_empty() {
-                    let edits = vec![delete_statement(&self.ctx.file.text, range, false)];
+                    let edits = vec![delete_statement(&self.ctx.file.text, range, alone)];
                     (
                         format!(
                             "{} `{name}` is built with arguments that call other code: unsafe fix (removing it also drops those calls; applied with --unsafe-fixes), or remove it by hand",
@@ -790,6 +803,15 @@ fn simple_callee(model: &FileModel, func: &Expr) -> bool {
 }
 
 /// The `x.attr` node of an attribute use (`self.s3` in `self.s3.get_object(...)`).
+/// Where code reads `attribute` (`self.s3`, `Storage.s3`); a store to it is no read.
+fn attribute_reads<'m>(model: &'m FileModel, attribute: &'m crate::model::Attribute) -> impl Iterator<Item = TextRange> + 'm {
+    attribute
+        .uses
+        .iter()
+        .filter(move |&&use_id| !matches!(model.use_(use_id).context, Context::StoreTarget) || !matches!(model.use_(use_id).chain, Expr::Attribute(_)))
+        .map(move |&use_id| first_attribute(model, use_id))
+}
+
 fn first_attribute(model: &FileModel, use_id: UseId) -> TextRange {
     let use_ = model.use_(use_id);
     steps(use_.chain).first().map_or(use_.name.range, |(_, node)| node.range())
