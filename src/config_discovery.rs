@@ -9,8 +9,10 @@
 //! configuration of every file of a tree costs one probe per directory.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
 
 use crate::config::{Config, ConfigError, DEFAULT_RULES_TOML};
 use crate::discover::{discover, DiscoverOptions, Discovered};
@@ -22,7 +24,7 @@ const OWN_TABLES: [&str; 5] = ["buckets", "storage", "client", "errors", "setup"
 
 #[derive(Debug, Default)]
 pub struct ConfigFinder {
-    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    by_dir: FxHashMap<PathBuf, Option<PathBuf>>,
     /// One line per file that was looked at and ignored.
     pub notes: BTreeSet<String>,
 }

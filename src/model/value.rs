@@ -7,10 +7,10 @@
 //! Every site's value is computed once (memoized); a cycle or a deep chain gives `Unknown`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use ruff_python_ast::{BoolOp, Expr, ExprCall};
 use ruff_text_size::TextSize;
+use rustc_hash::FxHashMap;
 
 use super::exports::{Export, Returns};
 use super::imports::{Imported, Library, ModuleRef};
@@ -190,11 +190,11 @@ pub(super) struct Evaluator<'r, 'a> {
     /// A class's (or its instances') attribute, once the stores' owners are known:
     /// without it each read re-evaluates every store of that name, and stores whose
     /// values read other attributes multiply into an exponential walk.
-    class_attributes: RefCell<HashMap<(ClassId, &'a str, bool), Memo<'a>>>,
+    class_attributes: RefCell<FxHashMap<(ClassId, &'a str, bool), Memo<'a>>>,
     /// A function's return value for each set of bound arguments it was asked with:
     /// without it a recursive function whose arguments are known (`f(x.child)` in `f`)
     /// is re-evaluated for every path through its calls, exponential in the depth limit.
-    bound_returns: RefCell<HashMap<FunctionId, Vec<BoundReturn<'a>>>>,
+    bound_returns: RefCell<FxHashMap<FunctionId, Vec<BoundReturn<'a>>>>,
     depth: RefCell<usize>,
     /// For each attribute store, the class its root is an instance (or the class) of.
     store_classes: RefCell<Option<Vec<Option<ClassId>>>>,
@@ -210,8 +210,8 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             input,
             sites: RefCell::new(vec![Memo::Todo; raw.scopes.sites.len()]),
             returns: RefCell::new(vec![Memo::Todo; raw.functions.len()]),
-            class_attributes: RefCell::new(HashMap::new()),
-            bound_returns: RefCell::new(HashMap::new()),
+            class_attributes: RefCell::new(FxHashMap::default()),
+            bound_returns: RefCell::new(FxHashMap::default()),
             depth: RefCell::new(0),
             store_classes: RefCell::new(None),
             building_owners: std::cell::Cell::new(false),
