@@ -8,6 +8,10 @@ use rustc_hash::FxHashSet;
 pub struct ModuleMap {
     /// Looked up for every import from every ancestor of its file: hashed, not ordered.
     files: FxHashSet<String>,
+    /// Every component of those paths (a file's without `.py`): the first part of a
+    /// dotted name that is none of them (`os`, `json`, `boto3`) resolves from no root,
+    /// so one lookup answers what `2 x depth` lookups of whole paths would.
+    names: FxHashSet<String>,
     storage: Option<String>,
 }
 
@@ -42,7 +46,15 @@ pub fn ancestors(display: &str) -> impl Iterator<Item = &str> {
 
 impl ModuleMap {
     pub fn new<'s>(files: impl IntoIterator<Item = &'s str>, storage: Option<&str>) -> ModuleMap {
-        ModuleMap { files: files.into_iter().map(str::to_owned).collect(), storage: storage.map(str::to_owned) }
+        let files: FxHashSet<String> = files.into_iter().map(str::to_owned).collect();
+        let names = files.iter().flat_map(|file| file.split('/')).map(|part| part.strip_suffix(".py").unwrap_or(part).to_owned()).collect();
+        ModuleMap { files, names, storage: storage.map(str::to_owned) }
+    }
+
+    /// Whether `dotted` may name a module under some root: its first part is a
+    /// directory or file name among the paths.
+    fn may_resolve(&self, dotted: &str) -> bool {
+        self.names.contains(dotted.split(['.', '/']).next().unwrap_or(dotted))
     }
 
     /// The storage module's display path, when it is among the paths.
@@ -69,6 +81,14 @@ impl ModuleMap {
 
     /// `root/a/b.py` or `root/a/b/__init__.py` for `a.b`.
     pub fn module_at(&self, root: &str, dotted: &str) -> Option<&str> {
+        if !self.may_resolve(dotted) {
+            return None;
+        }
+        self.module_under(root, dotted)
+    }
+
+    /// [`Self::module_at`] once [`Self::may_resolve`] said yes.
+    fn module_under(&self, root: &str, dotted: &str) -> Option<&str> {
         let mut path = String::with_capacity(root.len() + dotted.len() + "/__init__.py".len() + 1);
         if !root.is_empty() {
             path.push_str(root);
@@ -80,12 +100,18 @@ impl ModuleMap {
 
     /// `import <dotted>` from `importer`: the nearest root it resolves from.
     pub fn resolve_absolute(&self, importer: &str, dotted: &str) -> Option<Found<'_>> {
-        ancestors(importer).find_map(|root| self.module_at(root, dotted)).map(|display| Found { display })
+        if !self.may_resolve(dotted) {
+            return None;
+        }
+        ancestors(importer).find_map(|root| self.module_under(root, dotted)).map(|display| Found { display })
     }
 
     /// Every root `import <dotted>` resolves from, for `importer` (slices of its path).
     pub fn roots_of<'d>(&self, importer: &'d str, dotted: &str) -> Vec<&'d str> {
-        ancestors(importer).filter(|root| self.module_at(root, dotted).is_some()).collect()
+        if !self.may_resolve(dotted) {
+            return Vec::new();
+        }
+        ancestors(importer).filter(|root| self.module_under(root, dotted).is_some()).collect()
     }
 
     /// `from <level dots><module> import <name>`: the module file (with `name`, the
