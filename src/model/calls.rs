@@ -36,7 +36,21 @@ impl Access<'_> {
 
 /// The steps of `chain` from its root (excluded) outwards, with the node each ends at.
 pub fn steps(chain: &Expr) -> Vec<(Access<'_>, &Expr)> {
-    let mut out = Vec::new();
+    // Counted first so the Vec is allocated once at its size (it is asked for at every
+    // load with a chain: growing it from empty was a reallocation each time).
+    let mut count = 0;
+    let mut current = chain;
+    loop {
+        current = match current {
+            Expr::Attribute(attribute) => attribute.value.as_ref(),
+            Expr::Subscript(subscript) => subscript.value.as_ref(),
+            Expr::Call(call) => call.func.as_ref(),
+            Expr::Await(inner) => inner.value.as_ref(),
+            _ => break,
+        };
+        count += 1;
+    }
+    let mut out = Vec::with_capacity(count);
     let mut current = chain;
     loop {
         let (step, inner) = match current {
