@@ -360,12 +360,22 @@ fn continuation_bytes(bytes: &[u8]) -> usize {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
+        // Reserved for about one line a 32 bytes (grown by doubling otherwise).
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
-        let mut continuations = vec![0];
-        for block in text.as_bytes().chunks(CHAR_BLOCK) {
-            continuations.push(continuations.last().copied().unwrap_or_default() + continuation_bytes(block));
-        }
+        let blocks = text.len().div_ceil(CHAR_BLOCK);
+        // Mostly ASCII: no continuation bytes anywhere, checked a word at a time.
+        let continuations = if text.is_ascii() {
+            vec![0; blocks + 1]
+        } else {
+            let mut continuations = Vec::with_capacity(blocks + 1);
+            continuations.push(0);
+            for block in text.as_bytes().chunks(CHAR_BLOCK) {
+                continuations.push(continuations.last().copied().unwrap_or_default() + continuation_bytes(block));
+            }
+            continuations
+        };
         LineIndex { line_starts, continuations }
     }
 
