@@ -173,6 +173,95 @@ fn legacy_attribute_elsewhere_uses_the_new_constant() {
     );
 }
 
+/// `line:col rule message` of every finding `check` reports on `source` (the storage
+/// module beside it).
+fn findings(display: &str, source: &str) -> Vec<String> {
+    let config = Config::defaults();
+    let files = [(STORAGE, STORAGE_TEXT), ("backend/utils/__init__.py", ""), ("backend/routes/__init__.py", ""), (display, source)];
+    let run = Run::in_memory(&config, &files, Mode::Check, true);
+    let input = FileInput { display: display.to_owned(), kind: FileKind::Python, path: None };
+    let result = run.process(&input, source.as_bytes());
+    result.findings.iter().map(|finding| format!("{}:{} {} {}", finding.start.line, finding.start.column, finding.rule, finding.message)).collect()
+}
+
+#[test]
+fn legacy_member_of_the_same_bucket_is_imported_as_the_constant() {
+    // Renamed in the import and at each bare use, in one fix.
+    assert_eq!(
+        rewrite(
+            "backend/routes/x.py",
+            "from utils.s3_utils import upload_file_to_s3, S3_BUCKET_NAME\n\n\ndef f(k):\n    upload_file_to_s3(S3_BUCKET_NAME, k, \"v\")\n    return [S3_BUCKET_NAME for _ in k]\n"
+        ),
+        (
+            "from utils.s3_utils import upload_file_to_s3, SUPABASE_BUCKET_NAME\n\n\ndef f(k):\n    upload_file_to_s3(SUPABASE_BUCKET_NAME, k, \"v\")\n    return [SUPABASE_BUCKET_NAME for _ in k]\n".to_owned(),
+            vec![]
+        )
+    );
+    assert_eq!(
+        findings("backend/routes/x.py", "from utils.s3_utils import S3_BUCKET_NAME\nx = S3_BUCKET_NAME\n"),
+        [
+            "1:28 bucket-constant legacy constant `S3_BUCKET_NAME`; use `SUPABASE_BUCKET_NAME`",
+            "2:5 bucket-constant legacy constant `S3_BUCKET_NAME`; use `SUPABASE_BUCKET_NAME`",
+        ]
+    );
+    // Already imported: the legacy member leaves the import (the statement, when it was alone there).
+    assert_eq!(
+        rewritten("from utils.s3_utils import S3_BUCKET_NAME, SUPABASE_BUCKET_NAME\nx = S3_BUCKET_NAME\n"),
+        "from utils.s3_utils import SUPABASE_BUCKET_NAME\nx = SUPABASE_BUCKET_NAME\n"
+    );
+    assert_eq!(
+        rewritten("from utils.s3_utils import (\n    SUPABASE_BUCKET_NAME,\n    S3_BUCKET_NAME,\n)\nx = S3_BUCKET_NAME\n"),
+        "from utils.s3_utils import (\n    SUPABASE_BUCKET_NAME,\n)\nx = SUPABASE_BUCKET_NAME\n"
+    );
+    assert_eq!(
+        rewritten("from utils.s3_utils import SUPABASE_BUCKET_NAME\nfrom utils.s3_utils import S3_BUCKET_NAME\nx = S3_BUCKET_NAME\n"),
+        "from utils.s3_utils import SUPABASE_BUCKET_NAME\nx = SUPABASE_BUCKET_NAME\n"
+    );
+    // An alias: only the imported member changes.
+    assert_eq!(
+        rewritten("from utils.s3_utils import S3_BUCKET_NAME as BUCKET\nx = BUCKET\n"),
+        "from utils.s3_utils import SUPABASE_BUCKET_NAME as BUCKET\nx = BUCKET\n"
+    );
+    // With a literal the bucket rule rewrites: both settle on the one constant.
+    assert_eq!(
+        rewritten("from utils.s3_utils import upload_file_to_s3, S3_BUCKET_NAME\nupload_file_to_s3(\"anantra-lms-store\", \"k\", \"v\")\nx = S3_BUCKET_NAME\n"),
+        "from utils.s3_utils import upload_file_to_s3, SUPABASE_BUCKET_NAME\nupload_file_to_s3(SUPABASE_BUCKET_NAME, \"k\", \"v\")\nx = SUPABASE_BUCKET_NAME\n"
+    );
+}
+
+#[test]
+fn legacy_member_is_a_finding_where_the_rename_would_change_a_name() {
+    let not_renamed = "bucket-constant legacy constant `S3_BUCKET_NAME` imported from the storage module; use `SUPABASE_BUCKET_NAME`: not renamed:";
+    let cases = [
+        (
+            "from utils.s3_utils import S3_BUCKET_NAME\n\n\ndef f(SUPABASE_BUCKET_NAME):\n    return S3_BUCKET_NAME, SUPABASE_BUCKET_NAME\n",
+            "`SUPABASE_BUCKET_NAME` is bound in this function (line 4), so `SUPABASE_BUCKET_NAME` would mean something else here; rename that name, then rerun",
+        ),
+        (
+            "from utils.s3_utils import S3_BUCKET_NAME\nSUPABASE_BUCKET_NAME = \"x\"\nx = S3_BUCKET_NAME\n",
+            "`SUPABASE_BUCKET_NAME` is also bound to something else at module level (line 2), so `SUPABASE_BUCKET_NAME` may mean something else; rewrite by hand",
+        ),
+        (
+            "from utils.s3_utils import S3_BUCKET_NAME\nS3_BUCKET_NAME = S3_BUCKET_NAME.lower()\n",
+            "`S3_BUCKET_NAME` is bound again in this file (line 2); rename it by hand",
+        ),
+        (
+            "from utils.s3_utils import S3_BUCKET_NAME\nx = S3_BUCKET_NAME\nfrom utils.s3_utils import SUPABASE_BUCKET_NAME\n",
+            "module-level code above the import that binds `SUPABASE_BUCKET_NAME`; move the import up, then rerun",
+        ),
+        (
+            "from utils.s3_utils import S3_BUCKET_NAME\n__all__ = [\"S3_BUCKET_NAME\"]\n",
+            "`__all__` names `S3_BUCKET_NAME`, so other modules may import it from this one; rename it by hand there and here",
+        ),
+    ];
+    for (source, why) in cases {
+        let (text, left) = rewrite("backend/routes/x.py", source);
+        assert_eq!(text, source, "rewritten: {source}");
+        assert_eq!(left, ["1:28 bucket-constant"], "{source}");
+        assert_eq!(findings("backend/routes/x.py", source), [format!("1:28 {not_renamed} {why}")], "{source}");
+    }
+}
+
 // ----- rule 3: env lookups outside the storage module -----
 
 #[test]

@@ -991,3 +991,40 @@ fn unsafe_fixes_are_written_only_with_unsafe_fixes() {
     let again = run_in(tmp.path(), &["apply", "--unsafe-fixes", "."]);
     assert_eq!((code(&again), stdout(&again)), (0, String::new()));
 }
+
+/// A legacy constant imported by member (`from utils.s3_utils import S3_BUCKET_NAME`)
+/// that another file imports from this one keeps its name here: renamed, that import
+/// would fail. An aliased one is renamed in its import alone (its local name stays).
+#[test]
+fn a_legacy_member_another_file_imports_from_this_one_keeps_its_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["utils", "routes"] {
+        fs::create_dir(tmp.path().join(dir)).unwrap();
+        fs::write(tmp.path().join(dir).join("__init__.py"), "").unwrap();
+    }
+    let files = [
+        ("utils/s3_utils.py", "import os\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nS3_BUCKET_NAME = \"anantra-lms-store\"\n"),
+        ("routes/where.py", "from utils.s3_utils import S3_BUCKET_NAME\n\n\ndef where():\n    return S3_BUCKET_NAME\n"),
+        ("routes/names.py", "from routes.where import S3_BUCKET_NAME\n\nprint(S3_BUCKET_NAME)\n"),
+        ("routes/aliased.py", "from utils.s3_utils import S3_BUCKET_NAME as BUCKET\n\nprint(BUCKET)\n"),
+    ];
+    for (name, text) in files {
+        fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let check = run_in(tmp.path(), &["check", "--color", "never", "routes", "utils"]);
+    assert_eq!(code(&check), 1, "{}", stderr(&check));
+    assert_eq!(
+        stdout(&check),
+        "routes/aliased.py:1:28: error[bucket-constant] legacy constant `S3_BUCKET_NAME`; use `SUPABASE_BUCKET_NAME`\n\
+         routes/where.py:1:28: error[bucket-constant] legacy constant `S3_BUCKET_NAME` imported from the storage module; use `SUPABASE_BUCKET_NAME`: not renamed: routes/names.py imports `S3_BUCKET_NAME` from this file (line 1); import it from the storage module there, then rerun\n\
+         utils/s3_utils.py:4:1: error[bucket-constant] legacy `S3_BUCKET_NAME`: define `SUPABASE_BUCKET_NAME` from the environment and keep `S3_BUCKET_NAME` as its alias\n"
+    );
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "routes", "utils"]);
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    assert_eq!(fs::read_to_string(tmp.path().join("routes/aliased.py")).unwrap(), "from utils.s3_utils import SUPABASE_BUCKET_NAME as BUCKET\n\nprint(BUCKET)\n");
+    for (name, text) in &files[1..3] {
+        assert_eq!(&fs::read_to_string(tmp.path().join(name)).unwrap(), text, "{name} changed");
+    }
+    let again = run_in(tmp.path(), &["apply", "routes", "utils"]);
+    assert!(stderr(&again).contains(": 0 changed,"), "{}", stderr(&again));
+}

@@ -5,17 +5,18 @@
 //! its uses are renamed, but only when it holds that same bucket: a legacy constant of
 //! another bucket is a finding with both values, never a silent retarget.
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{Alias, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::config::BucketConstant;
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
-use crate::fix::imports::{insert_lines, insertion_offset};
+use crate::fix::imports::{delete_statement, insert_lines, insertion_offset, remove_import_names};
 use crate::model::calls::{steps, Access};
-use crate::model::{Export, Imported, Library, ModuleRef, Scopes, SiteKind, Value};
+use crate::model::{BlockId, Export, Imported, Library, ModuleRef, Scopes, Shadow, Site, SiteKind, StorageBinding, StorageBindingKind, Value};
 use crate::python_syntax::string_literal;
 use crate::rule::RuleId;
+use crate::rules::storage_access::Refusal;
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext) -> Vec<Finding> {
@@ -199,35 +200,161 @@ fn legacy_uses_in_storage(ctx: &RuleContext, findings: &mut Vec<Finding>) {
         }
         for &use_id in &scopes.symbol(symbol).uses {
             let range = ctx.model.use_(use_id).name.range;
-            let message = format!("legacy constant `{legacy}`; use `{main_constant}`");
-            push(findings, range, message, Some(Fix::safe(format!("use {main_constant}"), vec![Edit::replace(range, main_constant.clone())])));
+            push(findings, range, legacy_use(legacy, main_constant), Some(Fix::safe(format!("use {main_constant}"), vec![Edit::replace(range, main_constant.clone())])));
         }
     }
+}
+
+fn legacy_use(old: &str, constant: &str) -> String {
+    format!("legacy constant `{old}`; use `{constant}`")
+}
+
+/// A legacy constant outside the storage module when the storage module is not among
+/// the paths (its value unknown).
+fn not_among_the_paths(ctx: &RuleContext, old: &str) -> String {
+    ctx.storage_missing.set(true);
+    format!("legacy constant `{old}` not renamed: the storage module `{}` is not among the paths (see the note)", ctx.config.storage.module)
 }
 
 fn is_alias(ctx: &RuleContext, legacy: &str, constant: &str) -> bool {
     matches!(assignments(ctx, legacy).as_slice(), [(Expr::Name(name), _)] if name.id.as_str() == constant)
 }
 
-/// `from utils.s3_utils import S3_BUCKET_NAME` where the storage module's legacy constant
-/// holds another bucket than the one it would alias: each bare use is a finding with both
-/// values (renamed, it would silently address the other bucket).
-fn members_of_another_bucket(ctx: &RuleContext, main: &BucketConstant, findings: &mut Vec<Finding>) {
-    let Some(storage) = ctx.index.storage.as_ref() else { return };
+/// `from utils.s3_utils import S3_BUCKET_NAME [as B]`. Where the storage module's legacy
+/// constant holds the bucket of the constant it aliases, the import takes that constant
+/// instead, in one fix with the uses: an aliased member is renamed in the import alone;
+/// a bare one at each use too, when every use would see the new name's import (already
+/// imported, the legacy member leaves the import); otherwise a finding says why. Where it
+/// holds another bucket, each bare use is a finding with both values (renamed, it would
+/// silently address the other bucket).
+fn legacy_members(ctx: &RuleContext, main: &BucketConstant, findings: &mut Vec<Finding>) {
     let model = ctx.model;
     for binding in &model.storage_bindings {
-        let crate::model::StorageBindingKind::Member { name } = binding.kind else { continue };
+        let StorageBindingKind::Member { name } = binding.kind else { continue };
         if !ctx.config.storage.legacy_constants.iter().any(|legacy| legacy == name) {
             continue;
         }
-        let Some(Export::Constant(held)) = storage.exports.names.get(name) else { continue };
-        if *held == main.default {
+        let site = model.site(binding.site);
+        let (Some((stmt @ Stmt::ImportFrom(import), block)), SiteKind::Import { alias, .. }) = (site.statement, &site.kind) else { continue };
+        let Some(member) = import.names.get(*alias) else { continue };
+        let uses = &model.scopes.symbol(site.symbol).uses;
+        let Some(storage) = ctx.index.storage.as_ref() else {
+            push(findings, member.name.range, not_among_the_paths(ctx, name), None);
             continue;
+        };
+        match storage.exports.names.get(name) {
+            Some(Export::Constant(held)) if *held == main.default => {}
+            Some(Export::Constant(held)) => {
+                for &use_id in uses {
+                    push(findings, model.use_(use_id).name.range, other_bucket(name, held, main), None);
+                }
+                continue;
+            }
+            _ => continue,
         }
-        for &use_id in &model.scopes.symbol(model.site(binding.site).symbol).uses {
-            push(findings, model.use_(use_id).name.range, other_bucket(name, held, main), None);
+        let aliased = member.asname.is_some();
+        let renamed = Renamed { stmt, block, member, aliased };
+        match member_edits(ctx, binding, &renamed, &main.constant) {
+            Ok(edits) => {
+                let fix = Fix::safe(format!("use {}", main.constant), edits);
+                push(findings, member.name.range, legacy_use(name, &main.constant), Some(fix.clone()));
+                for &use_id in uses.iter().filter(|_| !aliased) {
+                    push(findings, model.use_(use_id).name.range, legacy_use(name, &main.constant), Some(fix.clone()));
+                }
+            }
+            Err(why) => {
+                let message = format!("legacy constant `{name}` imported from the storage module; use `{}`: not renamed: {why}", main.constant);
+                push(findings, member.name.range, message, None);
+            }
         }
     }
+}
+
+/// The legacy member's import alias.
+struct Renamed<'a> {
+    stmt: &'a Stmt,
+    block: BlockId,
+    member: &'a Alias,
+    /// `import S3_BUCKET_NAME as B`: only the imported name changes.
+    aliased: bool,
+}
+
+/// The edits that import `constant` in place of the legacy member (and rename its bare
+/// uses), or why they would change what some code means.
+fn member_edits(ctx: &RuleContext, binding: &StorageBinding, renamed: &Renamed, constant: &str) -> Result<Vec<Edit>, String> {
+    let model = ctx.model;
+    let scopes = &model.scopes;
+    let text = ctx.file.text.as_str();
+    let line = |at: TextSize| ctx.lines.line_of(at);
+    let Stmt::ImportFrom(import) = renamed.stmt else { return Err("it is not a `from ... import`".to_owned()) };
+    let name = renamed.member.name.as_str();
+    let rename_member = || within(text, import.range, &[Edit::replace(renamed.member.name.range, constant)]);
+    if renamed.aliased {
+        return Ok(rename_member());
+    }
+    let symbol = scopes.symbol(model.site(binding.site).symbol);
+    if let Some(&other) = symbol.sites.iter().find(|&&site| site != binding.site) {
+        return Err(format!("`{name}` is bound again in this file (line {}); rename it by hand", line(model.site(other).range.start())));
+    }
+    if let Some(all) = scopes.local(Scopes::MODULE, "__all__") {
+        let named = scopes.symbol(all).sites.iter().filter_map(|&site| model.site(site).statement).any(|(stmt, _)| {
+            let listed = &text[stmt.range()];
+            listed.contains(&format!("\"{name}\"")) || listed.contains(&format!("'{name}'"))
+        });
+        if named {
+            return Err(format!("`__all__` names `{name}`, so other modules may import it from this one; rename it by hand there and here"));
+        }
+    }
+    if !ctx.index.exports_final {
+        ctx.importers_wanted.set(true);
+    } else if let Some(importer) = ctx.index.importer_of(&ctx.file.display, name) {
+        return Err(format!("{} imports `{name}` from this file (line {}); import it from the storage module there, then rerun", importer.by, importer.line));
+    }
+    // The constant's own import, when the file has it already (`from <storage> import SUPABASE_BUCKET_NAME`).
+    let existing = model.storage_bindings.iter().find(|other| other.kind == StorageBindingKind::Member { name: constant } && other.local == constant);
+    let expected = |site: &Site| existing.is_some_and(|existing| std::ptr::eq(site, model.site(existing.site)));
+    if let Some(bound) = scopes.local(Scopes::MODULE, constant) {
+        if let Some(&other) = scopes.symbol(bound).sites.iter().find(|&&site| !expected(model.site(site))) {
+            let shadow = Shadow::Rebound { at: model.site(other).range };
+            return Err(Refusal::Shadowed { name: constant.to_owned(), shadow }.describe(ctx, constant));
+        }
+    }
+    let mut edits = Vec::new();
+    for &use_id in &symbol.uses {
+        let use_ = model.use_(use_id);
+        scopes
+            .free_for(use_.scope, use_.name.range.start(), constant, expected)
+            .map_err(|shadow| Refusal::Shadowed { name: constant.to_owned(), shadow }.describe(ctx, constant))?;
+        edits.push(Edit::replace(use_.name.range, constant));
+    }
+    edits.extend(match existing {
+        None => rename_member(),
+        Some(_) if import.names.len() == 1 => vec![delete_statement(text, import.range, model.blocks[renamed.block.0 as usize].len() == 1)],
+        Some(_) => {
+            let aliases: Vec<TextRange> = import.names.iter().map(Ranged::range).collect();
+            let remove: Vec<bool> = import.names.iter().map(|alias| alias.range == renamed.member.range).collect();
+            within(text, import.range, &remove_import_names(text, &aliases, &remove))
+        }
+    });
+    Ok(edits)
+}
+
+/// One edit replacing `range` by its text with `edits` (inside it) made: a fix changing
+/// one name of an import statement then conflicts with every other fix on that statement
+/// (two renamed in one pass could leave it with no name, or the same name twice).
+fn within(text: &str, range: TextRange, edits: &[Edit]) -> Vec<Edit> {
+    if !edits.iter().all(|edit| range.contains_range(edit.range)) {
+        return edits.to_vec();
+    }
+    let mut replaced = String::new();
+    let mut at = range.start();
+    for edit in edits {
+        replaced.push_str(&text[TextRange::new(at, edit.start())]);
+        replaced.push_str(&edit.content);
+        at = edit.end();
+    }
+    replaced.push_str(&text[TextRange::new(at, range.end())]);
+    vec![Edit::replace(range, replaced)]
 }
 
 /// `s3_utils.S3_BUCKET_NAME` in other files: renamed when the storage module's legacy
@@ -239,7 +366,7 @@ fn legacy_elsewhere(ctx: &RuleContext, findings: &mut Vec<Finding>) {
     }
     let main = ctx.config.constant_of(ctx.config.main_bucket());
     let model = ctx.model;
-    members_of_another_bucket(ctx, main, findings);
+    legacy_members(ctx, main, findings);
     for use_ in &model.uses {
         // How many attribute steps reach the module: `s3_utils.X` one, `utils.s3_utils.X` two.
         let depth = match use_.value {
@@ -263,15 +390,10 @@ fn legacy_elsewhere(ctx: &RuleContext, findings: &mut Vec<Finding>) {
         let held = ctx.index.storage.as_ref().and_then(|storage| storage.exports.names.get(*name));
         match held {
             Some(Export::Constant(held)) if *held == main.default => {
-                let message = format!("legacy constant `{old}`; use `{}`", main.constant);
-                push(findings, range, message, Some(Fix::safe(format!("use {}", main.constant), vec![Edit::replace(range, main.constant.clone())])));
+                push(findings, range, legacy_use(old, &main.constant), Some(Fix::safe(format!("use {}", main.constant), vec![Edit::replace(range, main.constant.clone())])));
             }
             Some(Export::Constant(held)) => push(findings, range, other_bucket(old, held, main), None),
-            _ if ctx.index.storage.is_none() => {
-                ctx.storage_missing.set(true);
-                let message = format!("legacy constant `{old}` not renamed: the storage module `{}` is not among the paths (see the note)", ctx.config.storage.module);
-                push(findings, range, message, None);
-            }
+            _ if ctx.index.storage.is_none() => push(findings, range, not_among_the_paths(ctx, old), None),
             _ => {}
         }
     }
