@@ -33,7 +33,7 @@ pub fn translate(cx: &Cx, unit_calls: &[usize], unit_tries: &[usize], missing: &
     let mut renamed = false;
     for block in unit_tries.iter().map(|index| &cx.model.tries[*index]) {
         let TryKind::Try(stmt) = block.kind else { continue };
-        let guarded: Vec<usize> = block.calls.iter().copied().filter(|index| !cx.model.calls[*index].is_construction()).collect();
+        let guarded: Vec<usize> = block.calls.iter().copied().filter(|index| super::makes_request(&cx.model.calls[*index])).collect();
         if let Some(outside) = guarded.iter().find(|index| !unit_calls.contains(index)) {
             blockers.push(cx.block(stmt.range, format!(
                 "this `try` also guards the S3 call on line {} (in another function it calls); translate that function first, then rerun",

@@ -403,7 +403,8 @@ struct Unit {
     range: TextRange,
     calls: Vec<usize>,
     /// Indexes into `FileModel::tries` of the `try` statements guarding this unit's calls
-    /// (a `try` belongs to the function of the first S3 call it guards).
+    /// (a `try` belongs to the function of the first S3 request it guards, see
+    /// `makes_request`).
     tries: Vec<usize>,
 }
 
@@ -421,7 +422,7 @@ fn units(model: &FileModel, text: &str) -> Vec<Unit> {
         units[at].calls.push(index);
     }
     for (index, block) in model.tries.iter().enumerate() {
-        let first = block.calls.iter().map(|call| &model.calls[*call]).find(|call| !call.is_construction());
+        let first = block.calls.iter().map(|call| &model.calls[*call]).find(|call| makes_request(call));
         if let Some(at) = first.and_then(|call| unit_of.get(&call.function)) {
             units[*at].tries.push(index);
         }
@@ -638,10 +639,7 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     let mut rewrites: Vec<(usize, Rewrite)> = Vec::new();
     let mut consumed: BTreeSet<usize> = BTreeSet::new();
     // Listings first: they consume the calls on their items (`obj.delete()`).
-    let listing = |index: &usize| {
-        let call = &cx.model.calls[*index];
-        is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. })
-    };
+    let listing = |index: &usize| is_iterated_listing(&cx.model.calls[*index]);
     let (listings, others): (Vec<usize>, Vec<usize>) = unit.calls.iter().copied().partition(|index| listing(index));
     for index in listings.into_iter().chain(others) {
         let call = &cx.model.calls[index];
@@ -660,8 +658,7 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     }
     for &index in &unit.calls {
         let call = &cx.model.calls[index];
-        let listing = is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. });
-        if call.is_construction() && !listing && !consumed.contains(&index) && blockers.is_empty() {
+        if call.is_construction() && !is_iterated_listing(call) && !consumed.contains(&index) && blockers.is_empty() {
             blockers.push(cx.block(call.call.range(), format!(
                 "`{}(...)` builds a {} this translation does not follow to its use; rewrite its uses by hand",
                 call_head(cx.text, call),
@@ -777,6 +774,18 @@ fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
             cx.storage
         ))),
     }
+}
+
+/// Whether `call` makes a request its `try` catches the errors of: any call but one that
+/// only builds an object, and a listing that is iterated (the iteration makes the
+/// requests; the translation turns it into a walk of the bucket).
+pub fn makes_request(call: &S3Call) -> bool {
+    !call.is_construction() || is_iterated_listing(call)
+}
+
+/// `for obj in bucket.objects.filter(...)`: a collection listing whose value is iterated.
+fn is_iterated_listing(call: &S3Call) -> bool {
+    is_collection_listing(call) && matches!(call.consumer.context, Context::Iterated { .. })
 }
 
 /// The collection chain a listing iterates, when `call` is `.filter(...)`/`.all()` of a
