@@ -281,9 +281,18 @@ pub struct MemberRead<'a> {
 impl<'a> FileModel<'a> {
     pub fn build(module: &'a ModModule, input: &ModelInput<'a>) -> FileModel<'a> {
         let mut raw = walk::walk(module, input);
-        // Link every load to its symbol.
-        for (index, use_) in raw.uses.iter_mut().enumerate() {
+        // Link every load to its symbol (each symbol's list allocated once at its size).
+        let mut counts = vec![0u32; raw.scopes.symbols.len()];
+        for use_ in raw.uses.iter_mut() {
             use_.symbol = raw.scopes.resolve(use_.scope, use_.name.id.as_str());
+            if let Some(symbol) = use_.symbol {
+                counts[symbol.0 as usize] += 1;
+            }
+        }
+        for (symbol, count) in raw.scopes.symbols.iter_mut().zip(counts) {
+            symbol.uses.reserve_exact(count as usize);
+        }
+        for (index, use_) in raw.uses.iter().enumerate() {
             if let Some(symbol) = use_.symbol {
                 raw.scopes.symbols[symbol.0 as usize].uses.push(UseId(index as u32));
             }

@@ -49,6 +49,9 @@ pub(crate) fn walk<'a>(module: &'a ModModule, input: &ModelInput<'a>) -> Raw<'a>
     // grown by doubling, which copied every `Use` again (2% of a `check`). Capped so a
     // huge file of literals reserves little.
     let uses = Vec::with_capacity((input.text.len() / 24).min(1 << 14));
+    // Bindings likewise, about one a 64 bytes.
+    scopes.sites.reserve((input.text.len() / 64).min(1 << 13));
+    scopes.symbols.reserve((input.text.len() / 96).min(1 << 13));
     let mut walker = Walker {
         raw: Raw {
             scopes,
