@@ -28,15 +28,37 @@ pub fn insertion_offset(module: &ModModule, text: &str) -> TextSize {
 }
 
 /// An edit inserting `statement` (one or more lines, without a final newline) at `at`.
+/// Right after a module docstring (on the line after it, or at the end of a file that
+/// ends with it) an empty line separates the two, as black and ruff format want
+/// ("module docstring followed by one empty line"); the lines after `at` stay as they are.
 pub fn insert_lines(text: &str, at: TextSize, statement: &str, newline: &str) -> Edit {
     let needs_leading_newline = at.to_usize() == text.len() && !text.is_empty() && !text.ends_with('\n');
     let body = statement.replace('\n', newline);
+    let blank = if follows_module_docstring(text, at.to_usize()) { newline } else { "" };
     let content = if needs_leading_newline {
-        format!("{newline}{body}{newline}")
+        format!("{newline}{blank}{body}{newline}")
     } else {
-        format!("{body}{newline}")
+        format!("{blank}{body}{newline}")
     };
     Edit::insert(at, content)
+}
+
+/// Whether the text before `at` is a module docstring (after any comments and blank lines)
+/// whose last line is the line just before `at` (or, with no final newline, ends at `at`).
+fn follows_module_docstring(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let before = before.strip_suffix('\n').map_or(before, |rest| rest.strip_suffix('\r').unwrap_or(rest));
+    let last_line = &before[before.rfind('\n').map_or(0, |at| at + 1)..];
+    // Cheap test first: a docstring's last line holds its closing quote.
+    if !last_line.contains(['"', '\'']) {
+        return false;
+    }
+    let Ok(parsed) = crate::source::parse_python(before) else { return false };
+    let last_line_start = TextSize::try_from(before.len() - last_line.len()).unwrap_or_default();
+    matches!(
+        parsed.syntax().body.as_slice(),
+        [Stmt::Expr(expr)] if matches!(*expr.value, Expr::StringLiteral(_)) && expr.end() > last_line_start
+    )
 }
 
 /// The edit that removes the whole statement at `range`: its line(s) when it stands
@@ -199,6 +221,43 @@ mod tests {
             insert("\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\nimport json  # why\n\nX = 1\n"),
             "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\nimport json  # why\nfrom utils import s3_utils\n\nX = 1\n"
         );
+    }
+
+    #[test]
+    fn after_a_module_docstring_one_empty_line() {
+        let import = "from utils import s3_utils";
+        // Directly followed by code, by a blank line, by a comment, or by nothing.
+        assert_eq!(insert("\"\"\"Doc.\"\"\"\nX = 1\n"), format!("\"\"\"Doc.\"\"\"\n\n{import}\nX = 1\n"));
+        assert_eq!(insert("\"\"\"Doc.\"\"\"\n\nX = 1\n"), format!("\"\"\"Doc.\"\"\"\n\n{import}\n\nX = 1\n"));
+        assert_eq!(insert("\"\"\"Doc.\"\"\"\n# note\nX = 1\n"), format!("\"\"\"Doc.\"\"\"\n\n{import}\n# note\nX = 1\n"));
+        assert_eq!(insert("\"\"\"Doc.\"\"\"\n"), format!("\"\"\"Doc.\"\"\"\n\n{import}\n"));
+        assert_eq!(insert("\"\"\"Doc.\"\"\""), format!("\"\"\"Doc.\"\"\"\n\n{import}\n"));
+        // A docstring of several lines, after comments; a one-quoted or raw one.
+        assert_eq!(
+            insert("#!/usr/bin/env python\n\"\"\"Doc.\n\nMore.\n\"\"\"  # why\nX = 1\n"),
+            format!("#!/usr/bin/env python\n\"\"\"Doc.\n\nMore.\n\"\"\"  # why\n\n{import}\nX = 1\n")
+        );
+        assert_eq!(insert("r'Doc.'\nX = 1\n"), format!("r'Doc.'\n\n{import}\nX = 1\n"));
+        // Idempotent: once the import is there, the next one goes after it, with no blank line.
+        assert_eq!(
+            insert(&format!("\"\"\"Doc.\"\"\"\n\n{import}\nX = 1\n")),
+            format!("\"\"\"Doc.\"\"\"\n\n{import}\n{import}\nX = 1\n")
+        );
+        // Not a module docstring: a bytes or f-string literal, a string after code.
+        assert_eq!(insert("b'x'\nX = 1\n"), format!("{import}\nb'x'\nX = 1\n"));
+        assert_eq!(insert("import os\n'x'\n"), format!("import os\n{import}\n'x'\n"));
+        assert_eq!(insert("from a import b  # \"q\"\nX = 1\n"), format!("from a import b  # \"q\"\n{import}\nX = 1\n"));
+    }
+
+    #[test]
+    fn after_a_module_docstring_in_a_crlf_file() {
+        let text = "\"\"\"Doc.\"\"\"\r\nX = 1\r\n";
+        let parsed = parse_python(text).unwrap();
+        let edit = insert_lines(text, insertion_offset(parsed.syntax(), text), "import a\nimport b", "\r\n");
+        assert_eq!(edit, Edit::insert(TextSize::new(12), "\r\nimport a\r\nimport b\r\n"));
+        let text = "\"\"\"Doc.\"\"\"";
+        let edit = insert_lines(text, TextSize::new(10), "import a", "\r\n");
+        assert_eq!(edit, Edit::insert(TextSize::new(10), "\r\n\r\nimport a\r\n"));
     }
 
     #[test]
