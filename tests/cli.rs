@@ -1028,3 +1028,54 @@ fn a_legacy_member_another_file_imports_from_this_one_keeps_its_name() {
     let again = run_in(tmp.path(), &["apply", "routes", "utils"]);
     assert!(stderr(&again).contains(": 0 changed,"), "{}", stderr(&again));
 }
+
+/// A boto3 name another file imports from this one is a re-export: its import stays
+/// (removing it would break that file), while an unused one nobody imports goes.
+#[test]
+fn a_boto3_import_another_file_imports_from_this_one_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("app")).unwrap();
+    fs::write(tmp.path().join("app/__init__.py"), "").unwrap();
+    let aws = "from boto3.s3.transfer import TransferConfig  # noqa: F401\nfrom boto3.s3.transfer import S3Transfer  # noqa: F401\n";
+    let jobs = "import boto3\nfrom app.aws import TransferConfig\n\nCONFIG = TransferConfig(multipart_threshold=8 * 1024 * 1024)\nsession = boto3.session.Session()\n";
+    fs::write(tmp.path().join("app/aws.py"), aws).unwrap();
+    fs::write(tmp.path().join("app/jobs.py"), jobs).unwrap();
+    let check = run_in(tmp.path(), &["check", "--color", "never", "app"]);
+    assert_eq!(code(&check), 1, "{}", stderr(&check));
+    assert_eq!(
+        stdout(&check),
+        "app/aws.py:1:31: error[boto3-import] `TransferConfig` has no use left here, but app/jobs.py imports it from this file (line 2); import it from its own module there, then rerun to remove it\n\
+         app/aws.py:2:31: error[boto3-import] `S3Transfer` is no longer used; remove the import\n"
+    );
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "app"]);
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    assert_eq!(fs::read_to_string(tmp.path().join("app/aws.py")).unwrap(), "from boto3.s3.transfer import TransferConfig  # noqa: F401\n");
+    assert_eq!(fs::read_to_string(tmp.path().join("app/jobs.py")).unwrap(), jobs);
+    let again = run_in(tmp.path(), &["apply", "app"]);
+    assert!(stderr(&again).contains(": 0 changed,"), "{}", stderr(&again));
+}
+
+/// An unused botocore exception another file imports from this one stays too.
+#[test]
+fn a_botocore_exception_another_file_imports_from_this_one_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("app")).unwrap();
+    fs::write(tmp.path().join("app/__init__.py"), "").unwrap();
+    let errs = "from botocore.exceptions import ClientError, NoCredentialsError  # noqa: F401\n";
+    let jobs = "import boto3\nfrom app.errs import ClientError\n\nsession = boto3.session.Session()\n";
+    fs::write(tmp.path().join("app/errs.py"), errs).unwrap();
+    fs::write(tmp.path().join("app/jobs.py"), jobs).unwrap();
+    let check = run_in(tmp.path(), &["check", "--color", "never", "app/errs.py", "app/jobs.py"]);
+    assert_eq!(code(&check), 1, "{}", stderr(&check));
+    assert_eq!(
+        stdout(&check),
+        "app/errs.py:1:1: error[client-error] botocore exception imported but no longer used (its handlers now catch Supabase's errors); remove the import\n\
+         app/errs.py:1:33: error[client-error] botocore exception `ClientError` has no use left here, but app/jobs.py imports it from this file (line 2); import it from botocore.exceptions there, then rerun to remove it\n"
+    );
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "app/errs.py", "app/jobs.py"]);
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    assert_eq!(fs::read_to_string(tmp.path().join("app/errs.py")).unwrap(), "from botocore.exceptions import ClientError  # noqa: F401\n");
+    assert_eq!(fs::read_to_string(tmp.path().join("app/jobs.py")).unwrap(), jobs);
+    let again = run_in(tmp.path(), &["apply", "app/errs.py", "app/jobs.py"]);
+    assert!(stderr(&again).contains(": 0 changed,"), "{}", stderr(&again));
+}

@@ -201,7 +201,14 @@ impl<'a> Checker<'_, 'a> {
             // others go once their own uses are translated, the storage client with them.
             let storage_object = self.ctx.is_storage_module && symbol.scope == Scopes::MODULE;
             let reached = storage_object && self.ctx.index.storage.as_ref().is_some_and(|storage| storage.demand.reached.contains(symbol.name));
-            let exported = (!storage_object || reached) && matches!(held, Held::Object(_)) && matches!(scope_kind, crate::model::ScopeKind::Module | crate::model::ScopeKind::Class) && !symbol.name.starts_with('_');
+            // A module-level import is public too: another file may import it from here.
+            let exported = (!storage_object || reached)
+                && match held {
+                    Held::Object(_) => matches!(scope_kind, crate::model::ScopeKind::Module | crate::model::ScopeKind::Class),
+                    Held::Boto => scope_kind == crate::model::ScopeKind::Module,
+                    Held::StorageMember => false,
+                }
+                && !symbol.name.starts_with('_');
             let class = class.map(|class| model.classes[class.0 as usize].def.name.as_str());
             let mut binding = Binding { display: symbol.name.to_owned(), held, defs, uses, s3_uses, storage_client, exported, reached, class };
             if fixed {
@@ -279,15 +286,11 @@ impl<'a> Checker<'_, 'a> {
         if self.ctx.is_storage_module {
             return None;
         }
-        if !self.ctx.index.exports_final {
-            self.ctx.importers_wanted.set(true);
-            return None;
-        }
         let read = match binding.class {
             Some(class) => format!("{class}.{}", binding.display.rsplit('.').next().unwrap_or(&binding.display)),
             None => binding.display.clone(),
         };
-        self.ctx.index.importer_of(&self.ctx.file.display, &read).map(|importer| (importer, read))
+        self.ctx.importer_of(&read).map(|importer| (importer, read))
     }
 
     // ----- results -----
@@ -313,6 +316,7 @@ impl<'a> Checker<'_, 'a> {
                 Held::StorageMember => !binding.uses.is_empty() && binding.uses.iter().all(inside_removed),
                 Held::Boto => {
                     binding.uses.iter().all(inside_removed)
+                        && !(binding.exported && self.importer(binding).is_some())
                         && binding.defs.iter().all(|def| match def {
                             Def::Import { stmt, alias, .. } => {
                                 let at = import_alias_range(stmt, *alias).unwrap_or(stmt.range()).start();
@@ -445,6 +449,10 @@ impl<'a> Checker<'_, 'a> {
                 let name = &binding.display;
                 if removed_imports.contains(&id) {
                     self.findings.push(finding(RuleId::Boto3Import, range, format!("`{name}` is no longer used; remove the import"), plan_fix.clone()));
+                } else if let Some((importer, _)) = (binding.exported && binding.uses.iter().all(inside_removed)).then(|| self.importer(binding)).flatten() {
+                    // A re-export: removing it would break the file that imports it from here.
+                    let message = format!("`{name}` has no use left here, but {} imports it from this file (line {}); import it from its own module there, then rerun to remove it", importer.by, importer.line);
+                    self.findings.push(finding(RuleId::Boto3Import, range, message, None));
                 } else if binding.uses.iter().all(inside_removed) {
                     self.findings.push(finding(RuleId::Boto3Import, range, format!("`{name}` is unused but kept by a suppression comment"), None));
                 } else if binding.s3_uses > 0 {

@@ -305,9 +305,7 @@ fn member_edits(ctx: &RuleContext, binding: &StorageBinding, renamed: &Renamed, 
             return Err(format!("`__all__` names `{name}`, so other modules may import it from this one; rename it by hand there and here"));
         }
     }
-    if !ctx.index.exports_final {
-        ctx.importers_wanted.set(true);
-    } else if let Some(importer) = ctx.index.importer_of(&ctx.file.display, name) {
+    if let Some(importer) = ctx.importer_of(name) {
         return Err(format!("{} imports `{name}` from this file (line {}); import it from the storage module there, then rerun", importer.by, importer.line));
     }
     // The constant's own import, when the file has it already (`from <storage> import SUPABASE_BUCKET_NAME`).

@@ -187,6 +187,12 @@ fn unused_imports(ctx: &RuleContext, model: &FileModel, findings: &mut Vec<Findi
         if symbol.scope != Scopes::MODULE || !symbol.uses.is_empty() || symbol.sites.len() != 1 {
             continue;
         }
+        // A re-export: another file imports it from this one.
+        if let Some(importer) = ctx.importer_of(symbol.name) {
+            let message = format!("botocore exception `{}` has no use left here, but {} imports it from this file (line {}); import it from botocore.exceptions there, then rerun to remove it", symbol.name, importer.by, importer.line);
+            findings.push(Finding { rule: RuleId::ClientError, severity: RuleId::ClientError.default_severity(), range: site.range, message, fix: None });
+            continue;
+        }
         by_statement.entry(stmt.start()).or_insert((stmt, block, Vec::new())).2.push(site.range);
     }
     for (stmt, block, unused) in by_statement.into_values() {

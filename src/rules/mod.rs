@@ -53,6 +53,19 @@ pub struct RuleContext<'a> {
     pub storage_missing: &'a Cell<bool>,
 }
 
+impl RuleContext<'_> {
+    /// The first other file of the run that imports `name` from this one (`from aws import
+    /// s3`, `aws.s3`). Before every file is read there is no answer yet: the file is
+    /// processed again once there is.
+    pub fn importer_of(&self, name: &str) -> Option<&crate::project_index::Importer> {
+        if !self.index.exports_final {
+            self.importers_wanted.set(true);
+            return None;
+        }
+        self.index.importer_of(&self.file.display, name)
+    }
+}
+
 /// All findings of all rule families for one parsed Python file, before suppression
 /// and configured severities are applied.
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
