@@ -40,31 +40,30 @@ pub fn steps(chain: &Expr) -> Vec<(Access<'_>, &Expr)> {
     // load with a chain: growing it from empty was a reallocation each time).
     let mut count = 0;
     let mut current = chain;
-    loop {
-        current = match current {
-            Expr::Attribute(attribute) => attribute.value.as_ref(),
-            Expr::Subscript(subscript) => subscript.value.as_ref(),
-            Expr::Call(call) => call.func.as_ref(),
-            Expr::Await(inner) => inner.value.as_ref(),
-            _ => break,
-        };
+    while let Some((_, inner)) = step(current) {
         count += 1;
+        current = inner;
     }
     let mut out = Vec::with_capacity(count);
     let mut current = chain;
-    loop {
-        let (step, inner) = match current {
-            Expr::Attribute(attribute) => (Access::Attribute(attribute.attr.as_str()), attribute.value.as_ref()),
-            Expr::Subscript(subscript) => (Access::Index(subscript), subscript.value.as_ref()),
-            Expr::Call(call) => (Access::Call(call), call.func.as_ref()),
-            Expr::Await(inner) => (Access::Await, inner.value.as_ref()),
-            _ => break,
-        };
-        out.push((step, current));
+    while let Some((access, inner)) = step(current) {
+        out.push((access, current));
         current = inner;
     }
     out.reverse();
     out
+}
+
+/// The outermost step of `node` and the expression it is taken on (`.get_object` and
+/// `s3` for `s3.get_object`); `None` at a chain's root.
+pub(super) fn step(node: &Expr) -> Option<(Access<'_>, &Expr)> {
+    Some(match node {
+        Expr::Attribute(attribute) => (Access::Attribute(attribute.attr.as_str()), attribute.value.as_ref()),
+        Expr::Subscript(subscript) => (Access::Index(subscript), subscript.value.as_ref()),
+        Expr::Call(call) => (Access::Call(call), call.func.as_ref()),
+        Expr::Await(inner) => (Access::Await, inner.value.as_ref()),
+        _ => return None,
+    })
 }
 
 /// How an S3 call's response is consumed.

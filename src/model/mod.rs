@@ -477,19 +477,13 @@ fn member_reads<'a>(raw: &walk::Raw<'a>, evaluator: &value::Evaluator<'_, 'a>, v
 /// The innermost node of a chain above its root name (the name itself when bare).
 fn first_step(chain: &Expr) -> &Expr {
     let mut current = chain;
-    loop {
-        let inner = match current {
-            Expr::Attribute(attribute) => attribute.value.as_ref(),
-            Expr::Subscript(subscript) => subscript.value.as_ref(),
-            Expr::Call(call) => call.func.as_ref(),
-            Expr::Await(inner) => inner.value.as_ref(),
-            _ => return current,
-        };
+    while let Some((_, inner)) = calls::step(current) {
         if matches!(inner, Expr::Name(_)) {
-            return current;
+            break;
         }
         current = inner;
     }
+    current
 }
 
 /// Module-level imports of the storage module and its members.

@@ -810,7 +810,6 @@ fn simple_callee(model: &FileModel, func: &Expr) -> bool {
     }
 }
 
-/// The `x.attr` node of an attribute use (`self.s3` in `self.s3.get_object(...)`).
 /// Where code reads `attribute` (`self.s3`, `Storage.s3`); a store to it is no read.
 fn attribute_reads<'m>(model: &'m FileModel, attribute: &'m crate::model::Attribute) -> impl Iterator<Item = TextRange> + 'm {
     attribute
@@ -820,6 +819,7 @@ fn attribute_reads<'m>(model: &'m FileModel, attribute: &'m crate::model::Attrib
         .map(move |&use_id| first_attribute(model, use_id))
 }
 
+/// The `x.attr` node of an attribute use (`self.s3` in `self.s3.get_object(...)`).
 fn first_attribute(model: &FileModel, use_id: UseId) -> TextRange {
     let use_ = model.use_(use_id);
     steps(use_.chain).first().map_or(use_.name.range, |(_, node)| node.range())
