@@ -3,7 +3,7 @@
 //! parse → rules → fix until nothing changes → re-parse → write or diff) and collect
 //! one `FileResult` each, in path order.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -140,9 +140,10 @@ impl<'a> Run<'a> {
     /// Process every discovered file, in parallel, results in path order;
     /// `on_file` is called as each file is done (a progress bar).
     ///
-    /// With `import_style = "auto"`, a file that needs a new import of the storage module
-    /// waits until every file has been seen and the predominant style is counted; only
-    /// those few files are processed twice.
+    /// A file whose first pass needed what only every file together tells (the import
+    /// style, other files' exports, which files import its names) took "none" for an
+    /// answer (and `from package import module`); its write waits until every file has
+    /// been seen, and only if an answer turns out otherwise is it processed again.
     pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
         // Interactive: the questions come file by file in path order, so the import style
         // and the files' exports are counted first, without asking (each file is read
@@ -162,7 +163,13 @@ impl<'a> Run<'a> {
             let demands: Vec<StorageDemand> = others
                 .par_iter()
                 .zip(counted)
-                .map(|(candidate, processed)| if processed.result.is_some() { processed.demand } else { recount.process_candidate(candidate).demand })
+                .map(|(candidate, processed)| {
+                    if processed.asked.answered_otherwise(&candidate.display, &settled.index) {
+                        recount.process_candidate(candidate).demand
+                    } else {
+                        processed.demand
+                    }
+                })
                 .collect();
             let mut demand = StorageDemand::default();
             for wants in demands {
@@ -183,7 +190,7 @@ impl<'a> Run<'a> {
             .into_par_iter()
             .map(|candidate| {
                 let processed = self.process_candidate(candidate);
-                if processed.result.is_some() {
+                if !processed.asked.any() {
                     on_file();
                 }
                 (processed, candidate)
@@ -195,16 +202,18 @@ impl<'a> Run<'a> {
         let second = self.settled(exports, importers, predominant(&styles));
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
-            .map(|(processed, candidate)| match processed.result {
-                Some(result) => (result, processed.demand),
-                None => {
-                    let again = second.process_candidate(candidate);
-                    let result = again.result.unwrap_or_else(|| {
-                        failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
-                    });
-                    on_file();
-                    (result, again.demand)
+            .map(|(processed, candidate)| {
+                if !processed.asked.any() {
+                    return (processed.result, processed.demand);
                 }
+                let finished = if processed.asked.answered_otherwise(&candidate.display, &second.index) {
+                    let again = second.process_candidate(candidate);
+                    (again.result, again.demand)
+                } else {
+                    (second.commit(&input_of(candidate), processed.result), processed.demand)
+                };
+                on_file();
+                finished
             })
             .collect();
         let mut demand = StorageDemand::default();
@@ -217,9 +226,7 @@ impl<'a> Run<'a> {
         let last = second.with_storage_demand(demand);
         files.extend(asked_first);
         for candidate in storage.into_iter().filter(|_| self.chooser.is_none()) {
-            let result = last.process_candidate(candidate).result.unwrap_or_else(|| {
-                failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
-            });
+            let result = last.process_candidate(candidate).result;
             on_file();
             files.push(result);
         }
@@ -244,7 +251,7 @@ impl<'a> Run<'a> {
     /// The fixes elsewhere that need a name only its declined fixes define are then not
     /// asked (so no answer leaves a file using what the module lacks, also after `q`).
     fn ask_storage_first(&self, candidate: &Candidate, chooser: &Prompter) -> FileResult {
-        let input = FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) };
+        let input = input_of(candidate);
         let text_of = |bytes: &[u8]| SourceFile::decode(input.display.clone(), input.kind, bytes).map(|source| source.text).unwrap_or_default();
         let original = crate::nofollow::read(&candidate.path).unwrap_or_default();
         // What the module would be with every fix (a diff, nothing asked or written).
@@ -253,9 +260,7 @@ impl<'a> Run<'a> {
             _ => text_of(&original),
         };
         chooser.storage_first(&input.display);
-        let result = self.process_candidate(candidate).result.unwrap_or_else(|| {
-            failed(&candidate.display, None, "internal error: import style still unknown".to_owned())
-        });
+        let result = self.process_candidate(candidate).result;
         let written = crate::nofollow::read(&candidate.path).map(|bytes| text_of(&bytes)).unwrap_or_default();
         chooser.withhold(crate::interactive::withheld_names(&full, &written));
         result
@@ -297,7 +302,7 @@ impl<'a> Run<'a> {
     }
 
     fn process_candidate(&self, candidate: &Candidate) -> Processed {
-        let input = FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) };
+        let input = input_of(candidate);
         // After Ctrl-C in `apply` nothing more will be written: stop reading and parsing too.
         if self.mode == Mode::Apply && crate::interrupt::interrupted() {
             let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
@@ -313,12 +318,14 @@ impl<'a> Run<'a> {
     /// style before it is known uses its own, or `from package import module`.
     pub fn process(&self, input: &FileInput, bytes: &[u8]) -> FileResult {
         let processed = self.process_bytes(input, bytes);
-        match processed.result {
-            Some(result) => result,
-            None => {
-                let settled = self.settled(crate::model::ExportTable::new(), Importers::new(), processed.style.unwrap_or(ImportStyle::FromPackage));
-                settled.process(input, bytes)
-            }
+        if !processed.asked.any() {
+            return processed.result;
+        }
+        let settled = self.settled(crate::model::ExportTable::new(), Importers::new(), processed.style.unwrap_or(ImportStyle::FromPackage));
+        if processed.asked.answered_otherwise(&input.display, &settled.index) {
+            settled.process(input, bytes)
+        } else {
+            settled.commit(input, processed.result)
         }
     }
 
@@ -344,9 +351,9 @@ impl<'a> Run<'a> {
         let style: Cell<Option<Option<ImportStyle>>> = Cell::new(None);
         let exports: Cell<Option<ModuleExports>> = Cell::new(None);
         let style_wanted = Cell::new(false);
-        let exports_wanted = Cell::new(false);
+        let exports_asked: RefCell<Vec<(String, String)>> = RefCell::new(Vec::new());
         let imports: Cell<Vec<(String, String, usize)>> = Cell::new(Vec::new());
-        let importers_wanted = Cell::new(false);
+        let importers_asked: RefCell<Vec<String>> = RefCell::new(Vec::new());
         let storage_missing = Cell::new(false);
         let outcome = self.fix_loop(input, source, |current, left| {
             let parsed = parse_python(&current.text)?;
@@ -377,7 +384,7 @@ impl<'a> Run<'a> {
                 lines: &lines,
                 suppressions: &suppressions,
                 import_style_wanted: &wanted,
-                importers_wanted: &importers_wanted,
+                importers_asked: &importers_asked,
                 storage_missing: &storage_missing,
             };
             let mut findings = check_python(&ctx);
@@ -388,7 +395,13 @@ impl<'a> Run<'a> {
                 style.set(Some(import_style(&model)));
                 exports.set(Some(model.exports.clone()));
                 imports.set(project_imports(&model, &lines));
-                exports_wanted.set(model.wants_exports);
+            }
+            // A rewrite can read other exports than the original did.
+            let mut asked = exports_asked.borrow_mut();
+            for question in &model.asked_exports {
+                if !asked.contains(question) {
+                    asked.push(question.clone());
+                }
             }
             style_wanted.set(style_wanted.get() || wanted.get());
             Ok((findings, lines))
@@ -399,19 +412,21 @@ impl<'a> Run<'a> {
         let style = style.get().flatten();
         let exports = exports.take();
         let imports = imports.take();
-        let waits = (style_wanted.get() && self.index.preferred_import.is_none()) || ((exports_wanted.get() || importers_wanted.get()) && !self.index.exports_final);
-        if waits {
-            return Processed { result: None, style, exports, imports, demand: StorageDemand::default() };
-        }
+        let asked = Asked {
+            style: style_wanted.get() && self.index.preferred_import.is_none(),
+            exports: exports_asked.take(),
+            importers: importers_asked.take(),
+        };
         let (result, demand) = match outcome {
             Ok((current, findings)) => {
                 let demand = if is_storage { StorageDemand::default() } else { self.demand_of(&current.text, &findings) };
-                (self.finish(input, original, &current, findings), demand)
+                // Written only once the settled run confirms what it took for granted.
+                (self.finish(input, original, &current, findings, !asked.any()), demand)
             }
             // A file that failed stays as it was: it may reach anything the module has.
             Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result: Some(result), style, exports, imports, demand }
+        Processed { result, style, exports, imports, demand, asked }
     }
 
     /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
@@ -452,7 +467,7 @@ impl<'a> Run<'a> {
             Ok((findings, lines))
         });
         match outcome {
-            Ok((current, findings)) => self.finish(input, original, &current, findings),
+            Ok((current, findings)) => self.finish(input, original, &current, findings, true),
             Err(result) => result,
         }
     }
@@ -535,37 +550,44 @@ impl<'a> Run<'a> {
     }
 
     /// Encode the final text, then diff or write it.
-    fn finish(&self, input: &FileInput, original: &[u8], current: &SourceFile, findings: Vec<ReportedFinding>) -> FileResult {
+    /// The file's result; `apply` writes it unless `write` is false (then `commit` may, later).
+    fn finish(&self, input: &FileInput, original: &[u8], current: &SourceFile, findings: Vec<ReportedFinding>, write: bool) -> FileResult {
         let new = match current.encoding.encode(&current.text) {
             Ok(new) => new,
             Err(message) => return failed(&input.display, None, format!("internal error: {message}; file left untouched")),
         };
-        let outcome = if new == original {
-            FileOutcome::Unchanged
+        let outcome = if new == original { FileOutcome::Unchanged } else { FileOutcome::Changed { old: original.to_vec(), new, written: false } };
+        let result = FileResult { path: input.display.clone(), outcome, findings };
+        if write {
+            self.commit(input, result)
         } else {
-            match (self.mode, &input.path) {
-                // After Ctrl-C, nothing more is written: each file stays old or new.
-                (Mode::Apply, Some(_)) if !crate::interrupt::begin_write() => {
-                    let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
-                    return FileResult { path: input.display.clone(), outcome: FileOutcome::Skipped { reason }, findings };
-                }
-                (Mode::Apply, Some(path)) => match write_atomically(path, original, &new, WriteOptions { force: self.force }) {
-                    // The bytes are not needed once written; keep memory to files in flight.
-                    Ok(()) => FileOutcome::Changed { old: Vec::new(), new: Vec::new(), written: true },
-                    // Not written: the findings are those of the file as it stays, as `check` reports them.
-                    Err(err) => {
-                        let findings = self.findings_as_read(input, original);
-                        let outcome = match err {
-                            WriteError::ReadOnly(_) => FileOutcome::Skipped { reason: err.to_string() },
-                            err => FileOutcome::Failed { position: None, message: err.to_string() },
-                        };
-                        return FileResult { path: input.display.clone(), outcome, findings };
-                    }
-                },
-                _ => FileOutcome::Changed { old: original.to_vec(), new, written: false },
-            }
+            result
+        }
+    }
+
+    /// `apply`: write a result's new bytes, if it has some not yet written.
+    fn commit(&self, input: &FileInput, result: FileResult) -> FileResult {
+        let (Mode::Apply, Some(path), FileOutcome::Changed { old, new, written: false }) = (self.mode, &input.path, &result.outcome) else {
+            return result;
         };
-        FileResult { path: input.display.clone(), outcome, findings }
+        // After Ctrl-C, nothing more is written: each file stays old or new.
+        if !crate::interrupt::begin_write() {
+            let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
+            return FileResult { outcome: FileOutcome::Skipped { reason }, ..result };
+        }
+        match write_atomically(path, old, new, WriteOptions { force: self.force }) {
+            // The bytes are not needed once written; keep memory to files in flight.
+            Ok(()) => FileResult { outcome: FileOutcome::Changed { old: Vec::new(), new: Vec::new(), written: true }, ..result },
+            // Not written: the findings are those of the file as it stays, as `check` reports them.
+            Err(err) => {
+                let findings = self.findings_as_read(input, old);
+                let outcome = match err {
+                    WriteError::ReadOnly(_) => FileOutcome::Skipped { reason: err.to_string() },
+                    err => FileOutcome::Failed { position: None, message: err.to_string() },
+                };
+                FileResult { path: result.path, outcome, findings }
+            }
+        }
     }
 
     /// Drop findings of rules turned off or suppressed on their line; apply configured severities.
@@ -616,11 +638,12 @@ impl<'a> Run<'a> {
     }
 }
 
-/// One file's result, or `None` when it waits for the repository's import style or for
-/// other files' exports; `style` is how the file itself imports the storage module, for
+/// One file's result; `style` is how the file itself imports the storage module, for
 /// the count.
 struct Processed {
-    result: Option<FileResult>,
+    /// Not yet written by `apply` while `asked` holds a question.
+    result: FileResult,
+    asked: Asked,
     style: Option<ImportStyle>,
     /// What the file offers other files (Python files that were parsed).
     exports: Option<ModuleExports>,
@@ -633,7 +656,33 @@ struct Processed {
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result: Some(result), style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default() }
+        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default() }
+    }
+}
+
+/// What a file's first pass needed before every file was read, and took as answered
+/// "none" (and the import style as `from package import module`). The file's result
+/// stands, and is written, unless the settled run answers one otherwise; then it is
+/// processed again. A file asks only what its facts depend on, so a question left
+/// unasked cannot make two runs of the same tree disagree.
+#[derive(Default)]
+struct Asked {
+    style: bool,
+    /// Other files' exports its model read: (display path, name).
+    exports: Vec<(String, String)>,
+    /// Its own names whose importers a rule needed.
+    importers: Vec<String>,
+}
+
+impl Asked {
+    fn any(&self) -> bool {
+        self.style || !self.exports.is_empty() || !self.importers.is_empty()
+    }
+
+    fn answered_otherwise(&self, display: &str, index: &ProjectIndex) -> bool {
+        (self.style && index.preferred_import != Some(ImportStyle::FromPackage))
+            || self.exports.iter().any(|(module, name)| crate::model::exports::resolve(&index.exports, module, name).is_some())
+            || self.importers.iter().any(|name| index.importer_of(display, name).is_some())
     }
 }
 
@@ -720,3 +769,7 @@ fn failed(display: &str, position: Option<crate::report::Position>, message: Str
     FileResult { path: display.to_owned(), outcome: FileOutcome::Failed { position, message }, findings: Vec::new() }
 }
 
+
+fn input_of(candidate: &Candidate) -> FileInput {
+    FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) }
+}

@@ -1079,3 +1079,35 @@ fn a_botocore_exception_another_file_imports_from_this_one_stays() {
     let again = run_in(tmp.path(), &["apply", "app/errs.py", "app/jobs.py"]);
     assert!(stderr(&again).contains(": 0 changed,"), "{}", stderr(&again));
 }
+
+/// A literal passed to another file's bucket function is a bucket however the run is
+/// ordered: with the import style configured, no file waits for it to be counted, and the
+/// first pass knew nothing of `app/blobs.py`'s `fetch(bucket, key)` (it reported a
+/// `bucket-needs-review` warning, and a second run an error).
+#[test]
+fn a_bucket_passed_to_another_files_bucket_function_is_one_on_the_first_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["app", "utils"] {
+        fs::create_dir(tmp.path().join(dir)).unwrap();
+        fs::write(tmp.path().join(dir).join("__init__.py"), "").unwrap();
+    }
+    fs::write(tmp.path().join("s3-to-supabase.toml"), "[storage]\nimport_style = \"from-package\"\n").unwrap();
+    let storage = "import boto3\n\nS3_BUCKET_NAME = \"anantra-lms-store\"\ns3_client = boto3.client(\"s3\")\n\n\ndef read_text(key):\n    return s3_client.get_object(Bucket=S3_BUCKET_NAME, Key=key)[\"Body\"].read().decode(\"utf-8\")\n";
+    fs::write(tmp.path().join("utils/s3_utils.py"), storage).unwrap();
+    fs::write(tmp.path().join("app/blobs.py"), "import boto3\n\ns3 = boto3.client(\"s3\")\n\n\ndef fetch(bucket, key):\n    return s3.get_object(Bucket=bucket, Key=key)[\"Body\"].read()\n").unwrap();
+    fs::write(tmp.path().join("app/report.py"), "from app import blobs\n\n\ndef logo():\n    return blobs.fetch(\"anantra-lms-store\", \"static/logo.png\")\n").unwrap();
+    let check = run_in(tmp.path(), &["check", "--color", "never", "."]);
+    assert_eq!(code(&check), 1, "{}", stderr(&check));
+    let report: Vec<String> = stdout(&check).lines().filter(|line| line.starts_with("app/report.py")).map(str::to_owned).collect();
+    assert_eq!(report, ["app/report.py:5:24: error[hardcoded-bucket] hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`"]);
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "."]);
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("app/report.py")).unwrap(),
+        "from app import blobs\nfrom utils import s3_utils\n\n\ndef logo():\n    return blobs.fetch(s3_utils.SUPABASE_BUCKET_NAME, \"static/logo.png\")\n"
+    );
+    let left = "2 errors, 0 warnings left";
+    assert!(stderr(&apply).ends_with(&format!("3 changed, 2 unchanged, 0 skipped, 0 failed; {left}\n")), "{}", stderr(&apply));
+    let again = run_in(tmp.path(), &["apply", "--color", "never", "."]);
+    assert_eq!(stderr(&again), format!("5 files scanned: 0 changed, 5 unchanged, 0 skipped, 0 failed; {left}\n"));
+}

@@ -68,6 +68,26 @@ impl Export {
     }
 }
 
+/// What `name` read from the module `display` is in `table`, re-exports followed. A
+/// chain of re-exports can come back to where it started (a file importing from itself,
+/// two files importing from each other): that name is nothing we know.
+pub fn resolve<'t>(table: &'t ExportTable, display: &str, name: &str) -> Option<&'t Export> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let (mut display, mut name) = (display, name);
+    loop {
+        match table.get(display)?.names.get(name)? {
+            Export::Reexport { module, name: original } => {
+                seen.push((display, name));
+                (display, name) = (module, original);
+                if seen.contains(&(display, name)) {
+                    return None;
+                }
+            }
+            export => return Some(export),
+        }
+    }
+}
+
 /// The exports of the file the model was built for.
 pub(super) fn compute<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, calls: &[S3Call<'a>], is_storage_module: bool) -> ModuleExports {
     let scopes = &raw.scopes;

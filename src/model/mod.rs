@@ -248,9 +248,10 @@ pub struct FileModel<'a> {
     /// Directories this file's absolute imports of modules among the paths resolve
     /// from: `None` when it has none, `Some(empty)` when they disagree.
     pub import_roots: Option<Vec<&'a str>>,
-    /// The file's own imports of project modules are needed from other files' exports
-    /// that this model did not have (a first pass): process it again with them.
-    pub wants_exports: bool,
+    /// Other files' exports this model read before they were known (a first pass):
+    /// (display path, name), each once. It took each for nothing known; where one turns
+    /// out to be something, the file is processed again with them.
+    pub asked_exports: Vec<(String, String)>,
     /// What this file offers other files.
     pub exports: ModuleExports,
     /// Instance and class attributes holding S3 objects or sessions.
@@ -310,7 +311,7 @@ impl<'a> FileModel<'a> {
         // none of those holds no S3 call and no `try` guarding one (its bucket facts are
         // still collected). A 50 MB file of literals skips that part of the model.
         let may_hold_s3 = imports_project || ["boto", "s3fs", input.config.storage.module_name()].iter().any(|word| input.text.contains(word));
-        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads) = {
+        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads, asked_exports) = {
             let evaluator = value::Evaluator::new(&raw, input);
             let site_values: Vec<Value<'a>> = (0..raw.scopes.sites.len()).map(|site| evaluator.site(SiteId(site as u32))).collect();
             let (calls, unresolved, chain_values) = calls::collect(&evaluator, &raw.uses, &raw.scopes, may_hold_s3);
@@ -320,7 +321,7 @@ impl<'a> FileModel<'a> {
             let exports = exports::compute(&raw, &evaluator, &calls, input.is_storage_module);
             let attributes = attributes(&raw, &evaluator, &chain_values);
             let member_reads = if imports_project { member_reads(&raw, &evaluator, &chain_values) } else { Vec::new() };
-            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads)
+            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads, evaluator.asked_exports.take())
         };
         for (use_, (value, chain_value)) in raw.uses.iter_mut().zip(chain_values) {
             use_.value = value;
@@ -329,7 +330,6 @@ impl<'a> FileModel<'a> {
         let storage_bindings = storage_bindings(&raw.scopes, input);
         tries::attach_reads(&mut tries, &raw.scopes, &raw.uses);
         let import_roots = roots(&raw.import_roots);
-        let wants_exports = !input.exports_final && imports_project && !unresolved.is_empty();
         FileModel {
             module,
             scopes: raw.scopes,
@@ -345,7 +345,7 @@ impl<'a> FileModel<'a> {
             buckets,
             star_imports: raw.star_imports,
             import_roots,
-            wants_exports,
+            asked_exports,
             exports,
             attributes,
             storage_bindings,

@@ -201,6 +201,9 @@ pub(super) struct Evaluator<'r, 'a> {
     building_owners: std::cell::Cell<bool>,
     /// Call sites of each function: (call, scope of the call).
     call_sites: RefCell<Option<CallSites<'a>>>,
+    /// Other modules' exports read before they were known (a first pass): (display
+    /// path, name), each once.
+    pub(super) asked_exports: RefCell<Vec<(String, String)>>,
 }
 
 impl<'r, 'a> Evaluator<'r, 'a> {
@@ -216,6 +219,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
             store_classes: RefCell::new(None),
             building_owners: std::cell::Cell::new(false),
             call_sites: RefCell::new(None),
+            asked_exports: RefCell::new(Vec::new()),
         }
     }
 
@@ -506,23 +510,13 @@ impl<'r, 'a> Evaluator<'r, 'a> {
     }
 
     fn exported(&self, display: &str, name: &str) -> Value<'a> {
-        // A chain of re-exports can come back to where it started (a file importing from
-        // itself, two files importing from each other): that name is nothing we know.
-        let mut seen: Vec<(&str, &str)> = Vec::new();
-        let (mut display, mut name) = (display, name);
-        loop {
-            match self.input.exports.get(display).and_then(|exports| exports.names.get(name)) {
-                Some(Export::Reexport { module, name: original }) => {
-                    seen.push((display, name));
-                    (display, name) = (module, original);
-                    if seen.contains(&(display, name)) {
-                        return Value::Unknown;
-                    }
-                }
-                Some(export) => return export.value(),
-                None => return Value::Unknown,
+        if !self.input.exports_final {
+            let mut asked = self.asked_exports.borrow_mut();
+            if !asked.iter().any(|(module, member)| module == display && member == name) {
+                asked.push((display.to_owned(), name.to_owned()));
             }
         }
+        super::exports::resolve(self.input.exports, display, name).map_or(Value::Unknown, Export::value)
     }
 
     fn class_attribute(&self, class: ClassId, name: &'a str, instance: bool) -> Value<'a> {

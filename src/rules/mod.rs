@@ -16,7 +16,7 @@ use ruff_python_ast::ModModule;
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use crate::config::Config;
 use crate::finding::Finding;
@@ -45,9 +45,9 @@ pub struct RuleContext<'a> {
     /// Set by a rule that needed the repository's import style before the run had
     /// counted it: the file is processed again once it is known.
     pub import_style_wanted: &'a Cell<bool>,
-    /// Set by a rule that needed to know which other files import names from this one
-    /// before the run had read them all: the file is processed again once it is known.
-    pub importers_wanted: &'a Cell<bool>,
+    /// The names of this file whose importers a rule asked for before the run had read
+    /// every file (each once): the file is processed again if one of them has one.
+    pub importers_asked: &'a RefCell<Vec<String>>,
     /// Set by a rule that left something unrewritten because the storage module is
     /// not among the paths (the run says so once).
     pub storage_missing: &'a Cell<bool>,
@@ -55,11 +55,14 @@ pub struct RuleContext<'a> {
 
 impl RuleContext<'_> {
     /// The first other file of the run that imports `name` from this one (`from aws import
-    /// s3`, `aws.s3`). Before every file is read there is no answer yet: the file is
-    /// processed again once there is.
+    /// s3`, `aws.s3`). Before every file is read the answer is "none": the file is
+    /// processed again if the settled run knows one.
     pub fn importer_of(&self, name: &str) -> Option<&crate::project_index::Importer> {
         if !self.index.exports_final {
-            self.importers_wanted.set(true);
+            let mut asked = self.importers_asked.borrow_mut();
+            if !asked.iter().any(|asked| asked == name) {
+                asked.push(name.to_owned());
+            }
             return None;
         }
         self.index.importer_of(&self.file.display, name)

@@ -1,7 +1,7 @@
 //! Test support shared by the rule families: run a family (or all of them) on a source
 //! string the way the pipeline does, and apply its fixes until nothing applies.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use crate::config::Config;
 use crate::discover::FileKind;
@@ -76,7 +76,7 @@ pub fn findings_with_storage(
         lines: &lines,
         suppressions: &suppressions,
         import_style_wanted: &wanted,
-        importers_wanted: &Cell::new(false),
+        importers_asked: &RefCell::new(Vec::new()),
         storage_missing: &missing,
     };
     check(&ctx)
