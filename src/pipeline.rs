@@ -19,7 +19,7 @@ use crate::fix::apply::apply_fixes;
 use crate::fix::edit::{Applicability, Edit, Fix};
 use crate::interactive::{Choice, Declined, Prompter, STOPPED_REASON};
 use crate::model::{BucketMatcher, FileModel, Imported, ModelInput, ModuleExports, ModuleRef, SiteKind, StorageBindingKind};
-use crate::prefilter::Triggers;
+use crate::prefilter::{import_statements, Triggers, Words};
 use crate::project_index::modules::ModuleMap;
 use crate::project_index::{export_table, is_module_file, predominant, Importer, Importers, ProjectIndex, StorageDemand, StorageModule};
 use crate::rules::s3_calls::Helper;
@@ -151,19 +151,15 @@ impl<'a> Run<'a> {
         if self.chooser.is_some() && !self.index.exports_final {
             let counting = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..self.copy() };
             let others: Vec<&Candidate> = discovered.candidates.iter().filter(|candidate| !self.index.is_storage_module(&candidate.display)).collect();
-            let counted: Vec<Processed> = others.par_iter().map(|candidate| counting.process_candidate(candidate)).collect();
-            let styles: Vec<ImportStyle> = counted.iter().filter_map(|processed| processed.style).collect();
-            let exports = export_table(others.iter().zip(&counted).filter_map(|(candidate, processed)| Some((candidate.display.clone(), processed.exports.clone()?))));
-            let importers = importers(others.iter().zip(&counted).map(|(candidate, processed)| (candidate.display.as_str(), processed)));
-            let settled = self.settled(exports, importers, predominant(&styles));
+            let mut counted: Vec<(Processed, &Candidate)> = others.into_par_iter().map(|candidate| (counting.process_candidate(candidate), candidate)).collect();
+            let settled = self.settled_by(&mut counted);
             // The storage module is asked first, so it gets what every file would need with
             // all its fixes (the files that waited for the style or the exports counted
             // again, settled), and keeps every object a file uses before them.
             let recount = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..settled.copy() };
-            let demands: Vec<StorageDemand> = others
-                .par_iter()
-                .zip(counted)
-                .map(|(candidate, processed)| {
+            let demands: Vec<StorageDemand> = counted
+                .into_par_iter()
+                .map(|(processed, candidate)| {
                     if processed.asked.answered_otherwise(&candidate.display, &settled.index) {
                         recount.process_candidate(candidate).demand
                     } else {
@@ -186,7 +182,7 @@ impl<'a> Run<'a> {
             Some(chooser) => storage.iter().map(|candidate| self.ask_storage_first(candidate, chooser)).collect(),
             None => Vec::new(),
         };
-        let first: Vec<(Processed, &Candidate)> = others
+        let mut first: Vec<(Processed, &Candidate)> = others
             .into_par_iter()
             .map(|candidate| {
                 let processed = self.process_candidate(candidate);
@@ -196,10 +192,7 @@ impl<'a> Run<'a> {
                 (processed, candidate)
             })
             .collect();
-        let styles: Vec<ImportStyle> = first.iter().filter_map(|(processed, _)| processed.style).collect();
-        let exports = export_table(first.iter().filter_map(|(processed, candidate)| Some((candidate.display.clone(), processed.exports.clone()?))));
-        let importers = importers(first.iter().map(|(processed, candidate)| (candidate.display.as_str(), processed)));
-        let second = self.settled(exports, importers, predominant(&styles));
+        let second = self.settled_by(&mut first);
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
             .map(|(processed, candidate)| {
@@ -266,8 +259,65 @@ impl<'a> Run<'a> {
         result
     }
 
+    /// This run settled by what the first pass over every file but the storage module
+    /// showed: their exports, who imports what from whom, the predominant import style.
+    fn settled_by(&self, first: &mut [(Processed, &Candidate)]) -> Run<'a> {
+        self.read_passed_over_imports(first);
+        let styles: Vec<ImportStyle> = first.iter().filter_map(|(processed, _)| processed.style).collect();
+        let exports = export_table(first.iter().filter_map(|(processed, candidate)| Some((candidate.display.clone(), processed.exports.clone()?))));
+        let importers = importers(first.iter().map(|(processed, candidate)| (candidate.display.as_str(), processed)));
+        self.settled(exports, importers, predominant(&styles))
+    }
+
+    /// The prefilter passes over a file without a trigger, and so over its imports: where
+    /// a first pass asked who imports one of its names (`from app.aws import
+    /// TransferConfig` names nothing the prefilter looks for), each file passed over that
+    /// holds one of those names and the asking module's name as words is read for its
+    /// imports (as `check` without the prefilter reads it; nothing written).
+    fn read_passed_over_imports(&self, first: &mut [(Processed, &Candidate)]) {
+        // (the asking module's name, a name asked), each a word to look for.
+        let mut asked: Vec<(&str, &str)> = Vec::new();
+        for (processed, candidate) in first.iter() {
+            let module = module_name(&candidate.display);
+            let names = processed.asked.importers.iter().map(|name| name.split('.').next().unwrap_or(name));
+            // A file holding `boto3` or `ClientError` holds a trigger: it was read.
+            asked.extend(names.filter(|name| !self.triggers.found_in(name.as_bytes())).map(|name| (module, name)));
+        }
+        if asked.is_empty() || !self.prefilter {
+            return;
+        }
+        let (modules, names) = (sorted_words(asked.iter().map(|&(module, _)| module)), sorted_words(asked.iter().map(|&(_, name)| name)));
+        let place = |words: &[&str], word: &str| words.binary_search(&word).expect("each word is in its list");
+        let asked: Vec<(usize, usize)> = asked.iter().map(|&(module, name)| (place(&modules, module), place(&names, name))).collect();
+        let (module_words, name_words) = (Words::new(&modules), Words::new(&names));
+        let reading = Run { mode: Mode::Check, prefilter: false, chooser: None, storage_needed: Arc::default(), ..self.copy() };
+        let found: Vec<(usize, Vec<(String, String, usize)>)> = first
+            .par_iter()
+            .enumerate()
+            .filter(|(_, (processed, _))| processed.passed_over)
+            .filter_map(|(at, (_, candidate))| {
+                let bytes = crate::nofollow::read(&candidate.path).ok()?;
+                // A file importing from a module names it in an import statement.
+                let mut held_modules = vec![false; modules.len()];
+                for statement in import_statements(&bytes) {
+                    module_words.mark_held(statement, &mut held_modules);
+                }
+                if !held_modules.contains(&true) {
+                    return None;
+                }
+                let mut held_names = vec![false; names.len()];
+                name_words.mark_held(&bytes, &mut held_names);
+                let imports = asked.iter().any(|&(module, name)| held_modules[module] && held_names[name]);
+                imports.then(|| (at, reading.process_bytes(&input_of(candidate), &bytes).imports))
+            })
+            .collect();
+        for (at, imports) in found {
+            first[at].0.imports = imports;
+        }
+    }
+
     /// This run with every file's exports and the import style settled: the second
-    /// pass, for the few files that waited for them.
+    /// pass, for the files whose first pass it answers otherwise.
     fn settled(&self, exports: crate::model::ExportTable, importers: Importers, style: ImportStyle) -> Run<'a> {
         Run { index: self.index.settled(exports, importers, style), ..self.copy() }
     }
@@ -333,7 +383,7 @@ impl<'a> Run<'a> {
         let is_storage = self.index.is_storage_module(&input.display);
         let prefiltered = self.prefilter && input.kind == FileKind::Python && !is_storage;
         if prefiltered && !self.triggers.found_in(bytes) && crate::source::words_visible_in_bytes(bytes) {
-            return Processed::done(unchanged(&input.display));
+            return Processed { passed_over: true, ..Processed::done(unchanged(&input.display)) };
         }
         let source = match SourceFile::decode(input.display.clone(), input.kind, bytes) {
             Ok(source) => source,
@@ -426,7 +476,7 @@ impl<'a> Run<'a> {
             // A file that failed stays as it was: it may reach anything the module has.
             Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result, style, exports, imports, demand, asked }
+        Processed { result, style, exports, imports, demand, asked, passed_over: false }
     }
 
     /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
@@ -644,6 +694,8 @@ struct Processed {
     /// Not yet written by `apply` while `asked` holds a question.
     result: FileResult,
     asked: Asked,
+    /// The prefilter found no trigger in it: it was not parsed.
+    passed_over: bool,
     style: Option<ImportStyle>,
     /// What the file offers other files (Python files that were parsed).
     exports: Option<ModuleExports>,
@@ -656,7 +708,7 @@ struct Processed {
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default() }
+        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default(), passed_over: false }
     }
 }
 
@@ -769,6 +821,20 @@ fn failed(display: &str, position: Option<crate::report::Position>, message: Str
     FileResult { path: display.to_owned(), outcome: FileOutcome::Failed { position, message }, findings: Vec::new() }
 }
 
+
+fn sorted_words<'w>(words: impl Iterator<Item = &'w str>) -> Vec<&'w str> {
+    let mut words: Vec<&str> = words.collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// The name other files import a module by: `aws` for `app/aws.py`, `app` for `app/__init__.py`.
+fn module_name(display: &str) -> &str {
+    let path = display.strip_suffix(".py").unwrap_or(display);
+    let path = path.strip_suffix("/__init__").unwrap_or(path);
+    path.rsplit('/').next().unwrap_or(path)
+}
 
 fn input_of(candidate: &Candidate) -> FileInput {
     FileInput { display: candidate.display.clone(), kind: candidate.kind, path: Some(candidate.path.clone()) }

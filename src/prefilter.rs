@@ -62,6 +62,65 @@ impl Triggers {
     }
 }
 
+/// Words to look for as whole identifiers, telling which of them a text holds (the
+/// names first passes asked the importers of, and their modules' names).
+pub struct Words {
+    automaton: AhoCorasick,
+    /// Each pattern's place among the words given.
+    given: Vec<usize>,
+}
+
+impl Words {
+    pub fn new(words: &[&str]) -> Words {
+        // Longest first, as for the triggers: `aws` must not hide `aws_client` where it starts.
+        let mut given: Vec<usize> = (0..words.len()).collect();
+        given.sort_by_key(|&at| std::cmp::Reverse(words[at].len()));
+        let patterns = given.iter().map(|&at| words[at]);
+        Words { automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(patterns).expect("literal patterns build"), given }
+    }
+
+    /// Mark in `held` (one place per word, in the order given) each word `bytes` hold as
+    /// a whole identifier. The words are identifiers: one cannot stand alone inside a
+    /// match of another, so the matches need not overlap.
+    pub fn mark_held(&self, bytes: &[u8], held: &mut [bool]) {
+        for found in self.automaton.find_iter(bytes) {
+            held[self.given[found.pattern().as_usize()]] |= stands_alone(bytes, found.start(), found.end());
+        }
+    }
+}
+
+/// The text of each statement that may be an import (`import x`, `from x import (y,
+/// z)`): the line around each `import` word, with the lines it continues or that continue
+/// it (a backslash, an open parenthesis). A word in a string or a comment only adds text
+/// to look at; an import is never left out.
+pub fn import_statements(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    const IMPORT: &[u8] = b"import";
+    memchr::memmem::find_iter(bytes, IMPORT).filter(move |&at| stands_alone(bytes, at, at + IMPORT.len())).map(move |at| {
+        let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
+        let continues = |newline: usize| bytes[..newline].strip_suffix(b"\r").unwrap_or(&bytes[..newline]).ends_with(b"\\");
+        let mut start = line_start(at);
+        while start > 0 && continues(start - 1) {
+            start = line_start(start - 1);
+        }
+        let mut end = at + IMPORT.len();
+        let mut depth = 0usize;
+        while let Some(&byte) = bytes.get(end) {
+            match byte {
+                b'(' => depth += 1,
+                b')' if depth <= 1 => {
+                    end += 1;
+                    break;
+                }
+                b')' => depth -= 1,
+                b'\n' if depth == 0 && !continues(end) => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        &bytes[start..end]
+    })
+}
+
 fn stands_alone(bytes: &[u8], start: usize, end: usize) -> bool {
     let identifier = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'_';
     !start.checked_sub(1).and_then(|before| bytes.get(before)).is_some_and(identifier) && !bytes.get(end).is_some_and(identifier)
@@ -90,6 +149,30 @@ mod tests {
         }
         // A longer identifier first, the whole word later in the same text.
         assert!(triggers.found_in(b"gc.get_objects(); s3.get_object(Key=k)"));
+    }
+
+    #[test]
+    fn words_count_only_as_whole_identifiers() {
+        let words = Words::new(&["s3", "TransferConfig", "aws", "aws_client"]);
+        let held = |text: &[u8]| {
+            let mut held = [false; 4];
+            words.mark_held(text, &mut held);
+            held
+        };
+        assert_eq!(held(b"from app.aws import s3\n"), [true, false, true, false]);
+        assert_eq!(held(b"x = aws.TransferConfig()"), [false, true, true, false]);
+        assert_eq!(held(b"s3_client = MyTransferConfigs; boto3; xs3 s3"), [true, false, false, false]);
+        assert_eq!(held(b"aws_client.x"), [false, false, false, true]);
+    }
+
+    #[test]
+    fn import_statements_span_their_continued_lines() {
+        let text = b"import os\nx = 1; from app.aws import (\n    s3,\n    TransferConfig,\n)\nfrom app \\\r\n    import aws\nreimported = 2\nprint('import')\n";
+        let found: Vec<&[u8]> = import_statements(text).collect();
+        assert_eq!(
+            found,
+            [&b"import os"[..], b"x = 1; from app.aws import (\n    s3,\n    TransferConfig,\n)", b"from app \\\r\n    import aws", b"print('import')"]
+        );
     }
 
     #[test]

@@ -1111,3 +1111,27 @@ fn a_bucket_passed_to_another_files_bucket_function_is_one_on_the_first_pass() {
     let again = run_in(tmp.path(), &["apply", "--color", "never", "."]);
     assert_eq!(stderr(&again), format!("5 files scanned: 0 changed, 5 unchanged, 0 skipped, 0 failed; {left}\n"));
 }
+
+/// A file that names nothing the prefilter looks for is still read for its imports when
+/// another file asks who imports its names: the safe fix removed these two imports, and
+/// `app/jobs.py` failed with an ImportError (with `--no-prefilter` they stayed).
+#[test]
+fn an_importer_the_prefilter_passes_over_keeps_what_it_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("app")).unwrap();
+    fs::write(tmp.path().join("app/__init__.py"), "").unwrap();
+    let aws = "from boto3.s3.transfer import TransferConfig  # noqa: F401\nfrom botocore.exceptions import NoCredentialsError  # noqa: F401\n";
+    let jobs = "from app.aws import NoCredentialsError, TransferConfig\n\nCONFIG = TransferConfig(multipart_threshold=8 * 1024 * 1024)\nFAILURES = (NoCredentialsError,)\n";
+    fs::write(tmp.path().join("app/aws.py"), aws).unwrap();
+    fs::write(tmp.path().join("app/jobs.py"), jobs).unwrap();
+    let expected = "app/aws.py:1:31: error[boto3-import] `TransferConfig` has no use left here, but app/jobs.py imports it from this file (line 1); import it from its own module there, then rerun to remove it\n\
+                    app/aws.py:2:33: error[client-error] botocore exception `NoCredentialsError` has no use left here, but app/jobs.py imports it from this file (line 1); import it from botocore.exceptions there, then rerun to remove it\n";
+    for prefilter in [&[][..], &["--no-prefilter"][..]] {
+        let check = run_in(tmp.path(), &[&["check", "--color", "never"][..], prefilter, &["app"][..]].concat());
+        assert_eq!((code(&check), stdout(&check).as_str()), (1, expected), "{prefilter:?}: {}", stderr(&check));
+    }
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "app"]);
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    assert_eq!(fs::read_to_string(tmp.path().join("app/aws.py")).unwrap(), aws);
+    assert_eq!(fs::read_to_string(tmp.path().join("app/jobs.py")).unwrap(), jobs);
+}
