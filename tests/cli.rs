@@ -1069,7 +1069,7 @@ fn a_botocore_exception_another_file_imports_from_this_one_stays() {
     assert_eq!(code(&check), 1, "{}", stderr(&check));
     assert_eq!(
         stdout(&check),
-        "app/errs.py:1:1: error[client-error] botocore exception imported but no longer used (its handlers now catch Supabase's errors); remove the import\n\
+        "app/errs.py:1:1: error[client-error] botocore exception `NoCredentialsError` is imported but no longer used (its handlers now catch Supabase's errors); remove the import\n\
          app/errs.py:1:33: error[client-error] botocore exception `ClientError` has no use left here, but app/jobs.py imports it from this file (line 2); import it from botocore.exceptions there, then rerun to remove it\n"
     );
     let apply = run_in(tmp.path(), &["apply", "--color", "never", "app/errs.py", "app/jobs.py"]);

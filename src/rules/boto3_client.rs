@@ -463,7 +463,8 @@ impl<'a> Checker<'_, 'a> {
                     let holders: BTreeSet<&str> = left.iter().filter_map(|range| kept_unused.iter().find(|(stmt, _)| stmt.contains_range(**range)).map(|(_, name)| *name)).collect();
                     let message = if !holders.is_empty() && left.iter().all(|range| kept_unused.iter().any(|(stmt, _)| stmt.contains_range(**range))) {
                         let holders: Vec<String> = holders.iter().map(|name| format!("`{name}`")).collect();
-                        format!("`{name}` is used only to build {} ({lines}), which has no use left but stays (see its finding); the import goes with it", holders.join(", "))
+                        let (which, them) = if holders.len() == 1 { ("which has no use left but stays (see its finding)", "it") } else { ("which have no use left but stay (see their findings)", "them") };
+                        format!("`{name}` is used only to build {} ({lines}), {which}; the import goes with {them}", crate::rules::and_list(&holders))
                     } else {
                         format!("`{name}` is still used on {lines}; migrate those uses, then rerun to remove the import")
                     };
@@ -986,7 +987,28 @@ mod tests {
     }
 
     #[test]
-    fn a_public_attribute_with_no_use_left_names_its_class() {
+    fn an_import_that_only_builds_kept_objects_names_them_in_a_sentence() {
+        let import = |objects: &[&str]| {
+            let mut text = "import boto3\n".to_owned();
+            for object in objects {
+                text.push_str(&format!("{object} = boto3.client(\"s3\")\n"));
+            }
+            let (_, left) = fixed(&text, OTHER);
+            left.into_iter().find(|finding| finding.rule == RuleId::Boto3Import).map(|finding| finding.message)
+        };
+        assert_eq!(import(&["s3"]).as_deref(), Some("`boto3` is used only to build `s3` (line 2), which has no use left but stays (see its finding); the import goes with it"));
+        assert_eq!(
+            import(&["a", "b"]).as_deref(),
+            Some("`boto3` is used only to build `a` and `b` (lines 2, 3), which have no use left but stay (see their findings); the import goes with them")
+        );
+        assert_eq!(
+            import(&["a", "b", "c"]).as_deref(),
+            Some("`boto3` is used only to build `a`, `b` and `c` (lines 2, 3, 4), which have no use left but stay (see their findings); the import goes with them")
+        );
+    }
+
+    #[test]
+        fn a_public_attribute_with_no_use_left_names_its_class() {
         let text = "\
 import boto3
 

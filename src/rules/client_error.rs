@@ -77,6 +77,18 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }
 
+/// A handler's type as one line: a tuple written over several lines by its elements
+/// (`(ClientError, OSError)`); anything else by its first line.
+fn one_line(text: &str, type_: &Expr) -> String {
+    match type_ {
+        Expr::Tuple(tuple) if text[type_.range()].contains('\n') => {
+            let elements: Vec<String> = tuple.elts.iter().map(|element| one_line(text, element)).collect();
+            if tuple.parenthesized { format!("({})", elements.join(", ")) } else { elements.join(", ") }
+        }
+        _ => first_line(&text[type_.range()]).to_owned(),
+    }
+}
+
 /// `` `s3.get_object(...)` (line 12), `s3.head_object(...)` (line 8) `` (five at most).
 fn call_list(ctx: &RuleContext, calls: impl Iterator<Item = (TextRange, String)>) -> String {
     let all: Vec<(TextRange, String)> = calls.collect();
@@ -91,7 +103,7 @@ fn callee_text(ctx: &RuleContext, call: &ruff_python_ast::ExprCall) -> String {
 
 /// `held`: where the call translation holds the handler's unit back, if it does.
 fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handler: &Handler, held: Option<TextRange>, findings: &mut Vec<Finding>) {
-    let type_text = handler.type_.map_or("", |type_| first_line(&ctx.file.text[type_.range()]));
+    let type_text = handler.type_.map_or_else(String::new, |type_| one_line(&ctx.file.text, type_));
     let (what, range) = match (block.kind, handler.handler) {
         (TryKind::PytestRaises { item, .. }, _) => (format!("`pytest.raises({type_text})` expects"), item.context_expr.range()),
         (_, Some(except)) => (format!("`except {type_text}` catches"), handler.type_.map_or(except.range, Ranged::range)),
@@ -122,17 +134,35 @@ fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handl
     push(findings, RuleId::ClientError, range, message);
     let Some(except) = handler.handler else { return };
     let line = ctx.lines.line_of(except.start());
-    for read in &handler.reads {
+    let mut guard: Option<TextRange> = None;
+    for (index, read) in handler.reads.iter().enumerate() {
+        // `"Error" in e.response and <read>`: the guard is part of the comparison it guards,
+        // one finding for both.
+        if guard_of(ctx, read, handler.reads.get(index + 1)) {
+            guard = Some(read_range(read));
+            continue;
+        }
+        let range = guard.take().map_or(read_range(read), |guard| guard.cover(read_range(read)));
         let name = model.use_(read.use_).name.id.as_str();
         let message = match read_translation(ctx, read.expr, read.context, &read.keys, name) {
-            Some(translated) => format!("`{}` changes with its handler (line {line}); translated with it, it reads `{translated}`", first_line(&ctx.file.text[read_range(read)])),
+            Some(translated) => format!("`{}` changes with its handler (line {line}); translated with it, it reads `{translated}`", first_line(&ctx.file.text[range])),
             None => format!(
                 "`{}` reads boto3's error response and changes with its handler (line {line}); `StorageApiError` has no `.response`: it has `{name}.status` (a string such as \"404\"), `{name}.code` and `{name}.message`",
                 first_line(&ctx.file.text[read.expr.range()])
             ),
         };
-        push(findings, RuleId::ErrorCodeCheck, read_range(read), message);
+        push(findings, RuleId::ErrorCodeCheck, range, message);
     }
+}
+
+/// Whether `read` is `"Error" in e.response` (or `"ResponseMetadata"`) joined by `and`
+/// to the read after it.
+fn guard_of(ctx: &RuleContext, read: &crate::model::ResponseRead, next: Option<&crate::model::ResponseRead>) -> bool {
+    let Context::Compared { compare } = read.context else { return false };
+    let is_guard = read.keys.is_empty()
+        && matches!(compare.ops.as_ref(), [CmpOp::In])
+        && matches!(compare.left.as_ref(), Expr::StringLiteral(key) if matches!(key.value.to_str(), "Error" | "ResponseMetadata"));
+    is_guard && next.is_some_and(|next| read_range(next).start() >= compare.end() && ctx.file.text[TextRange::new(compare.end(), read_range(next).start())].trim() == "and")
 }
 
 fn read_range(read: &crate::model::ResponseRead) -> TextRange {
@@ -179,7 +209,7 @@ fn unused_imports(ctx: &RuleContext, model: &FileModel, findings: &mut Vec<Findi
         return;
     }
     let text = ctx.file.text.as_str();
-    let mut by_statement: BTreeMap<TextSize, (&Stmt, BlockId, Vec<TextRange>)> = BTreeMap::new();
+    let mut by_statement: BTreeMap<TextSize, (&Stmt, BlockId, Vec<(TextRange, String)>)> = BTreeMap::new();
     for site in &model.scopes.sites {
         let SiteKind::Import { imported: Imported::Member(ModuleRef::Library(Library::BotocoreExceptions), _), .. } = site.kind else { continue };
         let Some((stmt @ Stmt::ImportFrom(_), block)) = site.statement else { continue };
@@ -193,18 +223,20 @@ fn unused_imports(ctx: &RuleContext, model: &FileModel, findings: &mut Vec<Findi
             findings.push(Finding { rule: RuleId::ClientError, severity: RuleId::ClientError.default_severity(), range: site.range, message, fix: None });
             continue;
         }
-        by_statement.entry(stmt.start()).or_insert((stmt, block, Vec::new())).2.push(site.range);
+        by_statement.entry(stmt.start()).or_insert((stmt, block, Vec::new())).2.push((site.range, format!("`{}`", symbol.name)));
     }
     for (stmt, block, unused) in by_statement.into_values() {
         let Stmt::ImportFrom(import) = stmt else { continue };
         let aliases: Vec<TextRange> = import.names.iter().map(Ranged::range).collect();
-        let remove: Vec<bool> = aliases.iter().map(|alias| unused.iter().any(|site| alias.contains_range(*site))).collect();
+        let remove: Vec<bool> = aliases.iter().map(|alias| unused.iter().any(|(site, _)| alias.contains_range(*site))).collect();
         let edits = if remove.iter().all(|gone| *gone) {
             vec![delete_statement(text, stmt.range(), model.blocks[block.0 as usize].len() == 1)]
         } else {
             remove_import_names(text, &aliases, &remove)
         };
-        let message = "botocore exception imported but no longer used (its handlers now catch Supabase's errors); remove the import".to_owned();
+        let names: Vec<String> = unused.into_iter().map(|(_, name)| name).collect();
+        let (noun, verb, its) = if names.len() == 1 { ("exception", "is", "its") } else { ("exceptions", "are", "their") };
+        let message = format!("botocore {noun} {} {verb} imported but no longer used ({its} handlers now catch Supabase's errors); remove the import", crate::rules::and_list(&names));
         findings.push(Finding { rule: RuleId::ClientError, severity: RuleId::ClientError.default_severity(), range: stmt.range(), message, fix: Some(Fix::safe("remove the unused import", edits)) });
     }
 }
@@ -370,6 +402,49 @@ def test_missing():
         assert_eq!(
             messages(text),
             ["4:client-error `except NoCredentialsError` catches boto3's errors, but the model sees no S3 call in its `try` body; decide by hand what it must catch once storage calls go through Supabase (`storage3.exceptions.StorageApiError`)"]
+        );
+    }
+
+    #[test]
+    fn unused_exception_imports_are_named_in_a_sentence() {
+        let message = |names: &str| messages(&format!("from botocore.exceptions import {names}\n"));
+        let tail = "handlers now catch Supabase's errors); remove the import";
+        assert_eq!(message("ClientError"), [format!("1:client-error botocore exception `ClientError` is imported but no longer used (its {tail}")]);
+        assert_eq!(
+            message("ClientError, NoCredentialsError"),
+            [format!("1:client-error botocore exceptions `ClientError` and `NoCredentialsError` are imported but no longer used (their {tail}")]
+        );
+        assert_eq!(
+            message("ClientError, NoCredentialsError, BotoCoreError"),
+            [format!("1:client-error botocore exceptions `ClientError`, `NoCredentialsError` and `BotoCoreError` are imported but no longer used (their {tail}")]
+        );
+    }
+
+    #[test]
+    fn a_guarded_error_code_comparison_is_one_finding() {
+        let text = "\
+import boto3
+import botocore.exceptions
+def run():
+    try:
+        run()
+    except botocore.exceptions.ClientError as err:
+        if \"Error\" in err.response and err.response[\"Error\"].get(\"Code\") == \"404\":
+            return None
+        raise
+";
+        assert_eq!(
+            messages(text)[1..],
+            ["7:error-code-check `\"Error\" in err.response and err.response[\"Error\"].get(\"Code\") == \"404\"` changes with its handler (line 6); translated with it, it reads `str(err.status) == \"404\"`"]
+        );
+    }
+
+    #[test]
+    fn a_handler_over_several_lines_is_quoted_on_one() {
+        let text = "from botocore.exceptions import ClientError\ntry:\n    run()\nexcept (\n    ClientError,\n    OSError,  # disk\n) as e:\n    pass\n";
+        assert_eq!(
+            messages(text),
+            ["4:client-error `except (ClientError, OSError)` catches boto3's errors, but the model sees no S3 call in its `try` body; decide by hand what it must catch once storage calls go through Supabase (`storage3.exceptions.StorageApiError`)"]
         );
     }
 

@@ -99,6 +99,15 @@ pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
 /// A call the translation holds back still shows the replacement its hint names, where
 /// the arguments show all of it (a display-only fix: boto3-call's own finding there is
 /// the translation's).
+/// Names in a sentence: `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 fn show_replacements(ctx: &RuleContext, findings: &mut [Finding]) {
     let held: Vec<&mut Finding> = findings.iter_mut().filter(|finding| finding.rule == RuleId::Boto3Call && finding.fix.is_none()).collect();
     // The storage module still without its Supabase client: apply translates these calls.

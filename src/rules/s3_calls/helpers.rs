@@ -9,7 +9,7 @@ use ruff_python_ast::Stmt;
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::fix::edit::Edit;
-use crate::fix::imports::{line_end_after, line_start};
+use crate::fix::imports::{insert_lines, insertion_offset, line_end_after, line_start};
 use crate::model::Scopes;
 use crate::rules::RuleContext;
 
@@ -242,13 +242,9 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
         .collect();
     if !imports.is_empty() {
         let first_import = body.iter().find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)));
-        let at: TextSize = first_import.map_or_else(|| crate::fix::imports::insertion_offset(ctx.module, text), |stmt| line_start(text, stmt.start()));
-        let mut lines = String::new();
-        for line in imports {
-            lines.push_str(line);
-            lines.push_str(nl);
-        }
-        edits.push(Edit::insert(at, lines));
+        let at: TextSize = first_import.map_or_else(|| insertion_offset(ctx.module, text), |stmt| line_start(text, stmt.start()));
+        // Through insert_lines, so a module docstring just above keeps its empty line.
+        edits.push(insert_lines(text, at, &imports.join("\n"), nl));
     }
     edits
 }

@@ -224,6 +224,14 @@ fn the_storage_module_gets_the_helpers_other_files_call() {
 }
 
 #[test]
+fn helper_imports_after_a_module_docstring_leave_its_empty_line() {
+    let demand = StorageDemand { helpers: ["_copy_object".to_owned()].into(), reached: Default::default() };
+    let text = format!("\"\"\"Storage.\"\"\"\n{MIGRATED}");
+    let (out, _) = settle(&text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(demand.clone())));
+    assert!(out.starts_with("\"\"\"Storage.\"\"\"\n\nfrom datetime import datetime\nimport json\nimport os\n"), "{out}");
+}
+
+#[test]
 fn the_storage_client_other_files_still_use_is_kept() {
     let demand = StorageDemand { helpers: Default::default(), reached: ["s3_client".to_owned()].into() };
     let before = format!("{HEADER}\n\ndef drop(bucket, key):\n    s3_client.delete_object(Bucket=bucket, Key=key)\n");
