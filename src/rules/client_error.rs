@@ -142,13 +142,17 @@ fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handl
             guard = Some(read_range(read));
             continue;
         }
-        let range = guard.take().map_or(read_range(read), |guard| guard.cover(read_range(read)));
+        let guarded = guard.take();
+        let range = guarded.map_or(read_range(read), |guard| guard.cover(read_range(read)));
         let name = model.use_(read.use_).name.id.as_str();
-        let message = match read_translation(ctx, read.expr, read.context, &read.keys, name) {
+        // The call translation does not rewrite a guard (it holds the unit back), so a
+        // guarded comparison gets no promised translation.
+        let translated = if guarded.is_some() { None } else { read_translation(ctx, read.expr, read.context, &read.keys, name) };
+        let message = match translated {
             Some(translated) => format!("`{}` changes with its handler (line {line}); translated with it, it reads `{translated}`", first_line(&ctx.file.text[range])),
             None => format!(
                 "`{}` reads boto3's error response and changes with its handler (line {line}); `StorageApiError` has no `.response`: it has `{name}.status` (a string such as \"404\"), `{name}.code` and `{name}.message`",
-                first_line(&ctx.file.text[read.expr.range()])
+                first_line(&ctx.file.text[if guarded.is_some() { range } else { read.expr.range() }])
             ),
         };
         push(findings, RuleId::ErrorCodeCheck, range, message);
@@ -435,7 +439,7 @@ def run():
 ";
         assert_eq!(
             messages(text)[1..],
-            ["7:error-code-check `\"Error\" in err.response and err.response[\"Error\"].get(\"Code\") == \"404\"` changes with its handler (line 6); translated with it, it reads `str(err.status) == \"404\"`"]
+            ["7:error-code-check `\"Error\" in err.response and err.response[\"Error\"].get(\"Code\") == \"404\"` reads boto3's error response and changes with its handler (line 6); `StorageApiError` has no `.response`: it has `err.status` (a string such as \"404\"), `err.code` and `err.message`"]
         );
     }
 
