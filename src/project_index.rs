@@ -27,8 +27,11 @@ pub struct StorageModule {
     /// translation lists through them outside the storage module).
     pub key_listers: BTreeSet<String>,
     /// Whether it has (or this run gives it) the module-level Supabase storage client the
-    /// other files' call translations reach (`s3_utils.storage`).
-    pub provides_storage: bool,
+    /// other files' call translations reach (`s3_utils.storage`), as it was read.
+    pub setup: crate::rules::boto3_client::StorageSetup,
+    /// The helpers it cannot get as written, by name, and why (a name their body reads
+    /// means something else there).
+    pub helper_conflicts: BTreeMap<String, String>,
     /// What the other files need from it once their own rewrites are made (it is
     /// processed after them; empty while they are).
     pub demand: StorageDemand,
@@ -48,7 +51,8 @@ impl StorageModule {
     pub fn read(config: &Config, display: &str, text: Option<&str>, modules: &ModuleMap, matcher: &BucketMatcher) -> StorageModule {
         let root = storage_root(display, &config.storage.module);
         let mut key_listers = BTreeSet::new();
-        let mut provides_storage = false;
+        let mut setup = crate::rules::boto3_client::StorageSetup::Missing;
+        let mut helper_conflicts = BTreeMap::new();
         let exports = text
             .and_then(|text| {
                 let parsed = parse_python(text).ok()?;
@@ -64,12 +68,13 @@ impl StorageModule {
                     is_storage_module: true,
                     exports_final: true,
                 };
-                let exports = FileModel::build(parsed.syntax(), &input).exports;
-                provides_storage = crate::rules::boto3_client::storage_module_provides_storage(&config.client, &parsed.syntax().body, &exports);
-                Some(exports)
+                let model = FileModel::build(parsed.syntax(), &input);
+                setup = crate::rules::boto3_client::storage_setup(&config.client, &parsed.syntax().body, text, &model.scopes, &model.exports);
+                helper_conflicts = crate::rules::s3_calls::helper_conflicts(&model, text, config);
+                Some(model.exports)
             })
             .unwrap_or_default();
-        StorageModule { display: display.to_owned(), root, exports, key_listers, provides_storage, demand: StorageDemand::default() }
+        StorageModule { display: display.to_owned(), root, exports, key_listers, setup, helper_conflicts, demand: StorageDemand::default() }
     }
 }
 

@@ -182,6 +182,21 @@ fn shape_10_a_legacy_storage_module_without_a_supabase_client_gets_no_calls_thro
 }
 
 #[test]
+fn shape_11a_names_the_translation_writes_mean_there_what_they_mean_in_the_module() {
+    check_shape(&Shape { tree: "11a-bound-names", codes: (0, 1), must_stay: &[] });
+}
+
+#[test]
+fn shape_11b_no_call_goes_through_a_storage_that_is_something_else() {
+    check_shape(&Shape { tree: "11b-storage-taken", codes: (0, 1), must_stay: &["backend/reports.py"] });
+}
+
+#[test]
+fn shape_11c_no_helper_reads_a_name_the_storage_module_binds_otherwise() {
+    check_shape(&Shape { tree: "11c-helper-names-taken", codes: (0, 1), must_stay: &["backend/metadata.py"] });
+}
+
+#[test]
 fn shape_5_clients_the_model_follows_and_s3_it_reports() {
     check_shape(&Shape {
         tree: "5-hidden-clients",

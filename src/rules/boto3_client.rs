@@ -390,6 +390,9 @@ impl<'a> Checker<'_, 'a> {
                         ),
                         Some(Fix::unsafe_edits(format!("remove {name}"), tidy_blank_lines(&self.ctx.file.text, edits))),
                     )
+                } else if binding.uses.iter().all(inside_removed) && binding.storage_client && self.supabase_setup().is_err() {
+                    // The Supabase client replaces it, and cannot be set up (that finding says why).
+                    (format!("{} `{name}` has no use left, but stays until the Supabase client that replaces it can be set up (see the other finding here); then rerun", kind.noun()), None)
                 } else if binding.uses.iter().all(inside_removed) {
                     (format!("{} `{name}` is unused but kept by a suppression comment", kind.noun()), None)
                 } else {
@@ -606,19 +609,9 @@ impl<'a> Checker<'_, 'a> {
     fn supabase_setup(&self) -> Result<(Vec<String>, Vec<Edit>), String> {
         let client = &self.ctx.config.client;
         let module = self.ctx.module;
-                let assigned = |name: &str| -> Option<&Expr> {
-            module.body.iter().find_map(|stmt| match stmt {
-                Stmt::Assign(assign) => match assign.targets.as_slice() {
-                    [Expr::Name(target)] if target.id.as_str() == name => Some(assign.value.as_ref()),
-                    _ => None,
-                },
-                Stmt::AnnAssign(assign) => match (assign.target.as_ref(), assign.value.as_deref()) {
-                    (Expr::Name(target), Some(value)) if target.id.as_str() == name => Some(value),
-                    _ => None,
-                },
-                _ => None,
-            })
-        };
+        if let Some(why) = setup_conflict(client, &module.body, &self.ctx.file.text, |name| self.module_binds(name)) {
+            return Err(why);
+        }
         let mut lines = Vec::new();
         for (constant, env) in [(&client.url_env, &client.url_env), (&client.key_env, &client.key_env)] {
             if !self.module_binds(constant.as_str()) {
@@ -626,34 +619,15 @@ impl<'a> Checker<'_, 'a> {
             }
         }
         let mut wanted: Vec<&str> = Vec::new();
-        match assigned(&client.client_name) {
-            Some(Expr::Call(call)) if self.text(call.func.range()).ends_with("create_client") => {}
-            None if !self.module_binds(client.client_name.as_str()) => {
-                lines.push(format!(
-                    "{}: Client = create_client({}, {})",
-                    client.client_name, client.url_env, client.key_env
-                ));
-                wanted.extend(["Client", "create_client"]);
-            }
-            _ => {
-                return Err(format!(
-                    "`{}` is already bound to something other than `create_client(...)`; set up the Supabase client by hand",
-                    client.client_name
-                ))
-            }
+        if module_assignment(&module.body, &client.client_name).is_none() {
+            lines.push(format!(
+                "{}: Client = create_client({}, {})",
+                client.client_name, client.url_env, client.key_env
+            ));
+            wanted.extend(["Client", "create_client"]);
         }
-        let storage_value = format!("{}.storage", client.client_name);
-        match assigned(&client.storage_name) {
-            Some(value) if self.text(value.range()) == storage_value => {}
-            None if !self.module_binds(client.storage_name.as_str()) => {
-                lines.push(format!("{} = {storage_value}", client.storage_name));
-            }
-            _ => {
-                return Err(format!(
-                    "`{}` is already bound to something other than `{storage_value}`; set up the Supabase client by hand",
-                    client.storage_name
-                ))
-            }
+        if module_assignment(&module.body, &client.storage_name).is_none() {
+            lines.push(format!("{} = {}.storage", client.storage_name, client.client_name));
         }
         let text = &self.ctx.file.text;
         let newline = self.ctx.file.encoding.newline;
@@ -733,38 +707,85 @@ impl<'a> Checker<'_, 'a> {
     }
 }
 
-/// Whether the storage module, as read before the run, ends the run with a module-level
-/// Supabase storage client (`client.storage_name`): it binds that name already, or it has a
-/// module-level boto3 S3 client directly in its body, which this rule replaces with (or
-/// sets up beside) the Supabase client, the client's name being free or already
-/// `create_client(...)`. Other files' call translations go through it only then.
-pub fn storage_module_provides_storage(client: &crate::config::ClientConfig, body: &[Stmt], exports: &crate::model::ModuleExports) -> bool {
-    fn binds<'s>(stmt: &'s Stmt, storage: &'s str) -> Option<(&'s str, Option<&'s Expr>)> {
-        match stmt {
-        Stmt::Assign(assign) => match (assign.targets.as_slice(), assign.value.as_ref()) {
-            ([Expr::Name(name)], value) => Some((name.id.as_str(), Some(value))),
+/// The value of the module-level `name = <value>` (or `name: T = <value>`) first in `body`.
+fn module_assignment<'s>(body: &'s [Stmt], name: &str) -> Option<&'s Expr> {
+    body.iter().find_map(|stmt| match stmt {
+        Stmt::Assign(assign) => match assign.targets.as_slice() {
+            [Expr::Name(target)] if target.id.as_str() == name => Some(assign.value.as_ref()),
             _ => None,
         },
-        Stmt::AnnAssign(assign) => match assign.target.as_ref() {
-            Expr::Name(name) => Some((name.id.as_str(), assign.value.as_deref())),
+        Stmt::AnnAssign(assign) => match (assign.target.as_ref(), assign.value.as_deref()) {
+            (Expr::Name(target), Some(value)) if target.id.as_str() == name => Some(value),
             _ => None,
         },
-        Stmt::FunctionDef(def) => Some((def.name.as_str(), None)),
-        Stmt::ClassDef(def) => Some((def.name.as_str(), None)),
-        Stmt::Import(import) => import.names.iter().find(|alias| alias.asname.is_none() && alias.name.as_str() == storage).map(|_| (storage, None)),
-        Stmt::ImportFrom(import) => import.names.iter().find(|alias| alias.asname.as_ref().unwrap_or(&alias.name).as_str() == storage).map(|_| (storage, None)),
         _ => None,
+    })
+}
+
+/// Why the storage module's Supabase client (`client.client_name = create_client(...)`,
+/// `client.storage_name = <client>.storage`) cannot be set up in it: one of those names is
+/// bound (`binds`: at module level) to something else.
+fn setup_conflict(client: &crate::config::ClientConfig, body: &[Stmt], text: &str, binds: impl Fn(&str) -> bool) -> Option<String> {
+    let taken = |name: &str, fits: &dyn Fn(&Expr) -> bool| match module_assignment(body, name) {
+        Some(value) => !fits(value),
+        None => binds(name),
+    };
+    let creates = |value: &Expr| matches!(value, Expr::Call(call) if text[call.func.range()].ends_with("create_client"));
+    if taken(&client.client_name, &creates) {
+        return Some(format!("`{}` is already bound to something other than `create_client(...)`; set up the Supabase client by hand", client.client_name));
+    }
+    let storage_value = format!("{}.storage", client.client_name);
+    if taken(&client.storage_name, &|value: &Expr| text[value.range()] == storage_value) {
+        return Some(format!("`{}` is already bound to something other than `{storage_value}`; set up the Supabase client by hand", client.storage_name));
+    }
+    None
+}
+
+/// How the storage module has (or gets) a module-level Supabase storage client
+/// (`client.storage_name`), which the call translations go through.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StorageSetup {
+    /// It binds that name already.
+    Bound,
+    /// It has a module-level boto3 S3 client directly in its body, which boto3-client
+    /// replaces with (or sets up beside) the Supabase client.
+    ByApply,
+    /// Neither: nothing gives it the client.
+    #[default]
+    Missing,
+    /// It has that S3 client, but a name the Supabase setup binds is taken by something
+    /// else: boto3-client's finding (the reason) says to set the client up by hand, and
+    /// until then no translation may call `storage`.
+    Conflict(String),
+}
+
+/// What the storage module (its module body, text, module scope and exports) does about
+/// its Supabase storage client; boto3-client's own setup decides the same way.
+pub fn storage_setup(client: &crate::config::ClientConfig, body: &[Stmt], text: &str, scopes: &Scopes, exports: &crate::model::ModuleExports) -> StorageSetup {
+    let binds = |name: &str| scopes.local(Scopes::MODULE, name).is_some();
+    let s3_client = body.iter().any(|stmt| {
+        let target = match stmt {
+            Stmt::Assign(assign) => match assign.targets.as_slice() {
+                [Expr::Name(name)] => Some(name),
+                _ => None,
+            },
+            Stmt::AnnAssign(assign) if assign.value.is_some() => assign.target.as_name_expr(),
+            _ => None,
+        };
+        target.is_some_and(|name| matches!(exports.names.get(name.id.as_str()), Some(crate::model::Export::Object(S3Kind::Client, _))))
+    });
+    if s3_client {
+        if let Some(why) = setup_conflict(client, body, text, binds) {
+            return StorageSetup::Conflict(why);
         }
     }
-    let bound: Vec<(&str, Option<&Expr>)> = body.iter().filter_map(|stmt| binds(stmt, &client.storage_name)).collect();
-    if bound.iter().any(|(name, _)| *name == client.storage_name) {
-        return true;
+    if binds(&client.storage_name) {
+        StorageSetup::Bound
+    } else if s3_client {
+        StorageSetup::ByApply
+    } else {
+        StorageSetup::Missing
     }
-    let s3_client = bound.iter().any(|(name, value)| value.is_some() && matches!(exports.names.get(*name), Some(crate::model::Export::Object(S3Kind::Client, _))));
-    let client_free = bound.iter().filter(|(name, _)| *name == client.client_name).all(|(_, value)| {
-        matches!(value, Some(Expr::Call(call)) if matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "create_client") || matches!(call.func.as_ref(), Expr::Attribute(attribute) if attribute.attr.as_str() == "create_client"))
-    });
-    s3_client && client_free
 }
 
 /// boto3, aioboto3 or botocore (not botocore.exceptions, which is `client-error`'s).
@@ -1139,6 +1160,24 @@ def noop():
         let (text, left) = fixed(before, STORAGE);
         assert_eq!(text, after);
         assert!(left.is_empty());
+    }
+
+    /// An unused S3 client the Supabase client would replace stays while `storage` is taken:
+    /// the message says so (no suppression comment is involved).
+    #[test]
+    fn an_unused_storage_client_waits_for_a_taken_storage_name() {
+        let text = "import os\n\nimport boto3\n\nstorage = os.getenv(\"STORAGE_BACKEND\", \"s3\")\ns3_client = boto3.client(\"s3\")\n";
+        let (out, left) = fixed(text, STORAGE);
+        assert_eq!(out, text);
+        let found: Vec<(&str, String)> = left.iter().map(|finding| (finding.rule.as_str(), finding.message.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                ("boto3-import", "`boto3` is used only to build `s3_client` (line 6), which has no use left but stays (see its finding); the import goes with it".to_owned()),
+                ("boto3-client", "boto3 S3 client `s3_client` has no use left, but stays until the Supabase client that replaces it can be set up (see the other finding here); then rerun".to_owned()),
+                ("boto3-client", "`storage` is already bound to something other than `supabase.storage`; set up the Supabase client by hand".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -92,7 +92,8 @@ impl<'c, 'a> FileAccess<'c, 'a> {
         let scopes = &ctx.model.scopes;
         let shadowed = |name: &str, shadow| Refusal::Shadowed { name: name.to_owned(), shadow };
         if ctx.is_storage_module {
-            let defined = |site: &Site| matches!(site.kind, SiteKind::Assign { .. } | SiteKind::Import { .. });
+            // A member is assigned or imported; a helper the call translation added is a def.
+            let defined = |site: &Site| matches!(site.kind, SiteKind::Assign { .. } | SiteKind::Import { .. } | SiteKind::Function(_));
             return match scopes.free_for(scope, offset, member, defined) {
                 Ok(()) | Err(Shadow::BeforeBinding) => Ok(Access { text: member.to_owned(), import: None }),
                 Err(shadow) => Err(shadowed(member, shadow)),

@@ -58,7 +58,7 @@ pub fn presigned_url(cx: &Cx, index: usize) -> Result<Rewrite> {
 pub fn bucket_call(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    let storage = &cx.storage;
+    let storage = cx.storage();
     let mut rewrite = Rewrite { missing: Some(Missing::Other), ..Rewrite::default() };
     if call.operation == "list_buckets" {
         check_arguments(cx, c, &[], &[])?;
@@ -94,7 +94,7 @@ fn list_buckets(cx: &Cx, index: usize, mut rewrite: Rewrite) -> Result<Rewrite> 
     }
     let node = chain_node(call, 1).ok_or_else(held)?;
     let symbol = cx.symbol_at(target).ok_or_else(held)?;
-    rewrite.edits.push(Edit::replace(TextRange::new(c.start(), node.end()), format!("{}.list_buckets()", cx.storage)));
+    rewrite.edits.push(Edit::replace(TextRange::new(c.start(), node.end()), format!("{}.list_buckets()", cx.storage())));
     for use_ in cx.uses(symbol) {
         let use_ = cx.model.use_(use_);
         let chain = steps(use_.chain);

@@ -3,14 +3,15 @@
 //! a translation in the module uses it. Their behaviour was measured against the real
 //! Supabase Storage server (tests/python/behaviour/).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use ruff_python_ast::Stmt;
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::fix::edit::Edit;
 use crate::fix::imports::{insert_lines, insertion_offset, line_end_after, line_start};
-use crate::model::Scopes;
+use crate::model::{FileModel, Scopes, SiteKind};
 use crate::rules::RuleContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -229,7 +230,7 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
     }
     for helper in &needed {
         content.push_str("\n\n");
-        content.push_str(helper.source());
+        content.push_str(&helper.source_in(model));
     }
     let mut edits = vec![Edit::insert(line_end_after(text, anchor.end()), content.replace('\n', nl))];
     let imports: Vec<&str> = needed
@@ -249,3 +250,107 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
     edits
 }
 
+
+impl Helper {
+    /// The builtins its body calls: nothing at module level may bind their names.
+    fn builtins(self) -> &'static [&'static str] {
+        match self {
+            Helper::UploadBody => &["hasattr", "isinstance", "str", "bytes"],
+            Helper::WalkObjects => &["min"],
+            Helper::CopyObject => &["str", "len"],
+            _ => &[],
+        }
+    }
+
+    /// `(name, qualified)`: where the module binds `name` to the module of that name
+    /// (`import datetime`), the body reads the class it needs as `qualified`.
+    fn module_form(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Helper::HeadObject => Some(("datetime", "datetime.datetime")),
+            _ => None,
+        }
+    }
+
+    /// Its source for the module of `model`.
+    fn source_in(self, model: &FileModel) -> Cow<'static, str> {
+        match self.module_form() {
+            Some((name, qualified)) if bound_as(model, name, &format!("import {name}")) == Ok(true) => {
+                Cow::Owned(self.source().replace(&format!("{name}."), &format!("{qualified}.")))
+            }
+            _ => Cow::Borrowed(self.source()),
+        }
+    }
+}
+
+/// Whether every module-level binding of `name` in `model` is the import `line` (`import m`
+/// or `from m import n`): `Ok(true)` bound so, `Ok(false)` not bound at all, else the first
+/// other binding.
+fn bound_as(model: &FileModel, name: &str, line: &str) -> Result<bool, TextRange> {
+    let Some(symbol) = model.scopes.local(Scopes::MODULE, name) else { return Ok(false) };
+    let (module, member) = match line.strip_prefix("from ").and_then(|rest| rest.split_once(" import ")) {
+        Some((module, member)) => (Some(module), member),
+        None => (None, line.trim_start_matches("import ")),
+    };
+    for &id in &model.scopes.symbol(symbol).sites {
+        let site = model.site(id);
+        let fits = match (&site.kind, site.statement) {
+            (SiteKind::Import { alias, .. }, Some((stmt, _))) => match (stmt, module) {
+                (Stmt::Import(import), None) => import.names.get(*alias).is_some_and(|alias| alias.name.as_str() == member && alias.asname.is_none()),
+                (Stmt::ImportFrom(import), Some(module)) => {
+                    import.level == 0
+                        && import.module.as_ref().is_some_and(|dotted| dotted.as_str() == module)
+                        && import.names.get(*alias).is_some_and(|alias| alias.name.as_str() == member && alias.asname.as_ref().is_none_or(|asname| asname.as_str() == member))
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if !fits {
+            return Err(site.range);
+        }
+    }
+    Ok(true)
+}
+
+/// Why `helper` (with the helpers it calls) cannot go into the storage module of `model`
+/// as written: a module-level name its body reads is bound there to something else
+/// (`exception` is the configured replacement exception, which `_copy_object` catches).
+/// `line_of` numbers offsets for the message.
+pub fn conflict(model: &FileModel, exception: &str, helper: Helper, line_of: impl Fn(TextSize) -> usize) -> Option<String> {
+    let defined = |helper: Helper| model.scopes.local(Scopes::MODULE, helper.name()).is_some();
+    let mut wanted = BTreeSet::new();
+    wanted.insert(helper);
+    for each in closure(&wanted).into_iter().filter(|each| !defined(*each)) {
+        let reader = if each == helper { format!("`{}`", each.name()) } else { format!("`{}`, which it calls,", each.name()) };
+        let taken = |name: &str, at: TextRange, how: String| {
+            Some(format!("{reader} reads `{name}` as {how}, and the storage module binds `{name}` to something else (line {}); rename that, then rerun", line_of(at.start())))
+        };
+        let mut imports: Vec<(String, &str)> = each.imports().iter().map(|(line, name)| ((*line).to_owned(), *name)).collect();
+        if each == Helper::CopyObject {
+            if let Some((module, name)) = exception.rsplit_once('.') {
+                imports.push((format!("from {module} import {name}"), name));
+            }
+        }
+        for (line, name) in &imports {
+            let module_form = each.module_form().is_some_and(|(form, _)| form == *name) && bound_as(model, name, &format!("import {name}")) == Ok(true);
+            if let (Err(at), false) = (bound_as(model, name, line), module_form) {
+                return taken(name, at, format!("`{line}` binds it"));
+            }
+        }
+        for name in each.builtins() {
+            if let Some(symbol) = model.scopes.local(Scopes::MODULE, name) {
+                let at = model.scopes.symbol(symbol).sites.first().map_or_else(TextRange::default, |&site| model.site(site).range);
+                return taken(name, at, "the builtin".to_owned());
+            }
+        }
+        for called in each.needs() {
+            if let Some(symbol) = model.scopes.local(Scopes::MODULE, called.name()) {
+                let sites = &model.scopes.symbol(symbol).sites;
+                if let Some(&site) = sites.iter().find(|&&site| !matches!(model.site(site).kind, SiteKind::Function(_))) {
+                    return taken(called.name(), model.site(site).range, "the helper of that name".to_owned());
+                }
+            }
+        }
+    }
+    None
+}

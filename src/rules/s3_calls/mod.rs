@@ -33,6 +33,7 @@ mod reads;
 mod transfers;
 mod uploads;
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
@@ -46,7 +47,8 @@ use crate::fix::imports::line_start;
 use crate::model::{Access, Context, FileModel, Flavor, FunctionId, S3Call, S3Kind, ScopeId, Scopes, SiteKind, SymbolId, UseId};
 use crate::fix::imports::{insert_lines, insertion_offset};
 use crate::rule::RuleId;
-use crate::rules::storage_access::access;
+use crate::rules::boto3_client::{storage_setup, StorageSetup};
+use crate::rules::storage_access::{access, FileAccess};
 use crate::rules::RuleContext;
 use lookup::Lookup;
 
@@ -114,6 +116,16 @@ pub struct Cx<'c, 'a> {
     /// The function the unit is (None: module level).
     pub function: Option<FunctionId>,
     pub lookup: &'c Lookup,
+    pub access: &'c FileAccess<'c, 'a>,
+    /// What the call being translated writes that depends on its place: checked there.
+    pub written: RefCell<Written>,
+}
+
+/// The storage module's members a translation names (`storage`, the bucket constant, a
+/// helper).
+#[derive(Debug, Default)]
+pub struct Written {
+    members: Vec<String>,
 }
 
 impl<'c, 'a> Cx<'c, 'a> {
@@ -129,9 +141,15 @@ impl<'c, 'a> Cx<'c, 'a> {
         self.ctx.lines.line_of(offset)
     }
 
+    /// How code here reaches Supabase's storage client (`storage`, `s3_utils.storage`).
+    pub fn storage(&self) -> &str {
+        self.written.borrow_mut().members.push(self.ctx.config.client.storage_name.clone());
+        &self.storage
+    }
+
     /// `storage.from_(<bucket>)`.
     pub fn store(&self, bucket: &str) -> String {
-        format!("{}.from_({bucket})", self.storage)
+        format!("{}.from_({bucket})", self.storage())
     }
 
     /// The model's index of the resource call `operation(...)` (`Bucket`, `Object`) that is `expr`.
@@ -220,8 +238,10 @@ impl<'c, 'a> Cx<'c, 'a> {
         if let Expr::StringLiteral(literal) = expr {
             let value = literal.value.to_str();
             if self.ctx.matcher.whole(value).is_some() && value == self.ctx.config.storage.default_bucket {
-                if let Ok(found) = access(self.ctx, &self.ctx.config.storage.constant) {
+                let constant = &self.ctx.config.storage.constant;
+                if let Ok(found) = access(self.ctx, constant) {
                     if found.import.is_none() {
+                        self.written.borrow_mut().members.push(constant.clone());
                         return found.text;
                     }
                 }
@@ -230,18 +250,26 @@ impl<'c, 'a> Cx<'c, 'a> {
         self.src(expr).to_owned()
     }
 
+
     /// A helper of the storage module, as this file reaches it. The storage module gets
     /// the helpers the other files' translations call (it is processed after them), so
     /// outside it a helper is called only when the storage module is among the paths.
     pub fn helper(&self, helper: Helper, at: TextRange) -> Result<String> {
         let name = helper.name();
+        self.written.borrow_mut().members.push(name.to_owned());
         if self.ctx.is_storage_module {
-            return Ok(name.to_owned());
+            return match helpers::conflict(self.model, &self.ctx.config.errors.exception, helper, |at| self.line(at)) {
+                Some(why) => Err(self.block(at, format!("its exact translation calls `{name}`, but {why}"))),
+                None => Ok(name.to_owned()),
+            };
         }
-        if self.ctx.index.storage.is_none() {
+        let Some(storage) = &self.ctx.index.storage else {
             return Err(self.block(at, format!(
                 "its exact translation calls `{name}`, a helper the storage module gets when it is among the paths; run on the whole project"
             )));
+        };
+        if let Some(why) = storage.helper_conflicts.get(name) {
+            return Err(self.block(at, format!("its exact translation calls the storage module's `{name}`, which it cannot get: {why}")));
         }
         match access(self.ctx, name) {
             Ok(found) if found.import.is_none() || found.import == self.storage_import => Ok(found.text),
@@ -436,17 +464,33 @@ pub fn check(ctx: &RuleContext) -> Output {
     let storage_name = ctx.config.client.storage_name.as_str();
     let storage = access(ctx, storage_name);
     let lookup = Lookup::new(model);
-    let module_cx = Cx { ctx, model, text, nl: ctx.file.encoding.newline, storage: String::new(), storage_import: None, function: None, lookup: &lookup };
+    let module_access = FileAccess::new(ctx);
+    let module_cx = Cx {
+        ctx,
+        model,
+        text,
+        nl: ctx.file.encoding.newline,
+        storage: String::new(),
+        storage_import: None,
+        function: None,
+        lookup: &lookup,
+        access: &module_access,
+        written: RefCell::default(),
+    };
     let (raise_findings, raises) = raises::check(&module_cx);
     if model.calls.is_empty() && demanded_helpers(ctx).is_empty() {
         return Output { findings: raise_findings, covered: Vec::new(), raises, tries: Vec::new() };
     }
     // In the storage module the Supabase client is set up first (boto3-client), then the
-    // calls are translated beside it.
-    let storage_ready = !ctx.is_storage_module || model.scopes.local(Scopes::MODULE, storage_name).is_some();
+    // calls are translated beside it; while boto3-client cannot set it up, nothing calls it.
+    let setup = if ctx.is_storage_module {
+        storage_setup(&ctx.config.client, &ctx.module.body, text, &model.scopes, &model.exports)
+    } else {
+        StorageSetup::Bound
+    };
     // Elsewhere the calls reach the storage module's Supabase client, which a legacy
     // storage module (a bucket constant, no S3 client) neither has nor gets.
-    let storage_absent = (!ctx.is_storage_module).then_some(()).and(ctx.index.storage.as_ref()).filter(|storage| !storage.provides_storage);
+    let storage_absent = (!ctx.is_storage_module).then_some(()).and(ctx.index.storage.as_ref()).filter(|storage| matches!(storage.setup, StorageSetup::Missing | StorageSetup::Conflict(_)));
     let mut findings = raise_findings;
     let mut covered = Vec::new();
     let mut tries = Vec::new();
@@ -464,26 +508,30 @@ pub fn check(ctx: &RuleContext) -> Output {
             storage_import: storage.as_ref().ok().and_then(|found| found.import.clone()),
             function: unit.function,
             lookup: &lookup,
+            access: &module_access,
+            written: RefCell::default(),
         };
-        let plan = match (&storage, storage_ready) {
+        let holding = |message: String| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message }]);
+        let plan = match (&storage, &setup) {
             // Nothing is translated without a way to the storage module; what else holds
             // the unit back (a helper, an argument without equivalent) is said first.
-            (Err(why), _) => plan_unit(&cx, &unit).and_then(|_| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: why.clone() }])),
-            (Ok(_), false) => Err(vec![Blocker {
-                range: model.calls[unit.calls[0]].call.range(),
-                message: match ctx.index.storage.as_ref().filter(|storage| !storage.provides_storage) {
-                    Some(storage) => no_storage_client(ctx, &storage.display, storage_name),
-                    None => format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"),
-                },
-            }]),
-            (Ok(_), true) => match storage_absent {
-                Some(storage) => plan_unit(&cx, &unit).and_then(|_| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message: no_storage_client(ctx, &storage.display, &cx.storage) }])),
+            (Err(why), _) => plan_unit(&cx, &unit).and_then(|_| holding(why.clone())),
+            (Ok(_), StorageSetup::ByApply) => holding(format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both")),
+            (Ok(_), StorageSetup::Missing) => holding(no_storage_client(ctx, &ctx.file.display, storage_name)),
+            (Ok(_), StorageSetup::Conflict(why)) => holding(format!("nothing is translated to Supabase Storage until this module has its Supabase client, and boto3-client says: {why}")),
+            (Ok(_), StorageSetup::Bound) => match storage_absent {
+                Some(storage) => plan_unit(&cx, &unit).and_then(|_| {
+                    holding(match &storage.setup {
+                        StorageSetup::Conflict(why) => format!("its translation calls `{}`, which the storage module {} does not have yet, and boto3-client says there: {why}", cx.storage, storage.display),
+                        _ => no_storage_client(ctx, &storage.display, &cx.storage),
+                    })
+                }),
                 None => plan_unit(&cx, &unit),
             },
         };
         // The storage module's units waiting for its Supabase client change, handlers
         // and all, in the same apply that sets it up: nothing a person must resolve.
-        let held = plan.as_ref().err().filter(|_| storage_ready).map(|blockers| blockers[0].range);
+        let held = plan.as_ref().err().filter(|_| setup != StorageSetup::ByApply).map(|blockers| blockers[0].range);
         tries.extend(unit.tries.iter().map(|&index| (model.tries[index].range(), held)));
         match plan {
             Ok(plan) => planned.push((unit.calls, plan)),
@@ -553,6 +601,16 @@ fn no_storage_client(ctx: &RuleContext, display: &str, reference: &str) -> Strin
         url = client.url_env,
         key = client.key_env,
     )
+}
+
+/// Why the storage module of `model` (text `text`) cannot get each helper, by name (see
+/// `helpers::conflict`).
+pub fn helper_conflicts(model: &FileModel, text: &str, config: &crate::config::Config) -> std::collections::BTreeMap<String, String> {
+    let lines = crate::source::LineIndex::new(text);
+    Helper::ALL
+        .into_iter()
+        .filter_map(|helper| helpers::conflict(model, &config.errors.exception, helper, |at| lines.line_of(at)).map(|why| (helper.name().to_owned(), why)))
+        .collect()
 }
 
 /// The helpers other files' translations call from the storage module (none elsewhere).
@@ -647,7 +705,8 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
         if (call.is_construction() && !listing) || consumed.contains(&index) {
             continue;
         }
-        let translated = if listing { listings::collection_listing(cx, index) } else { translate(cx, index) };
+        *cx.written.borrow_mut() = Written::default();
+        let translated = if listing { listings::collection_listing(cx, index) } else { translate(cx, index) }.and_then(|rewrite| placed(cx, call, rewrite));
         match translated {
             Ok(rewrite) => {
                 consumed.extend(rewrite.consumed.iter().copied());
@@ -703,6 +762,17 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
         return Err(vec![cx.block(pair[1].range, "the translation's edits overlap here; please report it, and translate this function by hand")]);
     }
     Ok(Plan { name: unit_name(cx), edits, helpers, notes })
+}
+
+/// `rewrite` where what it writes means at the call what it meant where the translator
+/// wrote it: every storage-module member it names resolves there to the module's own
+/// (no parameter, loop variable or local named `storage` in between).
+fn placed(cx: &Cx, call: &S3Call, rewrite: Rewrite) -> Result<Rewrite> {
+    let written = cx.written.take();
+    for member in &written.members {
+        cx.access.reference(member, call.scope, call.call.start()).map_err(|refusal| cx.block(call.call.range(), refusal.describe(cx.ctx, &cx.access.text_of(member))))?;
+    }
+    Ok(rewrite)
 }
 
 /// The import lines the unit needs that the file does not have yet.

@@ -625,3 +625,100 @@ def read(bucket, key):
         [("not translated (`read` changes as one unit): its translation calls `storage`, but the storage module backend/utils/s3_utils.py binds no `storage` and has no module-level boto3 S3 client (directly in its body) for apply to replace; add `supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)` and `storage = supabase.storage` to it (from supabase import Client, create_client), or set `client.storage_name` to the name of the Supabase storage client it has, then rerun".to_owned(), false)]
     );
 }
+
+/// What each function of `out` holds, for the tests below that print it.
+fn dump(out: &str, left: &[Finding]) -> String {
+    let mut text = format!("{out}----\n");
+    for finding in left.iter().filter(|finding| finding.rule == RuleId::Boto3Call) {
+        text.push_str(&format!("{:?} {}\n", finding.range, finding.message));
+    }
+    text
+}
+
+/// A name the translation writes (`storage`, the bucket constant, a helper) that a
+/// parameter, loop variable, comprehension variable or local of an enclosing function
+/// binds where the call is: the function is held back whole, saying which binding.
+#[test]
+fn must_report_names_the_translation_writes_that_the_unit_binds_itself() {
+    let functions = "
+
+def save_all(items):
+    for storage in items:
+        s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage[\"key\"], Body=b\"x\")
+
+
+def save_one(storage, data: bytes):
+    s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage, Body=data)
+    s3_client.delete_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage + \".old\")
+
+
+def load_all(keys):
+    return [s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage)[\"Body\"].read() for storage in keys]
+
+
+def outer(key):
+    storage = key.upper()
+
+    def inner():
+        s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage)[\"Body\"].read()
+
+    return inner
+
+
+def drop(key, _remove_objects=print):
+    s3_client.delete_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)
+
+
+def pinned(key, SUPABASE_BUCKET_NAME=None):
+    s3_client.get_object(Bucket=\"anantra-lms-store\", Key=key)[\"Body\"].read()
+
+
+def read(key):
+    return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+";
+    let before = format!("{HEADER}{functions}");
+    let (out, left) = migrated(&before, STORAGE);
+    assert_eq!(dump(&out, &left), "import json\nimport os\n\nimport boto3\nfrom botocore.exceptions import ClientError\nfrom supabase import Client, create_client\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\ns3_client = boto3.client(\"s3\")\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n\n\ndef save_all(items):\n    for storage in items:\n        s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage[\"key\"], Body=b\"x\")\n\n\ndef save_one(storage, data: bytes):\n    s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage, Body=data)\n    s3_client.delete_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage + \".old\")\n\n\ndef load_all(keys):\n    return [s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage)[\"Body\"].read() for storage in keys]\n\n\ndef outer(key):\n    storage = key.upper()\n\n    def inner():\n        s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=storage)[\"Body\"].read()\n\n    return inner\n\n\ndef drop(key, _remove_objects=print):\n    s3_client.delete_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)\n\n\ndef pinned(key, SUPABASE_BUCKET_NAME=None):\n    s3_client.get_object(Bucket=\"anantra-lms-store\", Key=key)[\"Body\"].read()\n\n\ndef read(key):\n    return storage.from_(SUPABASE_BUCKET_NAME).download(key)\n----\n499..579 not translated (`save_all` changes as one unit): `storage` is bound in this function (line 17), so `storage` would mean something else here; rename that name, then rerun\n622..695 not translated (`save_one` changes as one unit): `storage` is bound in this function (line 21), so `storage` would mean something else here; rename that name, then rerun\n700..774 `s3_client.delete_object(...)` is held back with the rest of `save_one` by line 22; resolve that finding, then rerun\n809..871 not translated (`load_all` changes as one unit): `storage` is bound in this comprehension (line 27), so `storage` would mean something else here; rename that name, then rerun\n978..1040 not translated (`inner` changes as one unit): `storage` is bound in this function (line 31), so `storage` would mean something else here; rename that name, then rerun\n1118..1179 not translated (`drop` changes as one unit): `_remove_objects` is bound in this function (line 39), so `_remove_objects` would mean something else here; rename that name, then rerun\n1230..1287 not translated (`pinned` changes as one unit): `SUPABASE_BUCKET_NAME` is bound in this function (line 43), so `SUPABASE_BUCKET_NAME` would mean something else here; rename that name, then rerun\n");
+}
+
+/// Outside the storage module the module binding (`s3_utils`) is what a parameter must not shadow.
+#[test]
+fn must_report_a_parameter_named_like_the_storage_module_binding() {
+    let text = "import boto3\n\nfrom utils import s3_utils\n\ns3 = boto3.client(\"s3\")\n\n\ndef drop(s3_utils, bucket, key):\n    s3.delete_object(Bucket=bucket, Key=key)\n\n\ndef clear(bucket, key):\n    s3.delete_object(Bucket=bucket, Key=key)\n";
+    let (out, left) = migrated(text, OTHER);
+    assert_eq!(dump(&out, &left), "import boto3\n\nfrom utils import s3_utils\n\ns3 = boto3.client(\"s3\")\n\n\ndef drop(s3_utils, bucket, key):\n    s3.delete_object(Bucket=bucket, Key=key)\n\n\ndef clear(bucket, key):\n    s3_utils._remove_objects(bucket, [key])\n----\n105..145 not translated (`drop` changes as one unit): `s3_utils` is bound in this function (line 8), so `s3_utils._remove_objects` would mean something else here; rename that name, then rerun\n");
+}
+
+/// A module-level `storage` that is not the Supabase storage client: boto3-client says to
+/// set the client up by hand, and until then nothing is translated to call it.
+#[test]
+fn must_report_calls_while_storage_is_bound_to_something_else() {
+    let text = "import os\n\nimport boto3\n\nstorage = os.getenv(\"STORAGE_BACKEND\", \"s3\")\ns3_client = boto3.client(\"s3\")\n\n\ndef backend_name():\n    return storage\n\n\ndef read(key):\n    return s3_client.get_object(Bucket=\"anantra-lms-store\", Key=key)[\"Body\"].read()\n";
+    let (out, left) = migrated(text, STORAGE);
+    assert_eq!(dump(&out, &left), "import os\n\nimport boto3\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\n\nstorage = os.getenv(\"STORAGE_BACKEND\", \"s3\")\ns3_client = boto3.client(\"s3\")\n\n\ndef backend_name():\n    return storage\n\n\ndef read(key):\n    return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()\n----\n248..306 not translated (`read` changes as one unit): nothing is translated to Supabase Storage until this module has its Supabase client, and boto3-client says: `storage` is already bound to something other than `supabase.storage`; set up the Supabase client by hand\n");
+}
+
+/// `_head_object` reads `datetime` as the class: beside `import datetime` it writes
+/// `datetime.datetime`, and beside another `datetime` (or a rebound builtin it calls) the
+/// unit is held back.
+#[test]
+fn the_helpers_read_the_names_the_module_binds_as_they_mean_there() {
+    let functions = "
+
+def stamp():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()
+
+
+def modified(key):
+    return s3_client.head_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"LastModified\"]
+";
+    let module = format!("import datetime\n{HEADER}{functions}");
+    let (out, left) = migrated(&module, STORAGE);
+    assert_eq!(dump(&out, &left), "import datetime\nimport json\nimport os\n\nfrom supabase import Client, create_client\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n\n\n# ---------------------------------------------------------------------------\n# Supabase Storage in the shapes the S3 calls had\n# ---------------------------------------------------------------------------\n\n\ndef _head_object(bucket_name, key):\n    \"\"\"head_object's fields, from info().\"\"\"\n    info = storage.from_(bucket_name).info(key)\n    return {\n        \"ContentLength\": info[\"size\"],\n        \"ContentType\": info[\"content_type\"],\n        \"ETag\": info[\"etag\"],\n        \"LastModified\": datetime.datetime.fromisoformat(info[\"last_modified\"].replace(\"Z\", \"+00:00\")).replace(microsecond=0),\n        \"Metadata\": info[\"metadata\"],\n        \"CacheControl\": info[\"cache_control\"],\n    }\n\n\ndef stamp():\n    return datetime.datetime.now(datetime.timezone.utc).isoformat()\n\n\ndef modified(key):\n    return _head_object(SUPABASE_BUCKET_NAME, key)[\"LastModified\"]\n----\n");
+    let other = format!("from pendulum import datetime\n{HEADER}{functions}");
+    let (out, left) = migrated(&other, STORAGE);
+    assert_eq!(dump(&out, &left), "from pendulum import datetime\nimport json\nimport os\n\nimport boto3\nfrom botocore.exceptions import ClientError\nfrom supabase import Client, create_client\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\ns3_client = boto3.client(\"s3\")\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n\n\ndef stamp():\n    return datetime.datetime.now(datetime.timezone.utc).isoformat()\n\n\ndef modified(key):\n    return s3_client.head_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"LastModified\"]\n----\n587..646 not translated (`modified` changes as one unit): its exact translation calls `_head_object`, but `_head_object` reads `datetime` as `from datetime import datetime` binds it, and the storage module binds `datetime` to something else (line 1); rename that, then rerun\n");
+    let builtin = format!("{HEADER}\n\ndef len(items):\n    return 0\n\n\ndef move(key):\n    s3_client.copy_object(Bucket=SUPABASE_BUCKET_NAME, Key=key + \".bak\", CopySource={{\"Bucket\": SUPABASE_BUCKET_NAME, \"Key\": key}})\n");
+    let (out, left) = migrated(&builtin, STORAGE);
+    assert_eq!(dump(&out, &left), "import json\nimport os\n\nimport boto3\nfrom botocore.exceptions import ClientError\nfrom supabase import Client, create_client\n\nSUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\ns3_client = boto3.client(\"s3\")\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n\n\ndef len(items):\n    return 0\n\n\ndef move(key):\n    s3_client.copy_object(Bucket=SUPABASE_BUCKET_NAME, Key=key + \".bak\", CopySource={\"Bucket\": SUPABASE_BUCKET_NAME, \"Key\": key})\n----\n494..619 not translated (`move` changes as one unit): its exact translation calls `_copy_object`, but `_copy_object` reads `len` as the builtin, and the storage module binds `len` to something else (line 16); rename that, then rerun\n");
+}

@@ -53,7 +53,7 @@ pub fn put_object(cx: &Cx, index: usize) -> Result<Rewrite> {
         if on_bucket {
             return Err(cx.block(c.range(), "a folder placeholder put through a resource bucket: Supabase has no folders; delete the call by hand"));
         }
-        rewrite.edits.push(super::Edit::replace(c.range(), format!("{}.get_bucket({bucket})", cx.storage)));
+        rewrite.edits.push(super::Edit::replace(c.range(), format!("{}.get_bucket({bucket})", cx.storage())));
         rewrite.notes.push("the folder placeholder is not created (Supabase has no folders and cannot hold a key ending in `/`): only the bucket is checked".to_owned());
         rewrite.missing = Some(Missing::Other);
         return Ok(rewrite);
