@@ -242,7 +242,12 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
         .into_iter()
         .collect();
     if !imports.is_empty() {
-        let first_import = body.iter().find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)));
+        // Above the first import, but never above `from __future__` (that must come first).
+        let first_import = body.iter().find(|stmt| match stmt {
+            Stmt::Import(_) => true,
+            Stmt::ImportFrom(import) => import.module.as_ref().is_none_or(|module| module.as_str() != "__future__"),
+            _ => false,
+        });
         let at: TextSize = first_import.map_or_else(|| insertion_offset(ctx.module, text), |stmt| line_start(text, stmt.start()));
         // Through insert_lines, so a module docstring just above keeps its empty line.
         edits.push(insert_lines(text, at, &imports.join("\n"), nl));

@@ -231,6 +231,16 @@ fn helper_imports_after_a_module_docstring_leave_its_empty_line() {
     assert!(out.starts_with("\"\"\"Storage.\"\"\"\n\nfrom datetime import datetime\nimport json\nimport os\n"), "{out}");
 }
 
+/// The audit's m33: the helpers' imports went above `from __future__ import annotations`,
+/// a SyntaxError when Python compiles the module (the parser accepts it).
+#[test]
+fn helper_imports_go_below_a_future_import() {
+    let demand = StorageDemand { helpers: ["_copy_object".to_owned()].into(), reached: Default::default() };
+    let text = format!("from __future__ import annotations\n\n{MIGRATED}");
+    let (out, _) = settle(&text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(demand.clone())));
+    assert!(out.starts_with("from __future__ import annotations\n\nfrom datetime import datetime\nimport json\nimport os\n"), "{out}");
+}
+
 #[test]
 fn the_storage_client_other_files_still_use_is_kept() {
     let demand = StorageDemand { helpers: Default::default(), reached: ["s3_client".to_owned()].into() };
