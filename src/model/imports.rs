@@ -10,6 +10,8 @@ pub enum Library {
     Boto3,
     /// `boto3.session`.
     Boto3Session,
+    /// `boto3.exceptions`.
+    Boto3Exceptions,
     /// Any other `boto3.*` module (`boto3.s3.transfer`).
     Boto3Other,
     Aioboto3,
@@ -33,6 +35,7 @@ impl Library {
         Some(match (top, dotted) {
             (_, "boto3") => Library::Boto3,
             (_, "boto3.session") => Library::Boto3Session,
+            (_, "boto3.exceptions") => Library::Boto3Exceptions,
             ("boto3", _) => Library::Boto3Other,
             ("aioboto3", _) => Library::Aioboto3,
             (_, "botocore") => Library::Botocore,
@@ -52,7 +55,7 @@ impl Library {
     pub fn is_boto(self) -> bool {
         matches!(
             self,
-            Library::Boto3 | Library::Boto3Session | Library::Boto3Other | Library::Aioboto3 | Library::Botocore | Library::BotocoreExceptions | Library::BotocoreOther
+            Library::Boto3 | Library::Boto3Session | Library::Boto3Exceptions | Library::Boto3Other | Library::Aioboto3 | Library::Botocore | Library::BotocoreExceptions | Library::BotocoreOther
         )
     }
 }

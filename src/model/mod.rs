@@ -315,7 +315,7 @@ impl<'a> FileModel<'a> {
             let evaluator = value::Evaluator::new(&raw, input);
             let site_values: Vec<Value<'a>> = (0..raw.scopes.sites.len()).map(|site| evaluator.site(SiteId(site as u32))).collect();
             let (calls, unresolved, chain_values) = calls::collect(&evaluator, &raw.uses, &raw.scopes, may_hold_s3);
-            let tries = if may_hold_s3 { tries::collect(&raw, &evaluator, &calls, exception) } else { Vec::new() };
+            let tries = if may_hold_s3 { tries::collect(&raw, &evaluator, &calls, &unresolved, exception) } else { Vec::new() };
             let buckets = buckets::collect(&raw, &evaluator, &calls, input);
             let bucket_arguments = buckets::bucket_arguments(&raw, &evaluator, &calls, input);
             let exports = exports::compute(&raw, &evaluator, &calls, input.is_storage_module);

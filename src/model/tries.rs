@@ -1,12 +1,13 @@
 //! `try` statements and `with pytest.raises(...)` blocks: which S3 calls their body can
 //! raise from (directly, or through this file's own functions it calls), which calls of
-//! the storage module and of other AWS services it makes, its handlers, what each
-//! catches, and the `e.response[...]` reads inside them.
+//! the storage module and of other AWS services it makes, the S3-looking calls on
+//! receivers the model cannot resolve, its handlers, what each catches, and the
+//! `e.response[...]` reads inside them.
 
 use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, ExprCall, Stmt, StmtTry, StmtWith, WithItem};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::calls::{steps, Access, S3Call};
+use super::calls::{steps, Access, S3Call, UnresolvedCall};
 use super::imports::{Imported, ModuleRef};
 use super::scope::{FunctionId, ScopeId, Scopes, SiteKind, SymbolId};
 use super::value::{Evaluator, Value};
@@ -27,12 +28,16 @@ pub enum Caught<'a> {
     ClientError,
     /// Another botocore exception (`NoCredentialsError`, `EndpointConnectionError`).
     Botocore(&'a str),
+    /// One of boto3's own (`boto3.exceptions.S3UploadFailedError`).
+    Boto3(&'a str),
     /// A modeled exception of an S3 client (`s3_client.exceptions.NoSuchKey`).
     Modeled(&'a str),
     /// The configured replacement (`StorageApiError`): already migrated.
     Replacement,
     /// `except:`, `Exception`, `BaseException`.
     Broad,
+    /// `KeyError`, `LookupError`: what reading a key a response lacks raises.
+    KeyError,
     Other,
 }
 
@@ -40,7 +45,12 @@ impl Caught<'_> {
     /// Something boto3 raises that Supabase does not: a handler that must change with
     /// the calls it guards.
     pub fn is_boto(self) -> bool {
-        matches!(self, Caught::ClientError | Caught::Botocore(_) | Caught::Modeled(_))
+        matches!(self, Caught::ClientError | Caught::Botocore(_) | Caught::Boto3(_) | Caught::Modeled(_))
+    }
+
+    /// Whether it catches a `KeyError`.
+    pub fn catches_key_error(self) -> bool {
+        matches!(self, Caught::Broad | Caught::KeyError)
     }
 }
 
@@ -87,12 +97,22 @@ pub struct TryBlock<'a> {
     /// Calls of storage-module functions in the body (they raise boto3's errors until
     /// the storage module is migrated).
     pub storage_calls: Vec<&'a ExprCall>,
-    /// Calls on other AWS services' clients in the body.
+    /// Calls on other AWS services' clients, in the body or in this file's functions it
+    /// calls.
     pub service_calls: Vec<&'a ExprCall>,
+    /// S3-looking calls on receivers the model cannot resolve (`get_client().put_object`),
+    /// in the body or in this file's functions it calls: no translation changes them.
+    pub unresolved_calls: Vec<&'a ExprCall>,
     pub handlers: Vec<Handler<'a>>,
 }
 
-impl TryBlock<'_> {
+impl<'a> TryBlock<'a> {
+    /// The calls of the body that raise boto3's errors whatever the call translation
+    /// does: other services' calls and S3-looking calls the model cannot resolve.
+    pub fn boto_calls(&self) -> impl Iterator<Item = &'a ExprCall> + '_ {
+        self.service_calls.iter().chain(&self.unresolved_calls).copied()
+    }
+
     pub fn range(&self) -> TextRange {
         match self.kind {
             TryKind::Try(stmt) => stmt.range,
@@ -109,6 +129,7 @@ pub(super) fn collect<'a>(
     raw: &Raw<'a>,
     evaluator: &Evaluator<'_, 'a>,
     calls: &[S3Call<'a>],
+    unresolved: &[UnresolvedCall<'a>],
     exception: &str,
 ) -> Vec<TryBlock<'a>> {
     let scopes = &raw.scopes;
@@ -151,58 +172,70 @@ pub(super) fn collect<'a>(
         };
         let frame = scopes.frame(scope);
         let start = calls.partition_point(|call| call.call.range().start() < body.start());
-        let mut guarded: Vec<usize> = (start..calls.len())
-            .take_while(|&index| calls[index].call.range().start() < body.end())
-            .filter(|&index| scopes.frame(calls[index].scope) == frame)
-            .collect();
+        let mut reached = Reached {
+            calls: (start..calls.len()).take_while(|&index| calls[index].call.range().start() < body.end()).filter(|&index| scopes.frame(calls[index].scope) == frame).collect(),
+            ..Reached::default()
+        };
         let mut storage_calls = Vec::new();
-        let mut service_calls = Vec::new();
-        let first = raw.calls.partition_point(|call| call.call.range().start() < body.start());
-        for call in raw.calls[first..].iter().take_while(|call| call.call.range().start() < body.end()) {
-            if scopes.frame(call.scope) != frame {
-                continue;
-            }
-            match callee_kind(raw, evaluator, call) {
-                Callee::Storage => storage_calls.push(call.call),
-                Callee::Service => service_calls.push(call.call),
-                Callee::Function(function) => {
-                    let mut seen = Vec::new();
-                    reach(function, &by_function, raw, evaluator, &mut guarded, &mut seen, 0);
-                }
-                Callee::Other => {}
+        let finder = Finder { raw, evaluator, by_function: &by_function, unresolved };
+        let mut seen = Vec::new();
+        for call in finder.calls_in(body, frame) {
+            if let Callee::Storage = callee_kind(raw, evaluator, call) {
+                storage_calls.push(call.call);
+            } else {
+                finder.step(call, &mut reached, &mut seen, 0);
             }
         }
+        let Reached { calls: mut guarded, services: service_calls, unresolved: unresolved_calls } = reached;
         guarded.sort_unstable();
         guarded.dedup();
-        blocks.push(TryBlock { kind, body, scope, calls: guarded, storage_calls, service_calls, handlers });
+        blocks.push(TryBlock { kind, body, scope, calls: guarded, storage_calls, service_calls, unresolved_calls, handlers });
     }
     blocks
 }
 
-/// The S3 calls `function` makes, and those of the functions it calls (a few levels).
-fn reach<'a>(
-    function: FunctionId,
-    by_function: &[Vec<usize>],
-    raw: &Raw<'a>,
-    evaluator: &Evaluator<'_, 'a>,
-    out: &mut Vec<usize>,
-    seen: &mut Vec<FunctionId>,
-    depth: usize,
-) {
-    if depth > 4 || seen.contains(&function) {
-        return;
+/// What a `try` body can raise from: S3 calls (indexes into the model's calls), other
+/// services' calls and unresolved S3-looking calls.
+#[derive(Default)]
+struct Reached<'a> {
+    calls: Vec<usize>,
+    services: Vec<&'a ExprCall>,
+    unresolved: Vec<&'a ExprCall>,
+}
+
+struct Finder<'r, 'e, 'a> {
+    raw: &'r Raw<'a>,
+    evaluator: &'r Evaluator<'e, 'a>,
+    /// S3 calls by the function they run in.
+    by_function: &'r [Vec<usize>],
+    unresolved: &'r [UnresolvedCall<'a>],
+}
+
+impl<'a> Finder<'_, '_, 'a> {
+    /// The calls made in `range` by code of the frame `frame` (not by nested functions).
+    fn calls_in(&self, range: TextRange, frame: ScopeId) -> impl Iterator<Item = &RawCall<'a>> + '_ {
+        let first = self.raw.calls.partition_point(|call| call.call.range().start() < range.start());
+        self.raw.calls[first..].iter().take_while(move |call| call.call.range().start() < range.end()).filter(move |call| self.raw.scopes.frame(call.scope) == frame)
     }
-    seen.push(function);
-    out.extend(&by_function[function.0 as usize]);
-    let def = &raw.functions[function.0 as usize];
-    let range = def.def.range;
-    let first = raw.calls.partition_point(|call| call.call.range().start() < range.start());
-    for call in raw.calls[first..].iter().take_while(|call| call.call.range().start() < range.end()) {
-        if raw.scopes.frame(call.scope) != def.scope {
-            continue;
+
+    /// What `call` adds: another service's call, an unresolved S3-looking call, or what
+    /// this file's function it calls makes (a few levels deep).
+    fn step(&self, call: &RawCall<'a>, out: &mut Reached<'a>, seen: &mut Vec<FunctionId>, depth: usize) {
+        let start = call.call.range().start();
+        if self.unresolved.binary_search_by_key(&start, |other| other.call.range().start()).is_ok() {
+            out.unresolved.push(call.call);
         }
-        if let Callee::Function(inner) = callee_kind(raw, evaluator, call) {
-            reach(inner, by_function, raw, evaluator, out, seen, depth + 1);
+        match callee_kind(self.raw, self.evaluator, call) {
+            Callee::Service => out.services.push(call.call),
+            Callee::Function(function) if depth <= 4 && !seen.contains(&function) => {
+                seen.push(function);
+                out.calls.extend(&self.by_function[function.0 as usize]);
+                let def = &self.raw.functions[function.0 as usize];
+                for inner in self.calls_in(def.def.range, def.scope) {
+                    self.step(inner, out, seen, depth + 1);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -255,9 +288,11 @@ fn caught<'a>(evaluator: &Evaluator<'_, 'a>, type_: &'a Expr, scope: ScopeId, ex
         .map(|element| match evaluator.expr(element, scope, &[]) {
             Value::Exception("ClientError") => Caught::ClientError,
             Value::Exception(name) => Caught::Botocore(name),
+            Value::Boto3Exception(name) => Caught::Boto3(name),
             Value::Modeled(name) => Caught::Modeled(name),
             _ => match element {
                 Expr::Name(name) if matches!(name.id.as_str(), "Exception" | "BaseException") => Caught::Broad,
+                Expr::Name(name) if matches!(name.id.as_str(), "KeyError" | "LookupError") => Caught::KeyError,
                 Expr::Name(name) if name.id.as_str() == exception => Caught::Replacement,
                 Expr::Attribute(attribute) if attribute.attr.as_str() == exception => Caught::Replacement,
                 _ => Caught::Other,

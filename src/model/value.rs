@@ -101,6 +101,8 @@ pub enum Value<'a> {
     NotS3,
     /// A botocore exception class (`botocore.exceptions.ClientError`).
     Exception(&'a str),
+    /// One of boto3's own exception classes (`boto3.exceptions.S3UploadFailedError`).
+    Boto3Exception(&'a str),
     /// A modeled exception of an S3 client (`s3_client.exceptions.NoSuchKey`).
     Modeled(&'a str),
     TypingLiteral,
@@ -792,6 +794,8 @@ fn library_attribute<'a>(library: Library, name: &'a str) -> Value<'a> {
         (Library::Aioboto3, "resource") => Value::Factory(Factory::Resource(Flavor::Async)),
         (Library::Botocore, "exceptions") => Value::Module(ModuleRef::Library(Library::BotocoreExceptions)),
         (Library::BotocoreExceptions, _) => Value::Exception(name),
+        (Library::Boto3, "exceptions") => Value::Module(ModuleRef::Library(Library::Boto3Exceptions)),
+        (Library::Boto3Exceptions, _) => Value::Boto3Exception(name),
         (Library::S3fs, "S3FileSystem") => Value::Factory(Factory::FileSystem),
         (Library::Typing, "Literal") => Value::TypingLiteral,
         (Library::Os, "getenv") => Value::Getenv,

@@ -2,11 +2,22 @@
 //! calls: `except ClientError` → the configured exception; `except c.exceptions.NoSuchKey`
 //! → a handler of that exception that re-raises anything but a missing key (merged into a
 //! following `ClientError` handler); `except NoCredentialsError` removed (no Supabase call
-//! raises it); handlers around `upload_file` alone removed (boto3 wrapped every
-//! ClientError there in S3UploadFailedError, so they never ran), the `try` unwrapped when
-//! none is left; and the error-code checks: `NoSuchKey` after a GET →
-//! `str(e.status) == "404" and e.code == "not_found"`, a bare `"404"` after HEAD-like calls
-//! → `str(e.status) == "404"` (missing key or bucket, as S3 said).
+//! raises it); `ClientError` handlers around `upload_file` alone removed (boto3 wrapped
+//! every ClientError there in S3UploadFailedError, so they never ran), the `try` unwrapped
+//! when none is left, and `except S3UploadFailedError` (or `Boto3Error`) there → the
+//! configured exception, which supabase-py raises for the same failures; and the
+//! error-code checks: `NoSuchKey` after a GET → `str(e.status) == "404" and e.code ==
+//! "not_found"`, a bare `"404"` after HEAD-like calls → `str(e.status) == "404"` (missing
+//! key or bucket, as S3 said).
+//!
+//! A `try` whose body also makes calls that stay on boto3 (another AWS service's client,
+//! an S3-looking call on a receiver the model cannot resolve, directly or in this file's
+//! functions it calls) keeps catching their errors: `except ClientError` →
+//! `except (StorageApiError, ClientError)` where the handler does not read the error as a
+//! `ClientError` (`e.response[...]`, `isinstance(e, ClientError)`: then the unit is held
+//! back), a `NoCredentialsError` handler or a `ClientError` handler around `upload_file`
+//! stays as it is, and a `NoSuchKey` handler merged with a `ClientError` one holds the
+//! unit back.
 
 use std::collections::BTreeSet;
 
@@ -26,21 +37,17 @@ pub struct Handled {
 
 /// The handlers of every `try` of the unit guarding the translated calls. `edits` are the
 /// calls' edits; a `try` that is unwrapped takes those inside its body into its own edit.
-pub fn translate(cx: &Cx, unit_calls: &[usize], unit_tries: &[usize], missing: &[(usize, Missing)], edits: &mut Vec<Edit>) -> Result<Handled, Vec<Blocker>> {
+pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], edits: &mut Vec<Edit>) -> Result<Handled, Vec<Blocker>> {
     let mut handled = Handled { edits: Vec::new(), imports: Vec::new(), notes: Vec::new() };
     let mut blockers = Vec::new();
     let exception = cx.ctx.config.errors.exception.rsplit('.').next().unwrap_or_default().to_owned();
     let mut renamed = false;
     for block in unit_tries.iter().map(|index| &cx.model.tries[*index]) {
         let TryKind::Try(stmt) = block.kind else { continue };
+        // The unit may span functions: the `try` is written in the style of its own.
+        let scopes = &cx.model.scopes;
+        let cx = &cx.within(scopes.scope(scopes.frame(block.scope)).function);
         let guarded: Vec<usize> = block.calls.iter().copied().filter(|index| super::makes_request(&cx.model.calls[*index])).collect();
-        if let Some(outside) = guarded.iter().find(|index| !unit_calls.contains(index)) {
-            blockers.push(cx.block(stmt.range, format!(
-                "this `try` also guards the S3 call on line {} (in another function it calls); translate that function first, then rerun",
-                cx.line(cx.model.calls[*outside].call.start())
-            )));
-            continue;
-        }
         let kinds: BTreeSet<Missing> = guarded.iter().filter_map(|index| missing.iter().find(|(at, _)| at == index).map(|(_, kind)| *kind)).collect();
         match try_block(cx, block, stmt, &kinds, &exception, edits) {
             Ok((more, uses_exception, notes)) => {
@@ -73,6 +80,10 @@ fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing
         (false, true) => Some(Missing::Bare404),
         (false, false) => Some(Missing::Other),
     };
+    // Calls the translation leaves on boto3 (another service's, an S3-looking call the
+    // model cannot resolve) still raise boto3's errors: their handlers keep catching them.
+    let kept: Vec<String> = block.boto_calls().take(3).map(|call| format!("`{}(...)` (line {})", cx.src(&*call.func), cx.line(call.start()))).collect();
+    let kept = (!kept.is_empty()).then(|| format!("{}, which still {}", kept.join(", "), if kept.len() == 1 { "raises" } else { "raise" }));
     let mut removed = 0;
     let mut skip_next_type = false;
     for (at, handler) in block.handlers.iter().enumerate() {
@@ -81,16 +92,28 @@ fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing
             continue;
         }
         let only = |caught: Caught| handler.caught.as_slice() == [caught];
-        if handler.caught.iter().any(|caught| matches!(caught, Caught::Botocore(name) if *name == "NoCredentialsError")) && only(Caught::Botocore("NoCredentialsError")) {
+        if only(Caught::Botocore("NoCredentialsError")) {
+            if kept.is_some() {
+                continue;
+            }
             edits.push(delete_handler(cx, except));
             notes.push("the `NoCredentialsError` handler goes: supabase-py checks its key when the client is created, no call raises it".to_owned());
             removed += 1;
             continue;
         }
         if upload_only && only(Caught::ClientError) {
+            // It catches only the kept calls' errors: it stays as it is.
+            if kept.is_some() {
+                continue;
+            }
             edits.push(delete_handler(cx, except));
             notes.push("the `ClientError` handler around `upload_file` never ran (boto3 raised S3UploadFailedError there) and goes; catch the configured exception by hand if upload failures should be handled".to_owned());
             removed += 1;
+            continue;
+        }
+        if let [Caught::Boto3(name)] = handler.caught.as_slice() {
+            edits.push(upload_failed(cx, handler, except, name, upload_only, exception)?);
+            uses_exception = true;
             continue;
         }
         if let [Caught::Modeled("NoSuchKey")] = handler.caught.as_slice() {
@@ -98,6 +121,11 @@ fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing
                 return Err(cx.block(except.range, "a `NoSuchKey` handler around calls that do not raise it (or bound to a name): rewrite it by hand"));
             }
             let next = block.handlers.get(at + 1).filter(|next| next.caught.as_slice() == [Caught::ClientError] && next.handler.is_some_and(|next| next.name.is_some()));
+            if let (Some(_), Some(kept)) = (next, &kept) {
+                return Err(cx.block(except.range, format!(
+                    "the `NoSuchKey` and `ClientError` handlers become one handler of `{exception}`, but this `try` also calls {kept} `ClientError`: give the S3 calls a `try` of their own, or rewrite the handlers by hand"
+                )));
+            }
             match next {
                 Some(next) => edits.extend(merge_modeled(cx, except, next.handler.unwrap_or(except), exception)?),
                 None => edits.extend(modeled(cx, except, exception, block.scope)?),
@@ -107,20 +135,41 @@ fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing
             continue;
         }
         let merged = std::mem::take(&mut skip_next_type);
+        let beside = if handler.caught.len() > 1 { " caught beside other exceptions" } else { "" };
+        let tuple = matches!(except.type_.as_deref(), Some(Expr::Tuple(_)));
         for (element, caught) in type_elements(except).iter().zip(&handler.caught) {
             match caught {
                 Caught::ClientError => {
+                    let text = match (&kept, tuple) {
+                        (None, _) => exception.to_owned(),
+                        (Some(_), true) => format!("{exception}, {}", cx.src(element)),
+                        (Some(_), false) => format!("({exception}, {})", cx.src(element)),
+                    };
                     if !merged {
-                        edits.push(Edit::replace(element.range(), exception.to_owned()));
+                        edits.push(Edit::replace(element.range(), text));
                     }
                     uses_exception = true;
                 }
-                Caught::Botocore(name) => return Err(cx.block(element.range(), format!("botocore's `{name}` caught beside other exceptions: Supabase raises httpx errors for transport failures; rewrite the handler by hand"))),
-                Caught::Modeled(name) => return Err(cx.block(element.range(), format!("`{name}` caught beside other exceptions: rewrite the handler by hand"))),
+                Caught::Botocore(name) => return Err(cx.block(element.range(), format!("botocore's `{name}`{beside}: Supabase raises httpx errors for transport failures; rewrite the handler by hand"))),
+                Caught::Boto3(name) => return Err(cx.block(element.range(), format!("boto3's `{name}`{beside}: rewrite the handler by hand"))),
+                Caught::Modeled(name) => return Err(cx.block(element.range(), format!("`{name}`{beside}: rewrite the handler by hand"))),
                 _ => {}
             }
         }
+        // Its body would read a `StorageApiError` where a `ClientError` still arrives.
+        let reads_client_error = |at: TextRange| {
+            cx.block(at, format!(
+                "the handler reads boto3's `ClientError` (its `.response`, or tells it apart), and this `try` also calls {} it: give the S3 calls a `try` of their own, or rewrite the handler by hand",
+                kept.as_deref().unwrap_or_default()
+            ))
+        };
+        if let (Some(_), Some(read)) = (&kept, handler.reads.first()) {
+            return Err(reads_client_error(read.expr.range()));
+        }
         let (more, more_notes) = handler_body(cx, handler, except, miss, exception)?;
+        if kept.is_some() && !more.is_empty() {
+            return Err(reads_client_error(more[0].range));
+        }
         edits.extend(more);
         notes.extend(more_notes);
     }
@@ -131,6 +180,25 @@ fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing
         return Ok((vec![unwrap(cx, stmt, call_edits)?], false, notes));
     }
     Ok((edits, uses_exception, notes))
+}
+
+/// `except S3UploadFailedError` (or its base `Boto3Error`) around `upload_file` calls
+/// alone: boto3 raised it for a failed upload, supabase-py raises the configured exception
+/// there (a missing local file is `FileNotFoundError` on both).
+fn upload_failed(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler, name: &str, upload_only: bool, exception: &str) -> Result<Edit, Blocker> {
+    let type_ = except.type_.as_deref().map_or(except.range, Ranged::range);
+    if !matches!(name, "S3UploadFailedError" | "Boto3Error") {
+        return Err(cx.block(type_, format!("boto3's `{name}` has no Supabase counterpart: rewrite the handler by hand")));
+    }
+    if !upload_only {
+        return Err(cx.block(type_, format!(
+            "boto3's `{name}` came only from `upload_file`, but this `try` guards other S3 calls too, whose Supabase errors are `{exception}` as well: give `upload_file` a `try` of its own, or rewrite the handler by hand"
+        )));
+    }
+    if let Some(read) = handler.reads.first() {
+        return Err(cx.block(read.expr.range(), format!("`{}` reads an error response `{name}` does not have: rewrite the handler by hand", cx.src(read.expr))));
+    }
+    Ok(Edit::replace(type_, exception.to_owned()))
 }
 
 fn type_elements(except: &ExceptHandlerExceptHandler) -> Vec<&Expr> {

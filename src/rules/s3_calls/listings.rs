@@ -12,7 +12,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::{check_arguments, keyword, layout, Cx, Edit, Helper, Missing, Result, Rewrite};
 use crate::model::calls::steps;
-use crate::model::{Access, Context, S3Call, S3Kind, ScopeId, SymbolId};
+use crate::model::{Access, Context, S3Call, S3Kind, ScopeId, SymbolId, TryKind};
 
 /// A literal `"/"` delimiter, or none; anything else is refused.
 fn delimiter(cx: &Cx, expr: Option<&Expr>) -> Result<bool> {
@@ -36,10 +36,35 @@ fn reads_key<'a>(chain: &[(Access<'a>, &'a Expr)], key: &str) -> Option<&'a Expr
     }
 }
 
+/// `r["Contents"]` (a subscript, not `.get`) of the listing `index` makes, at `read`,
+/// where a handler catches the KeyError S3's response raised when nothing matched (it
+/// leaves the key out): the translated listing, an empty list there, raises none. Its
+/// `try` holds the read in its body, or calls the listing's function.
+fn caught_key_error(cx: &Cx, index: usize, chain: &[(Access, &Expr)], read: TextRange) -> Result<()> {
+    let Some((step @ Access::Index(_), _)) = chain.first() else { return Ok(()) };
+    let call = cx.model.calls[index].call.range();
+    let handler = cx
+        .model
+        .tries
+        .iter()
+        .filter(|block| matches!(block.kind, TryKind::Try(_)))
+        .filter(|block| block.body.contains_range(read) || (block.calls.contains(&index) && !block.body.contains_range(call)))
+        .flat_map(|block| &block.handlers)
+        .find(|handler| handler.caught.iter().any(|caught| caught.catches_key_error()))
+        .and_then(|handler| handler.handler);
+    let Some(handler) = handler else { return Ok(()) };
+    let key = step.key().unwrap_or_default();
+    Err(cx.block(read, format!(
+        "`{}` raises KeyError when nothing is listed (S3 then leaves \"{key}\" out), and the handler on line {} catches it; the translated listing is an empty list there and raises none: read it with `.get(\"{key}\", [])` and test for an empty listing by hand, then rerun",
+        cx.src(read),
+        cx.line(handler.start())
+    )))
+}
+
 pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    if let Some(rewrite) = token_loop(cx, call)? {
+    if let Some(rewrite) = token_loop(cx, index)? {
         return Ok(rewrite);
     }
     check_arguments(cx, c, &[], &["Bucket", "Prefix", "MaxKeys", "Delimiter"])?;
@@ -49,7 +74,7 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     let folders = delimiter(cx, keyword(c, "Delimiter"))?;
     let mut rewrite = Rewrite { missing: Some(Missing::Other), ..Rewrite::default() };
     if !cx.ctx.is_storage_module {
-        return elsewhere(cx, call, &bucket, prefix, max_keys.is_some() || folders, rewrite);
+        return elsewhere(cx, index, &bucket, prefix, max_keys.is_some() || folders, rewrite);
     }
     let (listing, entries_key) = if folders {
         if max_keys.is_some() {
@@ -76,6 +101,7 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     if !accesses.is_empty() {
         let chain: Vec<(Access, &Expr)> = steps(call.consumer.outer).into_iter().skip_while(|(_, node)| node.range() != c.range()).skip(1).collect();
         if let Some(node) = reads_key(&chain, entries_key) {
+            caught_key_error(cx, index, &chain, TextRange::new(c.start(), node.end()))?;
             rewrite.edits.push(Edit::replace(TextRange::new(c.start(), node.end()), listing));
             return Ok(rewrite);
         }
@@ -87,7 +113,7 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     }
     let symbol = bound_once(cx, call)?;
     rewrite.edits.push(Edit::replace(c.range(), listing));
-    response_reads(cx, symbol, folders, false, &mut rewrite)?;
+    response_reads(cx, index, symbol, folders, false, &mut rewrite)?;
     Ok(rewrite)
 }
 
@@ -101,7 +127,7 @@ fn bound_once(cx: &Cx, call: &S3Call) -> Result<SymbolId> {
 
 /// The reads of a listing's response bound to `symbol`, rewritten for a list of entries
 /// (or of `{"Prefix"}` folders); `keys`: the response is the storage module's list of keys.
-fn response_reads(cx: &Cx, symbol: SymbolId, folders: bool, keys: bool, rewrite: &mut Rewrite) -> Result<()> {
+fn response_reads(cx: &Cx, index: usize, symbol: SymbolId, folders: bool, keys: bool, rewrite: &mut Rewrite) -> Result<()> {
     let name = cx.model.scopes.symbol(symbol).name;
     for use_id in cx.uses(symbol) {
         let use_ = cx.model.use_(use_id);
@@ -109,6 +135,7 @@ fn response_reads(cx: &Cx, symbol: SymbolId, folders: bool, keys: bool, rewrite:
         let held = || cx.block(use_.name.range, format!("the listing's response `{name}` is read here for something the translation does not give; rewrite it by hand"));
         if folders {
             let node = reads_key(&chain, "CommonPrefixes").ok_or_else(held)?;
+            caught_key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()))?;
             rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned()));
             continue;
         }
@@ -134,6 +161,7 @@ fn response_reads(cx: &Cx, symbol: SymbolId, folders: bool, keys: bool, rewrite:
             continue;
         }
         if let Some(node) = reads_key(&chain, "Contents") {
+            caught_key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()))?;
             if let (true, Context::Iterated { target }) = (keys, use_.context) {
                 // `for obj in r.get("Contents", [])` reading only `obj["Key"]`: the keys themselves.
                 rewrite.edits.extend(keys_iterated(cx, target).ok_or_else(held)?);
@@ -208,7 +236,8 @@ fn keys_iterated(cx: &Cx, target: &Expr) -> Option<Vec<Edit>> {
 }
 
 /// Outside the storage module: through its function that lists every key below a prefix.
-fn elsewhere(cx: &Cx, call: &S3Call, bucket: &str, prefix: &str, one_page: bool, mut rewrite: Rewrite) -> Result<Rewrite> {
+fn elsewhere(cx: &Cx, index: usize, bucket: &str, prefix: &str, one_page: bool, mut rewrite: Rewrite) -> Result<Rewrite> {
+    let call = &cx.model.calls[index];
     let c = call.call;
     let lister = cx.ctx.index.storage.as_ref().and_then(|storage| storage.key_listers.iter().next());
     let Some(lister) = lister else {
@@ -223,13 +252,14 @@ fn elsewhere(cx: &Cx, call: &S3Call, bucket: &str, prefix: &str, one_page: bool,
     rewrite.edits.extend(function.import);
     rewrite.notes.push(format!("the listing goes through the storage module's `{lister}`, which leaves out folder placeholders (keys ending in `/`, which Supabase does not hold)"));
     rewrite.notes.push(format!("S3's 1000-key page is not reproduced: `{lister}` gives every key below the prefix, where the one `list_objects_v2` call gave at most 1000"));
-    response_reads(cx, symbol, false, true, &mut rewrite)?;
+    response_reads(cx, index, symbol, false, true, &mut rewrite)?;
     Ok(rewrite)
 }
 
 /// The `while True:` loop paging `list_objects_v2` with continuation tokens, as one
 /// `for` over every entry (or sub-folder); `None` when the call is not in such a loop.
-fn token_loop(cx: &Cx, call: &S3Call) -> Result<Option<Rewrite>> {
+fn token_loop(cx: &Cx, index: usize) -> Result<Option<Rewrite>> {
+    let call = &cx.model.calls[index];
     let body = match cx.function {
         Some(function) => &cx.model.function(function).def.body,
         None => &cx.model.module.body,
@@ -335,6 +365,7 @@ fn token_loop(cx: &Cx, call: &S3Call) -> Result<Option<Rewrite>> {
     if !is_response_read_of(&consumer.iter, response, wanted) {
         return Err(held(consumer.iter.range(), &format!("reads {} where the call lists {wanted}", if folders { "Contents" } else { "CommonPrefixes" })));
     }
+    caught_key_error(cx, index, &steps(&consumer.iter), consumer.iter.range())?;
     // The response is read only inside the loop.
     if let Some(symbol) = cx.model.scopes.resolve(call.scope, response) {
         for use_ in cx.uses(symbol) {
@@ -499,7 +530,9 @@ pub fn paginate(cx: &Cx, index: usize) -> Result<Rewrite> {
     let name = cx.model.scopes.symbol(page).name;
     for use_id in cx.uses(page) {
         let use_ = cx.model.use_(use_id);
-        let node = reads_key(&steps(use_.chain), "Contents").ok_or_else(|| cx.block(use_.name.range, format!("the page `{name}` is read for something other than its Contents")))?;
+        let chain = steps(use_.chain);
+        let node = reads_key(&chain, "Contents").ok_or_else(|| cx.block(use_.name.range, format!("the page `{name}` is read for something other than its Contents")))?;
+        caught_key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()))?;
         rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned()));
     }
     Ok(rewrite)

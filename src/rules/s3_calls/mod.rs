@@ -147,6 +147,11 @@ impl<'c, 'a> Cx<'c, 'a> {
         &self.storage
     }
 
+    /// The same view, for code of `function` (a unit may span several).
+    pub fn within(&self, function: Option<FunctionId>) -> Cx<'c, 'a> {
+        Cx { storage: self.storage.clone(), storage_import: self.storage_import.clone(), function, written: RefCell::default(), ..*self }
+    }
+
     /// `storage.from_(<bucket>)`.
     pub fn store(&self, bucket: &str) -> String {
         format!("{}.from_({bucket})", self.storage())
@@ -425,35 +430,67 @@ fn unsupported_operation(operation: &str) -> Option<&'static str> {
     })
 }
 
-/// A unit: the calls of one function (or of module level code).
+/// A unit: the calls of one function (or of module level code), or of several where a
+/// `try` guards S3 calls of each (one calling the other): its handlers can change only
+/// in the fix that translates all of them.
 struct Unit {
-    function: Option<FunctionId>,
-    range: TextRange,
+    /// The functions, in the order of their first S3 call.
+    functions: Vec<Option<FunctionId>>,
     calls: Vec<usize>,
     /// Indexes into `FileModel::tries` of the `try` statements guarding this unit's calls
-    /// (a `try` belongs to the function of the first S3 request it guards, see
-    /// `makes_request`).
+    /// (see `makes_request`).
     tries: Vec<usize>,
 }
 
 /// The file's calls and tries grouped by function, in one pass over each (a file with
-/// thousands of functions must not compare every unit with every call or `try`).
-fn units(model: &FileModel, text: &str) -> Vec<Unit> {
+/// thousands of functions must not compare every unit with every call or `try`), and
+/// the groups a `try` links merged.
+fn units(model: &FileModel) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     let mut unit_of: FxHashMap<Option<FunctionId>, usize> = FxHashMap::default();
     for (index, call) in model.calls.iter().enumerate() {
         let at = *unit_of.entry(call.function).or_insert_with(|| {
-            let range = call.function.map_or_else(|| TextRange::up_to(TextSize::of(text)), |function| model.function(function).def.range);
-            units.push(Unit { function: call.function, range, calls: Vec::new(), tries: Vec::new() });
+            units.push(Unit { functions: vec![call.function], calls: Vec::new(), tries: Vec::new() });
             units.len() - 1
         });
         units[at].calls.push(index);
     }
-    for (index, block) in model.tries.iter().enumerate() {
-        let first = block.calls.iter().map(|call| &model.calls[*call]).find(|call| makes_request(call));
-        if let Some(at) = first.and_then(|call| unit_of.get(&call.function)) {
-            units[*at].tries.push(index);
+    // Each unit points at the first unit it is merged with (union-find).
+    let mut merged: Vec<usize> = (0..units.len()).collect();
+    fn root(merged: &mut [usize], mut at: usize) -> usize {
+        while merged[at] != at {
+            merged[at] = merged[merged[at]];
+            at = merged[at];
         }
+        at
+    }
+    let mut owners: Vec<(usize, usize)> = Vec::new();
+    for (index, block) in model.tries.iter().enumerate() {
+        let mut guarded = block.calls.iter().map(|call| &model.calls[*call]).filter(|call| makes_request(call)).filter_map(|call| unit_of.get(&call.function).copied());
+        let Some(first) = guarded.next() else { continue };
+        for other in guarded {
+            let (a, b) = (root(&mut merged, first), root(&mut merged, other));
+            merged[a.max(b)] = a.min(b);
+        }
+        owners.push((index, first));
+    }
+    for (index, first) in owners {
+        let at = root(&mut merged, first);
+        units[at].tries.push(index);
+    }
+    for at in (0..units.len()).rev() {
+        let into = root(&mut merged, at);
+        if into != at {
+            let unit = std::mem::replace(&mut units[at], Unit { functions: Vec::new(), calls: Vec::new(), tries: Vec::new() });
+            units[into].calls.extend(unit.calls);
+            units[into].tries.extend(unit.tries);
+            units[into].functions.splice(1..1, unit.functions);
+        }
+    }
+    units.retain(|unit| !unit.functions.is_empty());
+    for unit in &mut units {
+        unit.calls.sort_unstable();
+        unit.tries.sort_unstable();
     }
     units
 }
@@ -495,10 +532,8 @@ pub fn check(ctx: &RuleContext) -> Output {
     let mut covered = Vec::new();
     let mut tries = Vec::new();
     let mut planned: Vec<(Vec<usize>, Plan)> = Vec::new();
-    for unit in units(model, text) {
-        if unit.function.is_some() {
-            covered.push(unit.range);
-        }
+    for unit in units(model) {
+        covered.extend(unit.functions.iter().flatten().map(|function| model.function(*function).def.range));
         let cx = Cx {
             ctx,
             model,
@@ -506,7 +541,7 @@ pub fn check(ctx: &RuleContext) -> Output {
             nl: ctx.file.encoding.newline,
             storage: storage.as_ref().map_or_else(|_| storage_name.to_owned(), |found| found.text.clone()),
             storage_import: storage.as_ref().ok().and_then(|found| found.import.clone()),
-            function: unit.function,
+            function: unit.functions[0],
             lookup: &lookup,
             access: &module_access,
             written: RefCell::default(),
@@ -641,24 +676,37 @@ fn call_head<'a>(text: &'a str, call: &S3Call) -> &'a str {
     &text[call.call.func.range()]
 }
 
-fn unit_name(cx: &Cx) -> String {
-    match cx.function {
-        Some(function) => format!("`{}`", cx.model.function(function).def.name.as_str()),
-        None => "module level code".to_owned(),
+/// `` `f` ``, `module level code`, `` `f` and `g` ``.
+fn unit_name(cx: &Cx, unit: &Unit) -> String {
+    let names: Vec<String> = unit
+        .functions
+        .iter()
+        .map(|function| match function {
+            Some(function) => format!("`{}`", cx.model.function(*function).def.name.as_str()),
+            None => "module level code".to_owned(),
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
     }
 }
 
 /// Every call of a unit that is held back: the blockers themselves, and each other call
 /// saying what holds it.
 fn blocked(cx: &Cx, unit: &Unit, blockers: &[Blocker]) -> Vec<Finding> {
-    let name = unit_name(cx);
+    let name = unit_name(cx, unit);
+    let as_one = match unit.functions.len() {
+        1 => format!("{name} changes as one unit"),
+        _ => format!("{name} change as one unit: a `try` guards S3 calls of each"),
+    };
     let mut findings: Vec<Finding> = blockers
         .iter()
         .map(|blocker| Finding {
             rule: RuleId::Boto3Call,
             severity: RuleId::Boto3Call.default_severity(),
             range: blocker.range,
-            message: format!("not translated ({name} changes as one unit): {}", blocker.message),
+            message: format!("not translated ({as_one}): {}", blocker.message),
             fix: None,
         })
         .collect();
@@ -705,8 +753,8 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
         if (call.is_construction() && !listing) || consumed.contains(&index) {
             continue;
         }
-        *cx.written.borrow_mut() = Written::default();
-        let translated = if listing { listings::collection_listing(cx, index) } else { translate(cx, index) }.and_then(|rewrite| placed(cx, call, rewrite));
+        let cx = cx.within(call.function);
+        let translated = if listing { listings::collection_listing(&cx, index) } else { translate(&cx, index) }.and_then(|rewrite| placed(&cx, call, rewrite));
         match translated {
             Ok(rewrite) => {
                 consumed.extend(rewrite.consumed.iter().copied());
@@ -744,7 +792,7 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     if helpers.contains(&Helper::CopyObject) && cx.ctx.is_storage_module {
         imports.extend(exception_import(cx));
     }
-    match handlers::translate(cx, &unit.calls, &unit.tries, &missing, &mut edits) {
+    match handlers::translate(cx, &unit.tries, &missing, &mut edits) {
         Ok(handled) => {
             edits.extend(handled.edits);
             imports.extend(handled.imports);
@@ -761,7 +809,7 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     if let Some(pair) = edits.windows(2).find(|pair| pair[1].start() < pair[0].end()) {
         return Err(vec![cx.block(pair[1].range, "the translation's edits overlap here; please report it, and translate this function by hand")]);
     }
-    Ok(Plan { name: unit_name(cx), edits, helpers, notes })
+    Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes })
 }
 
 /// `rewrite` where what it writes means at the call what it meant where the translator
