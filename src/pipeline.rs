@@ -145,6 +145,9 @@ impl<'a> Run<'a> {
     /// answer (and `from package import module`); its write waits until every file has
     /// been seen, and only if an answer turns out otherwise is it processed again.
     pub fn run(&self, discovered: &Discovered, mut notes: Vec<String>, on_file: &(dyn Fn() + Sync)) -> Report {
+        if self.index.storage.as_ref().is_some_and(|storage| storage.raises.is_none()) {
+            return self.with_storage_decided(discovered).run(discovered, notes, on_file);
+        }
         // Interactive: the questions come file by file in path order, so the import style
         // and the files' exports are counted first, without asking (each file is read
         // twice, at a person's pace).
@@ -238,6 +241,30 @@ impl<'a> Run<'a> {
         notes.extend(crate::write::tidy_temp_files(&discovered.temp_files, discovered.started, self.mode == Mode::Apply));
         notes.dedup();
         Report { mode: self.mode, files, notes }
+    }
+
+    /// This run knowing what each storage-module function raises once the module is
+    /// processed (last): the module's own processing, done first without writing, says
+    /// which functions keep boto3 calls. The other files' handlers around those calls
+    /// change in the same run only where it translates the function completely.
+    fn with_storage_decided(&self, discovered: &Discovered) -> Run<'a> {
+        let mut run = self.copy();
+        let Some(storage) = run.index.storage.as_mut() else { return run };
+        let candidate = discovered.candidates.iter().find(|candidate| candidate.display == storage.display);
+        let original = candidate.and_then(|candidate| crate::nofollow::read(&candidate.path).ok());
+        let Some((candidate, original)) = candidate.zip(original) else {
+            storage.raises = Some(BTreeMap::new());
+            return run;
+        };
+        let input = input_of(candidate);
+        let dry = Run { mode: Mode::Diff, chooser: None, storage_needed: Arc::default(), ..self.copy() };
+        let processed = dry.process_bytes(&input, &original);
+        let text = match processed.result.outcome {
+            FileOutcome::Changed { new, .. } => SourceFile::decode(input.display.clone(), input.kind, &new).map(|source| source.text).ok(),
+            _ => SourceFile::decode(input.display.clone(), input.kind, &original).map(|source| source.text).ok(),
+        };
+        storage.decide(self.config, text.as_deref().unwrap_or_default(), &self.index.modules, &self.matcher, &processed.translated);
+        run
     }
 
     /// `apply --interactive`: the storage module's questions, before any other file's.
@@ -405,6 +432,7 @@ impl<'a> Run<'a> {
         let imports: Cell<Vec<(String, String, usize)>> = Cell::new(Vec::new());
         let importers_asked: RefCell<Vec<String>> = RefCell::new(Vec::new());
         let storage_missing = Cell::new(false);
+        let translated = RefCell::new(Vec::new());
         let outcome = self.fix_loop(input, source, |current, left| {
             let parsed = parse_python(&current.text)?;
             let lines = current.line_index();
@@ -436,6 +464,7 @@ impl<'a> Run<'a> {
                 import_style_wanted: &wanted,
                 importers_asked: &importers_asked,
                 storage_missing: &storage_missing,
+                translated: &translated,
             };
             let mut findings = check_python(&ctx);
             findings.extend(left.iter().cloned());
@@ -476,7 +505,7 @@ impl<'a> Run<'a> {
             // A file that failed stays as it was: it may reach anything the module has.
             Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result, style, exports, imports, demand, asked, passed_over: false }
+        Processed { result, style, exports, imports, demand, asked, passed_over: false, translated: translated.take() }
     }
 
     /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
@@ -704,11 +733,13 @@ struct Processed {
     imports: Vec<(String, String, usize)>,
     /// What the file, as rewritten, needs from the storage module.
     demand: StorageDemand,
+    /// The storage module's functions its passes translated (see `RuleContext::translated`).
+    translated: Vec<(String, Vec<crate::rules::s3_calls::Missing>)>,
 }
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default(), passed_over: false }
+        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default(), passed_over: false, translated: Vec::new() }
     }
 }
 

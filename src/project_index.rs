@@ -11,7 +11,10 @@ pub mod modules;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Config, ImportStyle};
-use crate::model::{BucketMatcher, Export, ExportTable, FileModel, ModelInput, ModuleExports};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::model::{BucketMatcher, Export, ExportTable, FileModel, ModelInput, ModuleExports, Scopes, SymbolId, Value};
+use crate::rules::s3_calls::Missing;
 use crate::source::parse_python;
 use modules::ModuleMap;
 
@@ -35,6 +38,21 @@ pub struct StorageModule {
     /// What the other files need from it once their own rewrites are made (it is
     /// processed after them; empty while they are).
     pub demand: StorageDemand,
+    /// What each of its module-level functions raises once this run has processed it
+    /// (decided before the other files are, from a dry run of its own processing);
+    /// `None` until decided.
+    pub raises: Option<BTreeMap<String, Raises>>,
+}
+
+/// What a storage-module function raises after this run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Raises {
+    /// It still makes boto3 calls (held back, or another AWS service's): boto3's errors.
+    Boto3,
+    /// It makes no boto3 call: Supabase's errors. `missing`: how the calls this run
+    /// translates in it (and in the module's functions it calls) report a missing object;
+    /// empty when it made none (it ran on Supabase before this run).
+    Supabase { missing: BTreeSet<Missing> },
 }
 
 /// What the files other than the storage module need from it.
@@ -74,11 +92,90 @@ impl StorageModule {
                 Some(model.exports)
             })
             .unwrap_or_default();
-        StorageModule { display: display.to_owned(), root, exports, key_listers, setup, helper_conflicts, demand: StorageDemand::default() }
+        StorageModule { display: display.to_owned(), root, exports, key_listers, setup, helper_conflicts, demand: StorageDemand::default(), raises: None }
     }
 }
 
 impl StorageModule {
+    /// Decide what its functions raise from `text`, the module as this run leaves it
+    /// (its own processing, done dry), and `translated`, the functions whose S3 calls that
+    /// processing translated with how each reports a missing object. A function raises
+    /// boto3's errors while it, or a module function it calls, still makes a boto3 call.
+    pub fn decide(&mut self, config: &Config, text: &str, modules: &ModuleMap, matcher: &BucketMatcher, translated: &[(String, Vec<Missing>)]) {
+        let Ok(parsed) = parse_python(text) else {
+            self.raises = Some(BTreeMap::new());
+            return;
+        };
+        let input = ModelInput {
+            config,
+            display: &self.display,
+            text,
+            modules,
+            storage: None,
+            exports: &ExportTable::new(),
+            buckets: matcher,
+            is_storage_module: true,
+            exports_final: true,
+        };
+        let model = FileModel::build(parsed.syntax(), &input);
+        // The module-level functions, by position.
+        let mut functions: Vec<(TextRange, &str, SymbolId)> = model
+            .functions
+            .iter()
+            .filter_map(|function| {
+                let symbol = model.site(function.site).symbol;
+                (model.scopes.symbol(symbol).scope == Scopes::MODULE).then(|| (function.def.range, function.def.name.as_str(), symbol))
+            })
+            .collect();
+        functions.sort_by_key(|(range, ..)| range.start());
+        let enclosing = |at: TextRange| {
+            let index = functions.partition_point(|(range, ..)| range.start() <= at.start()).checked_sub(1)?;
+            functions[index].0.contains_range(at).then_some(index)
+        };
+        let mut boto = vec![false; functions.len()];
+        let mut missing: Vec<BTreeSet<Missing>> = functions
+            .iter()
+            .map(|(_, name, _)| translated.iter().filter(|(done, _)| done == name).flat_map(|(_, kinds)| kinds.iter().copied()).collect())
+            .collect();
+        let mut called: Vec<Vec<usize>> = vec![Vec::new(); functions.len()];
+        for call in &model.calls {
+            if let Some(index) = enclosing(call.call.range()) {
+                boto[index] = true;
+            }
+        }
+        for use_ in &model.uses {
+            let Some(index) = enclosing(use_.name.range) else { continue };
+            if matches!(use_.value, Value::Service(_)) {
+                boto[index] = true;
+            }
+            if let Some(callee) = use_.symbol.and_then(|symbol| functions.iter().position(|(.., function)| *function == symbol)) {
+                called[index].push(callee);
+            }
+        }
+        // What a function calls it raises too: spread until nothing changes.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for index in 0..functions.len() {
+                for &callee in &called[index] {
+                    if boto[callee] && !boto[index] {
+                        boto[index] = true;
+                        changed = true;
+                    }
+                    let more: Vec<Missing> = missing[callee].difference(&missing[index]).copied().collect();
+                    changed |= !more.is_empty();
+                    missing[index].extend(more);
+                }
+            }
+        }
+        let raises = functions
+            .iter()
+            .zip(boto.into_iter().zip(missing))
+            .map(|((_, name, _), (boto, missing))| ((*name).to_owned(), if boto { Raises::Boto3 } else { Raises::Supabase { missing } }))
+            .collect();
+        self.raises = Some(raises);
+    }
+
     /// The names of its module-level S3 objects (`s3_client`).
     pub fn objects(&self) -> impl Iterator<Item = &str> {
         self.exports.names.iter().filter(|(_, export)| matches!(export, Export::Object(..))).map(|(name, _)| name.as_str())

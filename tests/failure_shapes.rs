@@ -181,6 +181,32 @@ fn shape_10_a_legacy_storage_module_without_a_supabase_client_gets_no_calls_thro
     check_shape(&Shape { tree: "10-legacy-storage-module", codes: (0, 1), must_stay: &["backend/utils/__init__.py"] });
 }
 
+/// Audit item 9: a handler in another file around storage-module functions changes in
+/// the same `apply` that translates them completely (`except ClientError` with its
+/// `NoSuchKey` / `404` checks, `pytest.raises(ClientError)`), and stays, saying why,
+/// around a function held back (`share`, by `ACL=`) or beside another service's call.
+#[test]
+fn shape_11_handlers_around_storage_functions_change_with_them() {
+    let tree = "11-storage-callers";
+    check_shape(&Shape { tree, codes: (0, 1), must_stay: &["routes/notify.py"] });
+    let work = copy_shape(tree);
+    run_in(work.path(), &["apply", tree]);
+    let api = fs::read_to_string(work.path().join(tree).join("routes/api.py")).unwrap();
+    assert_expected(&format!("{tree}.routes-api.py"), &api);
+    let test = fs::read_to_string(work.path().join(tree).join("tests/test_read.py")).unwrap();
+    assert_eq!(
+        test,
+        "import pytest\n\nfrom utils import s3_utils\nfrom storage3.exceptions import StorageApiError\n\n\ndef test_missing_settings_raise():\n    with pytest.raises(StorageApiError):\n        s3_utils.read_json(\"missing.json\")\n"
+    );
+}
+
+/// The second run: the storage module already on Supabase, its callers not. A handler
+/// with no error-code check changes; one testing `NoSuchKey` stays with a finding.
+#[test]
+fn shape_11b_handlers_around_an_already_migrated_storage_module_change() {
+    check_shape(&Shape { tree: "11b-migrated-storage-callers", codes: (0, 1), must_stay: &["utils/s3_utils.py"] });
+}
+
 #[test]
 fn shape_11a_names_the_translation_writes_mean_there_what_they_mean_in_the_module() {
     check_shape(&Shape { tree: "11a-bound-names", codes: (0, 1), must_stay: &[] });

@@ -22,6 +22,7 @@ use crate::fix::imports::{delete_statement, remove_import_names};
 use crate::model::{BlockId, Context, FileModel, Handler, Imported, Library, ModuleRef, Scopes, SiteKind, TryBlock, TryKind, Value};
 use crate::range_set::RangeSet;
 use crate::rule::RuleId;
+use crate::rules::s3_calls::callers::Held;
 use crate::rules::RuleContext;
 
 /// `covered`: the units (function ranges) whose S3 calls the call translation covers;
@@ -52,7 +53,10 @@ pub fn check(ctx: &RuleContext, covered: &RangeSet, units: &FxHashMap<TextRange,
                 }
                 let fate = units.get(&block.range());
                 let held = fate.copied().flatten();
-                let owned = matches!(block.kind, TryKind::Try(stmt) if !block.calls.is_empty() && match fate {
+                // A `try` around storage-module functions only: the call translation's
+                // own finding speaks for it when it took it up.
+                let callers = block.calls.is_empty() && fate.is_some();
+                let owned = callers || matches!(block.kind, TryKind::Try(stmt) if !block.calls.is_empty() && match fate {
                     Some(fate) => fate.is_none(),
                     None => covered.contains_range(stmt.range),
                 });
@@ -90,7 +94,7 @@ fn one_line(text: &str, type_: &Expr) -> String {
 }
 
 /// `` `s3.get_object(...)` (line 12), `s3.head_object(...)` (line 8) `` (five at most).
-fn call_list(ctx: &RuleContext, calls: impl Iterator<Item = (TextRange, String)>) -> String {
+pub(crate) fn call_list(ctx: &RuleContext, calls: impl Iterator<Item = (TextRange, String)>) -> String {
     let all: Vec<(TextRange, String)> = calls.collect();
     let shown: Vec<String> = all.iter().take(5).map(|(range, text)| format!("`{text}` (line {})", ctx.lines.line_of(range.start()))).collect();
     let more = if all.len() > 5 { format!(" and {} more", all.len() - 5) } else { String::new() };
@@ -101,14 +105,20 @@ fn callee_text(ctx: &RuleContext, call: &ruff_python_ast::ExprCall) -> String {
     format!("{}(...)", first_line(&ctx.file.text[call.func.range()]))
 }
 
+/// "`except ClientError` catches" (or "`pytest.raises(ClientError)` expects") and where
+/// a finding about the handler goes.
+pub(crate) fn handler_what(ctx: &RuleContext, block: &TryBlock, handler: &Handler) -> Option<(String, TextRange)> {
+    let type_text = handler.type_.map_or_else(String::new, |type_| one_line(&ctx.file.text, type_));
+    match (block.kind, handler.handler) {
+        (TryKind::PytestRaises { item, .. }, _) => Some((format!("`pytest.raises({type_text})` expects"), item.context_expr.range())),
+        (_, Some(except)) => Some((format!("`except {type_text}` catches"), handler.type_.map_or(except.range, Ranged::range))),
+        (_, None) => None,
+    }
+}
+
 /// `held`: where the call translation holds the handler's unit back, if it does.
 fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handler: &Handler, held: Option<TextRange>, findings: &mut Vec<Finding>) {
-    let type_text = handler.type_.map_or_else(String::new, |type_| one_line(&ctx.file.text, type_));
-    let (what, range) = match (block.kind, handler.handler) {
-        (TryKind::PytestRaises { item, .. }, _) => (format!("`pytest.raises({type_text})` expects"), item.context_expr.range()),
-        (_, Some(except)) => (format!("`except {type_text}` catches"), handler.type_.map_or(except.range, Ranged::range)),
-        (_, None) => return,
-    };
+    let Some((what, range)) = handler_what(ctx, block, handler) else { return };
     let message = if !block.calls.is_empty() {
         let calls = call_list(ctx, block.calls.iter().map(|&index| {
             let call = &model.calls[index];
@@ -121,7 +131,19 @@ fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handl
         format!("{what} boto3's errors from S3 calls still made with boto3: {calls}; it stays as it is and changes in the same fix that translates them{holding}")
     } else if !block.storage_calls.is_empty() {
         let calls = call_list(ctx, block.storage_calls.iter().map(|call| (call.range(), callee_text(ctx, call))));
-        format!("{what} boto3's errors from storage-module functions, which raise them until the storage module is migrated: {calls}; it changes when they do")
+        match crate::rules::s3_calls::callers::fate(ctx, block) {
+            Err(held) => {
+                let then = match held {
+                    Held::Boto3(_) => "it changes in the run that translates it".to_owned(),
+                    Held::Unknown(_) => format!("decide by hand what it must catch once that code runs on Supabase (`{}`)", ctx.config.errors.exception),
+                };
+                format!("{what} boto3's errors from storage-module functions: {calls}; `{}` {}, so it stays as it is: {then}", first_line(&ctx.file.text[held.call().func.range()]), held.reason())
+            }
+            Ok(_) => {
+                let services = call_list(ctx, block.service_calls.iter().map(|call| (call.range(), callee_text(ctx, call))));
+                format!("{what} boto3's errors from storage-module functions this run translates ({calls}) and from another AWS service's calls ({services}), which keep raising them; it stays as it is: give each its own `try`")
+            }
+        }
     } else if !block.service_calls.is_empty() {
         // Another AWS service's errors: not S3's to change.
         return;
@@ -373,11 +395,11 @@ def send(body):
     }
 
     #[test]
-    fn storage_functions_hold_a_handler_until_the_storage_module_is_migrated() {
+    fn a_storage_function_the_run_cannot_follow_holds_its_handler() {
         let text = "from utils import s3_utils\nfrom botocore.exceptions import ClientError\ntry:\n    s3_utils.read_text_file_from_s3('b', 'k')\nexcept ClientError:\n    pass\n";
         assert_eq!(
             messages(text),
-            ["5:client-error `except ClientError` catches boto3's errors from storage-module functions, which raise them until the storage module is migrated: `s3_utils.read_text_file_from_s3(...)` (line 4); it changes when they do"]
+            ["5:client-error `except ClientError` catches boto3's errors from storage-module functions: `s3_utils.read_text_file_from_s3(...)` (line 4); `s3_utils.read_text_file_from_s3` is nothing this run can follow (the storage module is not among the paths, or the name is none of its functions), so it stays as it is: decide by hand what it must catch once that code runs on Supabase (`storage3.exceptions.StorageApiError`)"]
         );
     }
 

@@ -51,6 +51,9 @@ pub struct RuleContext<'a> {
     /// Set by a rule that left something unrewritten because the storage module is
     /// not among the paths (the run says so once).
     pub storage_missing: &'a Cell<bool>,
+    /// The storage module's functions whose S3 calls a pass planned to translate, with
+    /// how those report a missing object (what the other files' handlers then catch).
+    pub translated: &'a RefCell<Vec<(String, Vec<s3_calls::Missing>)>>,
 }
 
 impl RuleContext<'_> {

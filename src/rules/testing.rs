@@ -78,6 +78,7 @@ pub fn findings_with_storage(
         import_style_wanted: &wanted,
         importers_asked: &RefCell::new(Vec::new()),
         storage_missing: &missing,
+        translated: &RefCell::new(Vec::new()),
     };
     check(&ctx)
 }

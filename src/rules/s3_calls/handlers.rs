@@ -48,7 +48,21 @@ pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], ed
         let scopes = &cx.model.scopes;
         let cx = &cx.within(scopes.scope(scopes.frame(block.scope)).function);
         let guarded: Vec<usize> = block.calls.iter().copied().filter(|index| super::makes_request(&cx.model.calls[*index])).collect();
-        let kinds: BTreeSet<Missing> = guarded.iter().filter_map(|index| missing.iter().find(|(at, _)| at == index).map(|(_, kind)| *kind)).collect();
+        let mut kinds: BTreeSet<Missing> = guarded.iter().filter_map(|index| missing.iter().find(|(at, _)| at == index).map(|(_, kind)| *kind)).collect();
+        // The storage-module functions it calls too raise what they raise after this run.
+        match super::callers::fate(cx.ctx, block) {
+            Ok(more) => kinds.extend(more),
+            Err(held) => {
+                let call = held.call();
+                blockers.push(cx.block(stmt.range, format!(
+                    "this `try` also calls the storage module's `{}` (line {}), which {}; resolve that, then rerun",
+                    cx.src(&*call.func),
+                    cx.line(call.start()),
+                    held.reason()
+                )));
+                continue;
+            }
+        }
         match try_block(cx, block, stmt, &kinds, &exception, edits) {
             Ok((more, uses_exception, notes)) => {
                 handled.edits.extend(more);
@@ -69,7 +83,10 @@ pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], ed
 
 type TryResult = Result<(Vec<Edit>, bool, Vec<String>), Blocker>;
 
-fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing>, exception: &str, call_edits: &mut Vec<Edit>) -> TryResult {
+/// One `try`'s handlers, for calls that fail with `kinds`: the edits, whether they name
+/// the exception, and the differences that remain. `call_edits`: the calls' edits (a
+/// `try` that is unwrapped takes those in its body).
+pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing>, exception: &str, call_edits: &mut Vec<Edit>) -> TryResult {
     let mut edits = Vec::new();
     let mut notes = Vec::new();
     let mut uses_exception = false;
@@ -137,7 +154,7 @@ fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing
         let merged = std::mem::take(&mut skip_next_type);
         let beside = if handler.caught.len() > 1 { " caught beside other exceptions" } else { "" };
         let tuple = matches!(except.type_.as_deref(), Some(Expr::Tuple(_)));
-        for (element, caught) in type_elements(except).iter().zip(&handler.caught) {
+        for (element, caught) in type_elements(except.type_.as_deref()).iter().zip(&handler.caught) {
             match caught {
                 Caught::ClientError => {
                     let text = match (&kept, tuple) {
@@ -201,12 +218,27 @@ fn upload_failed(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler
     Ok(Edit::replace(type_, exception.to_owned()))
 }
 
-fn type_elements(except: &ExceptHandlerExceptHandler) -> Vec<&Expr> {
-    match except.type_.as_deref() {
+fn type_elements(type_: Option<&Expr>) -> Vec<&Expr> {
+    match type_ {
         Some(Expr::Tuple(tuple)) => tuple.elts.iter().collect(),
         Some(single) => vec![single],
         None => Vec::new(),
     }
+}
+
+/// `pytest.raises(ClientError)` → `pytest.raises(<exception>)`, around calls that raise it.
+pub(super) fn pytest_raises(cx: &Cx, handler: &Handler, exception: &str) -> Result<Vec<Edit>, Blocker> {
+    let mut edits = Vec::new();
+    for (element, caught) in type_elements(handler.type_).iter().zip(&handler.caught) {
+        match caught {
+            Caught::ClientError => edits.push(Edit::replace(element.range(), exception.to_owned())),
+            Caught::Botocore(name) | Caught::Modeled(name) => {
+                return Err(cx.block(element.range(), format!("`pytest.raises` expects botocore's `{name}`, which no Supabase call raises: rewrite the test by hand")));
+            }
+            _ => {}
+        }
+    }
+    Ok(edits)
 }
 
 /// The handler's whole lines.

@@ -21,6 +21,7 @@
 
 mod asynchronous;
 mod buckets;
+pub mod callers;
 mod deletes;
 mod handlers;
 mod helpers;
@@ -514,9 +515,11 @@ pub fn check(ctx: &RuleContext) -> Output {
         access: &module_access,
         written: RefCell::default(),
     };
-    let (raise_findings, raises) = raises::check(&module_cx);
+    let (mut raise_findings, raises) = raises::check(&module_cx);
+    let (caller_findings, caller_tries) = callers::check(&module_cx);
+    raise_findings.extend(caller_findings);
     if model.calls.is_empty() && demanded_helpers(ctx).is_empty() {
-        return Output { findings: raise_findings, covered: Vec::new(), raises, tries: Vec::new() };
+        return Output { findings: raise_findings, covered: Vec::new(), raises, tries: caller_tries };
     }
     // In the storage module the Supabase client is set up first (boto3-client), then the
     // calls are translated beside it; while boto3-client cannot set it up, nothing calls it.
@@ -530,7 +533,7 @@ pub fn check(ctx: &RuleContext) -> Output {
     let storage_absent = (!ctx.is_storage_module).then_some(()).and(ctx.index.storage.as_ref()).filter(|storage| matches!(storage.setup, StorageSetup::Missing | StorageSetup::Conflict(_)));
     let mut findings = raise_findings;
     let mut covered = Vec::new();
-    let mut tries = Vec::new();
+    let mut tries = caller_tries;
     let mut planned: Vec<(Vec<usize>, Plan)> = Vec::new();
     for unit in units(model) {
         covered.extend(unit.functions.iter().flatten().map(|function| model.function(*function).def.range));
@@ -569,7 +572,14 @@ pub fn check(ctx: &RuleContext) -> Output {
         let held = plan.as_ref().err().filter(|_| setup != StorageSetup::ByApply).map(|blockers| blockers[0].range);
         tries.extend(unit.tries.iter().map(|&index| (model.tries[index].range(), held)));
         match plan {
-            Ok(plan) => planned.push((unit.calls, plan)),
+            Ok(plan) => {
+                if ctx.is_storage_module {
+                    for function in unit.functions.iter().flatten() {
+                        ctx.translated.borrow_mut().push((model.function(*function).def.name.to_string(), plan.missing.clone()));
+                    }
+                }
+                planned.push((unit.calls, plan));
+            }
             Err(blockers) => findings.extend(blocked(&cx, &unit, &blockers)),
         }
     }
@@ -738,6 +748,8 @@ struct Plan {
     helpers: BTreeSet<Helper>,
     /// The differences that remain, each at the call or `try` that keeps it.
     notes: Vec<(TextRange, String)>,
+    /// How its translated calls report a missing object.
+    missing: Vec<Missing>,
 }
 
 fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
@@ -809,7 +821,7 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     if let Some(pair) = edits.windows(2).find(|pair| pair[1].start() < pair[0].end()) {
         return Err(vec![cx.block(pair[1].range, "the translation's edits overlap here; please report it, and translate this function by hand")]);
     }
-    Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes })
+    Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes, missing: missing.into_iter().map(|(_, kind)| kind).collect() })
 }
 
 /// `rewrite` where what it writes means at the call what it meant where the translator
@@ -824,7 +836,7 @@ fn placed(cx: &Cx, call: &S3Call, rewrite: Rewrite) -> Result<Rewrite> {
 }
 
 /// The import lines the unit needs that the file does not have yet.
-fn import_edits(cx: &Cx, imports: &BTreeSet<&'static str>) -> Vec<Edit> {
+pub(super) fn import_edits(cx: &Cx, imports: &BTreeSet<&'static str>) -> Vec<Edit> {
     let mut lines = Vec::new();
     for line in imports {
         let name = line.rsplit(' ').next().unwrap_or_default();
