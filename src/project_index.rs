@@ -75,18 +75,7 @@ impl StorageModule {
             .and_then(|text| {
                 let parsed = parse_python(text).ok()?;
                 key_listers = crate::rules::s3_calls::key_listers(parsed.syntax());
-                let input = ModelInput {
-                    config,
-                    display,
-                    text,
-                    modules,
-                    storage: None,
-                    exports: &ExportTable::new(),
-                    buckets: matcher,
-                    is_storage_module: true,
-                    exports_final: true,
-                };
-                let model = FileModel::build(parsed.syntax(), &input);
+                let model = FileModel::build(parsed.syntax(), &storage_input(config, display, text, modules, matcher));
                 setup = crate::rules::boto3_client::storage_setup(&config.client, &parsed.syntax().body, text, &model.scopes, &model.exports);
                 helper_conflicts = crate::rules::s3_calls::helper_conflicts(&model, text, config);
                 Some(model.exports)
@@ -106,18 +95,7 @@ impl StorageModule {
             self.raises = Some(BTreeMap::new());
             return;
         };
-        let input = ModelInput {
-            config,
-            display: &self.display,
-            text,
-            modules,
-            storage: None,
-            exports: &ExportTable::new(),
-            buckets: matcher,
-            is_storage_module: true,
-            exports_final: true,
-        };
-        let model = FileModel::build(parsed.syntax(), &input);
+        let model = FileModel::build(parsed.syntax(), &storage_input(config, &self.display, text, modules, matcher));
         // The module-level functions, by position.
         let mut functions: Vec<(TextRange, &str, SymbolId)> = model
             .functions
@@ -180,6 +158,12 @@ impl StorageModule {
     pub fn objects(&self) -> impl Iterator<Item = &str> {
         self.exports.names.iter().filter(|(_, export)| matches!(export, Export::Object(..))).map(|(name, _)| name.as_str())
     }
+}
+
+/// The model input of the storage module's `text`, read on its own (before any other file).
+fn storage_input<'a>(config: &'a Config, display: &'a str, text: &'a str, modules: &'a ModuleMap, matcher: &'a BucketMatcher) -> ModelInput<'a> {
+    static NO_EXPORTS: ExportTable = ExportTable::new();
+    ModelInput { config, display, text, modules, storage: None, exports: &NO_EXPORTS, buckets: matcher, is_storage_module: true, exports_final: true }
 }
 
 /// `backend` for `backend/utils/s3_utils.py` and `utils.s3_utils`.

@@ -49,3 +49,12 @@ def test_context_sessions_are_saved_listed_and_cleared(s3_utils, context_manager
     # Nothing to clear: no request S3 would have accepted and Supabase refuses.
     assert manager.clear_all_sessions() == 0
     assert s3_utils.list_objects_in_folder(BUCKET, "user_data/carol/") == [beside]
+
+
+def test_settings_caller_reads_and_falls_back_on_a_missing_key(s3_utils):
+    # routes/settings_routes.py catches the missing-key error of a storage-module
+    # function: ClientError "NoSuchKey" on S3, StorageApiError 404/not_found once migrated.
+    settings_routes = importlib.import_module("routes.settings_routes")
+    assert settings_routes.load_settings("dora") == settings_routes.DEFAULTS
+    s3_utils.upload_binary_to_s3(BUCKET, "user_data/dora/settings.json", b'{"theme": "dark"}')
+    assert settings_routes.load_settings("dora") == b'{"theme": "dark"}'
