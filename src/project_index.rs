@@ -316,6 +316,48 @@ mod tests {
     }
 
     #[test]
+    fn a_function_raises_boto3_errors_while_it_or_a_function_it_calls_keeps_a_boto3_call() {
+        let config = Config::defaults();
+        let display = "utils/s3_utils.py";
+        let text = "\
+import boto3
+storage = None
+s3_client = boto3.client('s3')
+sqs = boto3.client('sqs')
+def read(key):
+    return storage.from_('b').download(key)
+def read_or_none(key):
+    return read(key)
+def share(key):
+    s3_client.put_object(Bucket='b', Key=key, Body=b'x', ACL='public-read')
+def share_twice(key):
+    share(key)
+def notify(body):
+    read(body)
+    sqs.send_message(QueueUrl='q', MessageBody=body)
+def helper():
+    return 1
+";
+        let modules = ModuleMap::new([display], Some(display));
+        let matcher = BucketMatcher::new(&config.buckets);
+        let mut storage = StorageModule::read(&config, display, Some(text), &modules, &matcher);
+        storage.decide(&config, text, &modules, &matcher, &[("read".to_owned(), vec![Missing::NoSuchKey])]);
+        let supabase = |missing: &[Missing]| Raises::Supabase { missing: missing.iter().copied().collect() };
+        let expected: BTreeMap<String, Raises> = [
+            ("helper", supabase(&[])),
+            ("notify", Raises::Boto3),
+            ("read", supabase(&[Missing::NoSuchKey])),
+            ("read_or_none", supabase(&[Missing::NoSuchKey])),
+            ("share", Raises::Boto3),
+            ("share_twice", Raises::Boto3),
+        ]
+        .into_iter()
+        .map(|(name, raises)| (name.to_owned(), raises))
+        .collect();
+        assert_eq!(storage.raises, Some(expected));
+    }
+
+    #[test]
     fn storage_exports_its_client_and_bucket_functions() {
         let config = Config::defaults();
         let text = "import boto3\ns3_client = boto3.client('s3')\nS3_BUCKET_NAME = 'anantra-lms-store'\ndef upload_file_to_s3(bucket_name, key, body):\n    s3_client.put_object(Bucket=bucket_name, Key=key, Body=body)\n";
