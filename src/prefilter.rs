@@ -36,14 +36,9 @@ impl Triggers {
         anywhere.dedup();
         let whole: Vec<&str> =
             S3_OPERATIONS.iter().copied().filter(|operation| !anywhere.iter().any(|word| !word.is_empty() && operation.contains(word))).collect();
-        let mut patterns: Vec<&str> = anywhere.iter().chain(&whole).copied().collect();
-        // Longest first: leftmost-first prefers the earlier pattern at one position, and
-        // `get_object` must not hide `get_object_acl` there.
-        patterns.sort_by_key(|pattern| std::cmp::Reverse(pattern.len()));
-        let whole_word = patterns.iter().map(|pattern| whole.contains(pattern)).collect();
-        // Leftmost-first lets aho-corasick use its SIMD (Teddy) searcher; with the standard
-        // match kind it walks the automaton byte by byte (14 instructions a byte here).
-        let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(patterns).expect("literal patterns build");
+        let patterns: Vec<&str> = anywhere.iter().chain(&whole).copied().collect();
+        let (automaton, given) = longest_first(&patterns);
+        let whole_word = given.iter().map(|&at| whole.contains(&patterns[at])).collect();
         Triggers { automaton, whole_word }
     }
 
@@ -72,11 +67,8 @@ pub struct Words {
 
 impl Words {
     pub fn new(words: &[&str]) -> Words {
-        // Longest first, as for the triggers: `aws` must not hide `aws_client` where it starts.
-        let mut given: Vec<usize> = (0..words.len()).collect();
-        given.sort_by_key(|&at| std::cmp::Reverse(words[at].len()));
-        let patterns = given.iter().map(|&at| words[at]);
-        Words { automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(patterns).expect("literal patterns build"), given }
+        let (automaton, given) = longest_first(words);
+        Words { automaton, given }
     }
 
     /// Mark in `held` (one place per word, in the order given) each word `bytes` hold as
@@ -119,6 +111,18 @@ pub fn import_statements(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         }
         &bytes[start..end]
     })
+}
+
+/// One automaton finding `patterns`, and for each of its patterns the place of that
+/// pattern among those given. Longest first: leftmost-first prefers the earlier pattern
+/// at one position, and `get_object` must not hide `get_object_acl` there (nor `aws`
+/// `aws_client`). Leftmost-first lets aho-corasick use its SIMD (Teddy) searcher; with
+/// the standard match kind it walks the automaton byte by byte (14 instructions a byte).
+fn longest_first(patterns: &[&str]) -> (AhoCorasick, Vec<usize>) {
+    let mut given: Vec<usize> = (0..patterns.len()).collect();
+    given.sort_by_key(|&at| std::cmp::Reverse(patterns[at].len()));
+    let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(given.iter().map(|&at| patterns[at])).expect("literal patterns build");
+    (automaton, given)
 }
 
 fn stands_alone(bytes: &[u8], start: usize, end: usize) -> bool {
