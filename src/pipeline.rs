@@ -3,8 +3,10 @@
 //! parse → rules → fix until nothing changes → re-parse → write or diff) and collect
 //! one `FileResult` each, in path order.
 
+mod waves;
+
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -185,16 +187,7 @@ impl<'a> Run<'a> {
             Some(chooser) => storage.iter().map(|candidate| self.ask_storage_first(candidate, chooser)).collect(),
             None => Vec::new(),
         };
-        let mut first: Vec<(Processed, &Candidate)> = others
-            .into_par_iter()
-            .map(|candidate| {
-                let processed = self.process_candidate(candidate);
-                if !processed.asked.any() {
-                    on_file();
-                }
-                (processed, candidate)
-            })
-            .collect();
+        let mut first = self.first_pass(others, on_file);
         let second = self.settled_by(&mut first);
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
@@ -241,6 +234,48 @@ impl<'a> Run<'a> {
         notes.extend(crate::write::tidy_temp_files(&discovered.temp_files, discovered.started, self.mode == Mode::Apply));
         notes.dedup();
         Report { mode: self.mode, files, notes }
+    }
+
+    /// Every file but the storage module, once, in waves: each after the files it
+    /// imports from, whose exports are settled for it (see `waves`).
+    fn first_pass<'c>(&self, files: Vec<&'c Candidate>, on_file: &(dyn Fn() + Sync)) -> Vec<(Processed, &'c Candidate)> {
+        let (mut done, bytes): (Vec<Option<Processed>>, Vec<Option<Vec<u8>>>) = files
+            .par_iter()
+            .map(|candidate| match self.read_candidate(candidate) {
+                Ok(bytes) if self.passes_over(&input_of(candidate), &bytes) => (Some(Self::passed_over(&candidate.display)), None),
+                Ok(bytes) => (None, Some(bytes)),
+                Err(result) => (Some(Processed::done(result)), None),
+            })
+            .unzip();
+        (0..done.iter().flatten().count()).for_each(|_| on_file());
+        let python: Vec<usize> = (0..files.len()).filter(|&at| bytes[at].is_some() && files[at].kind == FileKind::Python).collect();
+        let python_waves = waves::waves(&python.iter().map(|&at| (files[at].display.as_str(), bytes[at].as_deref().unwrap_or_default())).collect::<Vec<_>>());
+        let mut wave_of: Vec<Option<usize>> = bytes.iter().map(|bytes| bytes.as_ref().map(|_| 0)).collect();
+        for (&at, &wave) in python.iter().zip(&python_waves) {
+            wave_of[at] = Some(wave);
+        }
+        let (mut exports, mut settled) = (crate::model::ExportTable::new(), BTreeSet::new());
+        for wave in 0..=python_waves.iter().copied().max().unwrap_or(0) {
+            let run = Run { index: self.index.with_exports_of(exports.clone(), settled.clone()), ..self.copy() };
+            let in_wave: Vec<usize> = (0..files.len()).filter(|&at| wave_of[at] == Some(wave)).collect();
+            let processed: Vec<(usize, Processed)> = in_wave
+                .into_par_iter()
+                .map(|at| {
+                    let processed = run.process_read(&input_of(files[at]), bytes[at].as_deref().unwrap_or_default());
+                    if !processed.asked.any() {
+                        on_file();
+                    }
+                    (at, processed)
+                })
+                .collect();
+            for (at, processed) in processed {
+                let display = &files[at].display;
+                exports.extend(export_table(processed.exports.clone().map(|exports| (display.clone(), exports))));
+                settled.insert(display.clone());
+                done[at] = Some(processed);
+            }
+        }
+        done.into_iter().map(|processed| processed.expect("every file is processed in its wave")).zip(files).collect()
     }
 
     /// This run knowing what each storage-module function raises once the module is
@@ -380,15 +415,21 @@ impl<'a> Run<'a> {
 
     fn process_candidate(&self, candidate: &Candidate) -> Processed {
         let input = input_of(candidate);
-        // After Ctrl-C in `apply` nothing more will be written: stop reading and parsing too.
+        match self.read_candidate(candidate) {
+            Ok(bytes) => self.process_bytes(&input, &bytes),
+            Err(result) => Processed::done(result),
+        }
+    }
+
+    /// A candidate's bytes, or what it is when they cannot be read (or, after Ctrl-C in
+    /// `apply`, are not read).
+    fn read_candidate(&self, candidate: &Candidate) -> Result<Vec<u8>, FileResult> {
+        let display = &candidate.display;
         if self.mode == Mode::Apply && crate::interrupt::interrupted() {
             let reason = crate::interrupt::INTERRUPTED_REASON.to_owned();
-            return Processed::done(FileResult { path: input.display, outcome: FileOutcome::Skipped { reason }, findings: Vec::new() });
+            return Err(FileResult { path: display.clone(), outcome: FileOutcome::Skipped { reason }, findings: Vec::new() });
         }
-        match crate::nofollow::read(&candidate.path) {
-            Ok(bytes) => self.process_bytes(&input, &bytes),
-            Err(err) => Processed::done(failed(&input.display, None, format!("cannot read file: {err}"))),
-        }
+        crate::nofollow::read(&candidate.path).map_err(|err| failed(display, None, format!("cannot read file: {err}")))
     }
 
     /// Process one file's bytes (stdin, tests): a file that needs the repository's import
@@ -407,11 +448,26 @@ impl<'a> Run<'a> {
     }
 
     fn process_bytes(&self, input: &FileInput, bytes: &[u8]) -> Processed {
-        let is_storage = self.index.is_storage_module(&input.display);
-        let prefiltered = self.prefilter && input.kind == FileKind::Python && !is_storage;
-        if prefiltered && !self.triggers.found_in(bytes) && crate::source::words_visible_in_bytes(bytes) {
-            return Processed { passed_over: true, ..Processed::done(unchanged(&input.display)) };
+        if self.passes_over(input, bytes) {
+            return Self::passed_over(&input.display);
         }
+        self.process_read(input, bytes)
+    }
+
+    /// The prefilter: a Python file in which no trigger word is visible cannot hold
+    /// anything to find (the storage module is always read).
+    fn passes_over(&self, input: &FileInput, bytes: &[u8]) -> bool {
+        let prefiltered = self.prefilter && input.kind == FileKind::Python && !self.index.is_storage_module(&input.display);
+        prefiltered && !self.triggers.found_in(bytes) && crate::source::words_visible_in_bytes(bytes)
+    }
+
+    fn passed_over(display: &str) -> Processed {
+        Processed { passed_over: true, ..Processed::done(unchanged(display)) }
+    }
+
+    /// A file the prefilter let through.
+    fn process_read(&self, input: &FileInput, bytes: &[u8]) -> Processed {
+        let is_storage = self.index.is_storage_module(&input.display);
         let source = match SourceFile::decode(input.display.clone(), input.kind, bytes) {
             Ok(source) => source,
             Err(err) => return Processed::done(failed(&input.display, Some(err.position()), err.to_string())),
@@ -493,7 +549,7 @@ impl<'a> Run<'a> {
         let imports = imports.take();
         let asked = Asked {
             style: style_wanted.get() && self.index.preferred_import.is_none(),
-            exports: exports_asked.take(),
+            exports: exports_asked.take().into_iter().filter(|(module, _)| !self.index.exports_settled.contains(module)).collect(),
             importers: importers_asked.take(),
         };
         let (result, demand) = match outcome {

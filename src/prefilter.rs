@@ -75,8 +75,16 @@ impl Words {
     /// a whole identifier. The words are identifiers: one cannot stand alone inside a
     /// match of another, so the matches need not overlap.
     pub fn mark_held(&self, bytes: &[u8], held: &mut [bool]) {
-        for found in self.automaton.find_iter(bytes) {
-            held[self.given[found.pattern().as_usize()]] |= stands_alone(bytes, found.start(), found.end());
+        self.each_held(bytes, |word| held[word] = true);
+    }
+
+    /// Call `found` with the place of each word `bytes` hold as a whole identifier (once
+    /// for each time it stands there).
+    pub fn each_held(&self, bytes: &[u8], mut found: impl FnMut(usize)) {
+        for matched in self.automaton.find_iter(bytes) {
+            if stands_alone(bytes, matched.start(), matched.end()) {
+                found(self.given[matched.pattern().as_usize()]);
+            }
         }
     }
 }

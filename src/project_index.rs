@@ -201,6 +201,9 @@ pub struct ProjectIndex {
     pub exports: ExportTable,
     /// `exports` holds every file's exports.
     pub exports_final: bool,
+    /// Before that, the files whose exports `exports` holds as they will stay (processed
+    /// in an earlier wave of the first pass): an answer from them is final.
+    pub exports_settled: BTreeSet<String>,
     /// The import style for files that need one (never `Auto`); `None` until the run
     /// has counted the styles the files use.
     pub preferred_import: Option<ImportStyle>,
@@ -221,7 +224,7 @@ impl ProjectIndex {
             chosen => Some(chosen),
         };
         let storage_imports = storage.as_ref().map(|storage| graph::run_on_import(&modules, &storage.display, &storage.root, read)).unwrap_or_default();
-        ProjectIndex { modules, storage, storage_imports, exports: ExportTable::new(), exports_final: false, preferred_import, importers: Importers::new() }
+        ProjectIndex { modules, storage, storage_imports, exports: ExportTable::new(), exports_final: false, exports_settled: BTreeSet::new(), preferred_import, importers: Importers::new() }
     }
 
     /// The first other file importing `name` from `display`, once every file is read.
@@ -249,6 +252,11 @@ impl ProjectIndex {
             chain.reverse();
             chain
         })
+    }
+
+    /// This index during the first pass, with the exports of the files processed so far.
+    pub fn with_exports_of(&self, exports: ExportTable, settled: BTreeSet<String>) -> ProjectIndex {
+        ProjectIndex { exports, exports_settled: settled, ..self.clone() }
     }
 
     /// This index with every file's exports and the import style settled.
