@@ -414,7 +414,8 @@ fn is_response_read_of(expr: &Expr, response: &str, key: &str) -> bool {
 
 /// A paging statement of the loop: `if not r.get("IsTruncated"): break`,
 /// `params["ContinuationToken"] = r["NextContinuationToken"]`, `if token: params[...] = token`,
-/// `if r.get("IsTruncated"): token = r.get("NextContinuationToken") else: break`.
+/// `if r.get("IsTruncated"): token = r.get("NextContinuationToken") else: break`,
+/// `token = r.get("NextContinuationToken")`.
 /// `Some(token name)` for a statement that sets a token variable, `Some(None)` for the others.
 pub(super) fn control<'a>(stmt: &'a Stmt, response: &str, params: Option<&str>) -> Option<Option<&'a str>> {
     let truncated = |expr: &Expr| is_field(expr, response, "IsTruncated");
@@ -451,6 +452,11 @@ pub(super) fn control<'a>(stmt: &'a Stmt, response: &str, params: Option<&str>) 
             }
         }
         other if sets_token_in_params(other, &next) => Some(None),
+        // `token = r.get("NextContinuationToken")` after an `if not r["IsTruncated"]: break`.
+        Stmt::Assign(set) if next(&set.value) => match set.targets.as_slice() {
+            [Expr::Name(token)] => Some(Some(token.id.as_str())),
+            _ => None,
+        },
         _ => None,
     }
 }

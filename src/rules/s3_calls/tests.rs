@@ -155,6 +155,34 @@ def keys(bucket, prefix):
 }
 
 #[test]
+fn a_loop_paging_through_a_token_variable_becomes_one_walk() {
+    // The token is set at the end of the loop, after the `IsTruncated` check, and put
+    // into the arguments at its start; its `None` before the loop goes with the loop.
+    let before = format!(
+        "{HEADER}
+
+def keys(bucket, prefix):
+    found = []
+    token = None
+    while True:
+        kwargs = {{\"Bucket\": bucket, \"Prefix\": prefix}}
+        if token:
+            kwargs[\"ContinuationToken\"] = token
+        response = s3_client.list_objects_v2(**kwargs)
+        for obj in response.get(\"Contents\", []):
+            found.append(obj[\"Key\"])
+        if not response.get(\"IsTruncated\"):
+            break
+        token = response.get(\"NextContinuationToken\")
+    return found
+"
+    );
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(out.ends_with("def keys(bucket, prefix):\n    found = []\n    for obj in _walk_objects(bucket, prefix):\n        found.append(obj[\"Key\"])\n    return found\n"), "{out}");
+    assert!(calls_left(&left).is_empty());
+}
+
+#[test]
 fn must_report_an_argument_without_equivalent_holds_the_whole_function() {
     let body = "
 
