@@ -402,6 +402,10 @@ fn unsupported_argument(name: &str) -> String {
         "Tagging" => "Supabase has no object tags: keep them in the upload's \"metadata\" or in a table",
         "VersionId" => "Supabase has no object versions: keep versions under their own keys",
         "StorageClass" => "Supabase has no storage classes",
+        // Paging outside the loop shapes `token_loop` follows (one call in a `while True:`).
+        "ContinuationToken" => {
+            "Supabase pages its own way, and the translation follows paging only as one `list_objects_v2` call in a `while True:` loop (the token in the arguments or in a variable): rewrite the paging that way and rerun, or list every key below the prefix through the storage module"
+        }
         _ => "it has no supabase-py equivalent this translation knows; rewrite the call by hand",
     };
     format!("argument `{name}`: {advice}")

@@ -203,6 +203,25 @@ def publish(bucket, key):
 }
 
 #[test]
+fn must_report_paging_by_hand_outside_a_loop_it_follows() {
+    // Two calls, one with the token: not one call in a `while True:` loop.
+    let body = "
+
+def keys(bucket, prefix, token=None):
+    if token:
+        return s3_client.list_objects_v2(Bucket=bucket, Prefix=prefix, ContinuationToken=token)
+    return s3_client.list_objects_v2(Bucket=bucket, Prefix=prefix)
+";
+    let before = format!("{HEADER}{body}");
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    assert_eq!(
+        calls_left(&left)[0].0,
+        "not translated (`keys` changes as one unit): argument `ContinuationToken`: Supabase pages its own way, and the translation follows paging only as one `list_objects_v2` call in a `while True:` loop (the token in the arguments or in a variable): rewrite the paging that way and rerun, or list every key below the prefix through the storage module"
+    );
+}
+
+#[test]
 fn must_report_handlers_stay_while_their_calls_stay() {
     let body = "
 
