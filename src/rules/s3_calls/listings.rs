@@ -431,17 +431,24 @@ pub(super) fn control<'a>(stmt: &'a Stmt, response: &str, params: Option<&str>) 
         },
         _ => false,
     };
+    // `token = r.get("NextContinuationToken")`: the token variable's name.
+    let sets_token_variable = |stmt: &'a Stmt| -> Option<&'a str> {
+        match stmt {
+            Stmt::Assign(set) if next(&set.value) => match set.targets.as_slice() {
+                [Expr::Name(token)] => Some(token.id.as_str()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
     match stmt {
         Stmt::If(branch) => {
             let is_break = |body: &[Stmt]| matches!(body, [Stmt::Break(_)]);
             match (&*branch.test, branch.elif_else_clauses.as_slice()) {
                 (Expr::UnaryOp(not), []) if not.op == ruff_python_ast::UnaryOp::Not && truncated(&not.operand) && is_break(&branch.body) => Some(None),
                 (test, [other]) if truncated(test) && other.test.is_none() && is_break(&other.body) => match branch.body.as_slice() {
-                    [Stmt::Assign(set)] if next(&set.value) => match set.targets.as_slice() {
-                        [Expr::Name(token)] => Some(Some(token.id.as_str())),
-                        _ => None,
-                    },
                     [inner] if sets_token_in_params(inner, &next) => Some(None),
+                    [inner] => sets_token_variable(inner).map(Some),
                     _ => None,
                 },
                 (Expr::Name(token), []) => match branch.body.as_slice() {
@@ -452,12 +459,8 @@ pub(super) fn control<'a>(stmt: &'a Stmt, response: &str, params: Option<&str>) 
             }
         }
         other if sets_token_in_params(other, &next) => Some(None),
-        // `token = r.get("NextContinuationToken")` after an `if not r["IsTruncated"]: break`.
-        Stmt::Assign(set) if next(&set.value) => match set.targets.as_slice() {
-            [Expr::Name(token)] => Some(Some(token.id.as_str())),
-            _ => None,
-        },
-        _ => None,
+        // After an `if not r["IsTruncated"]: break`.
+        other => sets_token_variable(other).map(Some),
     }
 }
 
