@@ -1135,3 +1135,52 @@ fn an_importer_the_prefilter_passes_over_keeps_what_it_imports() {
     assert_eq!(fs::read_to_string(tmp.path().join("app/aws.py")).unwrap(), aws);
     assert_eq!(fs::read_to_string(tmp.path().join("app/jobs.py")).unwrap(), jobs);
 }
+
+/// A bucket left out of `buckets.names` stays on S3: a call on it is not translated and
+/// holds its function back (byte-identical, the finding names the bucket), while a
+/// function calling only the listed bucket is translated; a function calling both keeps
+/// its calls on boto3 (only the listed literal becomes the constant, as hardcoded-bucket
+/// does in any held-back function).
+#[test]
+fn a_call_on_an_unlisted_bucket_holds_its_function_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app/utils")).unwrap();
+    fs::write(tmp.path().join("rules.toml"), "[buckets]\nnames = [\"app-store\"]\n").unwrap();
+    let source = "import boto3\n\ns3_client = boto3.client(\"s3\")\n\n\n\
+        def save_report(key):\n    s3_client.put_object(Bucket=\"app-store\", Key=key, Body=b\"report\")\n\n\n\
+        def save_log(key):\n    s3_client.put_object(Bucket=\"app-logs\", Key=key, Body=b\"log\")\n\n\n\
+        def save_both(key):\n    s3_client.put_object(Bucket=\"app-store\", Key=key, Body=b\"report\")\n    s3_client.put_object(Bucket=\"app-logs\", Key=key, Body=b\"log\")\n";
+    fs::write(tmp.path().join("app/utils/s3_utils.py"), source).unwrap();
+    let output = run_in(tmp.path(), &["diff", "--color", "never", "app"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "--- a/app/utils/s3_utils.py\n+++ b/app/utils/s3_utils.py\n@@ -1,10 +1,17 @@\n import boto3\n+import os\n+from supabase import Client, create_client\n\
+         +SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"app-store\")\n \n s3_client = boto3.client(\"s3\")\n\
+         +SUPABASE_URL = os.getenv(\"SUPABASE_URL\")\n+SUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\n\
+         +supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\n+storage = supabase.storage\n \n \n def save_report(key):\n\
+         -    s3_client.put_object(Bucket=\"app-store\", Key=key, Body=b\"report\")\n\
+         +    storage.from_(SUPABASE_BUCKET_NAME).upload(key, b\"report\", {\"content-type\": \"binary/octet-stream\", \"upsert\": \"true\"})\n \n \n def save_log(key):\n\
+         @@ -12,5 +19,5 @@\n \n \n def save_both(key):\n-    s3_client.put_object(Bucket=\"app-store\", Key=key, Body=b\"report\")\n\
+         +    s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=key, Body=b\"report\")\n     s3_client.put_object(Bucket=\"app-logs\", Key=key, Body=b\"log\")\n"
+    );
+    let unlisted = "the bucket \"app-logs\" is not in buckets.names, so it stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase";
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "app/utils/s3_utils.py:1:8: error[boto3-import] `boto3` is still used on line 6; migrate those uses, then rerun to remove the import\n\
+             app/utils/s3_utils.py:6:1: error[boto3-client] boto3 S3 client `s3_client` is still used on lines 18, 22, 23; the Supabase client is set up beside it; translate those uses (boto3-call), then rerun to remove it\n\
+             app/utils/s3_utils.py:14:5: warning[translation-difference] translated with the other S3 calls of `save_report`, one difference remains: no CacheControl was given: Supabase stores `max-age=3600` (storage3's default) where S3 stored none\n\
+             app/utils/s3_utils.py:18:5: error[boto3-call] not translated (`save_log` changes as one unit): {unlisted}\n\
+             app/utils/s3_utils.py:18:33: warning[unlisted-bucket] unlisted bucket literal \"app-logs\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n\
+             app/utils/s3_utils.py:22:5: error[boto3-call] `s3_client.put_object(...)` is held back with the rest of `save_both` by line 23; resolve that finding, then rerun\n\
+             app/utils/s3_utils.py:23:5: error[boto3-call] not translated (`save_both` changes as one unit): {unlisted}\n\
+             app/utils/s3_utils.py:23:33: warning[unlisted-bucket] unlisted bucket literal \"app-logs\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n\
+             1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 5 errors, 2 warnings left; 1 translation difference to review\n"
+        )
+    );
+    // `check` sees the same calls held back and fails on them.
+    let check = run_in(tmp.path(), &["check", "--color", "never", "app"]);
+    assert_eq!(code(&check), 1);
+    assert!(stdout(&check).contains(&format!("app/utils/s3_utils.py:11:5: error[boto3-call] not translated (`save_log` changes as one unit): {unlisted}\n")), "{}", stdout(&check));
+}

@@ -613,6 +613,16 @@ pub struct BucketArgument<'a> {
     pub value: &'a Expr,
     /// Where it stands, for messages: `Bucket=`, `the bucket argument of upload_file_to_s3`.
     pub place: BucketPlace<'a>,
+    /// The bucket name it holds where the file shows it (see `known_bucket`).
+    pub known: Option<&'a str>,
+}
+
+impl<'a> BucketArgument<'a> {
+    /// The bucket name it holds when that is none of the configured buckets: a bucket
+    /// that stays on S3 (`buckets.names` leaves it out).
+    pub fn unlisted(&self, matcher: &BucketMatcher) -> Option<&'a str> {
+        self.known.filter(|name| matcher.whole(name).is_none())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -622,6 +632,42 @@ pub enum BucketPlace<'a> {
     StorageFunction(&'a str),
     /// A positional bucket of an S3 call (`upload_file(path, bucket, key)`).
     Positional(&'a str),
+    /// The bucket part of a `CopySource` string: `f"{bucket}/{key}"` (the value is the
+    /// interpolated expression) or a `"bucket/key"` literal.
+    CopySource,
+}
+
+/// The bucket name `expr` holds where the file shows it: a literal, or a name, attribute
+/// or storage-module constant the evaluator follows to one. A parameter holds what each
+/// caller passes, which is not this call's to judge: `None`, as for anything else.
+fn known_bucket<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, expr: &'a Expr, scope: ScopeId) -> Option<&'a str> {
+    if let Expr::Name(name) = expr {
+        let symbol = raw.scopes.resolve(scope, name.id.as_str())?;
+        if raw.scopes.symbol(symbol).sites.iter().any(|&site| matches!(raw.scopes.site(site).kind, super::scope::SiteKind::Parameter { .. })) {
+            return None;
+        }
+    }
+    match evaluator.expr(expr, scope, &[]) {
+        Value::Str(name) => Some(name),
+        _ => None,
+    }
+}
+
+/// The bucket arguments a `CopySource=` string holds (`f"{b}/{k}"`, `"b/k"`).
+fn copy_source<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, call: &'a ExprCall, value: &'a Expr, scope: ScopeId) -> Option<BucketArgument<'a>> {
+    match value {
+        Expr::FString(fstring) => {
+            let [FStringPart::FString(inner)] = fstring.value.as_slice() else { return None };
+            let Some(InterpolatedStringElement::Interpolation(bucket)) = inner.elements.iter().next() else { return None };
+            let known = known_bucket(raw, evaluator, &bucket.expression, scope);
+            Some(BucketArgument { call, value: &bucket.expression, place: BucketPlace::CopySource, known })
+        }
+        Expr::StringLiteral(literal) => {
+            let (bucket, _) = literal.value.to_str().split_once('/')?;
+            Some(BucketArgument { call, value, place: BucketPlace::CopySource, known: Some(bucket) })
+        }
+        _ => None,
+    }
 }
 
 /// A supabase-py storage call whose first argument is a bucket id (`storage.from_(b)`,
@@ -642,30 +688,33 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
         let call = raw_call.call;
         let arguments = &call.arguments;
         let named = |keyword: &str| keywords.iter().any(|name| name == keyword);
+        let known = |arg: &'a Expr| known_bucket(raw, evaluator, arg, raw_call.scope);
         if let Some(&index) = s3.get(&key(call.range())) {
             let s3_call = &calls[index];
             for (position, arg) in arguments.args.iter().enumerate() {
                 if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Positional(position)) {
-                    out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(s3_call.operation) });
+                    out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(s3_call.operation), known: known(arg) });
                 }
             }
             for keyword in arguments.keywords.iter() {
                 let Some(name) = &keyword.arg else { continue };
                 if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Keyword(name.as_str())) || named(name.as_str()) {
-                    out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()) });
+                    out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()), known: known(&keyword.value) });
                 } else if let Expr::Dict(dict) = &keyword.value {
                     for item in &dict.items {
                         if matches!(&item.key, Some(Expr::StringLiteral(key)) if key.value.to_str() == "Bucket") {
-                            out.push(BucketArgument { call, value: &item.value, place: BucketPlace::Keyword("Bucket") });
+                            out.push(BucketArgument { call, value: &item.value, place: BucketPlace::Keyword("Bucket"), known: known(&item.value) });
                         }
                     }
+                } else if name.as_str() == "CopySource" {
+                    out.extend(copy_source(raw, evaluator, call, &keyword.value, raw_call.scope));
                 }
             }
             continue;
         }
         if let Some(operation) = supabase_bucket_call(evaluator, call, raw_call.scope) {
             if let Some(arg) = arguments.find_argument_value("id", 0) {
-                out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(operation) });
+                out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(operation), known: known(arg) });
             }
             continue;
         }
@@ -687,15 +736,15 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
         };
         for (position, arg) in arguments.args.iter().enumerate() {
             if storage_parameter.is_some_and(|(index, _)| index == position) {
-                out.push(BucketArgument { call, value: arg, place: BucketPlace::StorageFunction(function) });
+                out.push(BucketArgument { call, value: arg, place: BucketPlace::StorageFunction(function), known: known(arg) });
             }
         }
         for keyword in arguments.keywords.iter() {
             let Some(name) = &keyword.arg else { continue };
             if storage_parameter.is_some_and(|(_, parameter)| parameter == name.as_str()) {
-                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::StorageFunction(function) });
+                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::StorageFunction(function), known: known(&keyword.value) });
             } else if named(name.as_str()) {
-                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()) });
+                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()), known: known(&keyword.value) });
             }
         }
     }

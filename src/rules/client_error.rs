@@ -136,6 +136,7 @@ fn handler_finding(ctx: &RuleContext, model: &FileModel, block: &TryBlock, handl
                 let then = match held {
                     Held::Boto3(_) => "it changes in the run that translates it".to_owned(),
                     Held::Unknown(_) => format!("decide by hand what it must catch once that code runs on Supabase (`{}`)", ctx.config.errors.exception),
+                    Held::Unlisted(..) => "it changes in the run after the bucket is listed".to_owned(),
                 };
                 format!("{what} boto3's errors from storage-module functions: {calls}; `{}` {}, so it stays as it is: {then}", first_line(&ctx.file.text[held.call().func.range()]), held.reason())
             }

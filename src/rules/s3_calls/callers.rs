@@ -29,20 +29,27 @@ pub enum Held<'a> {
     /// The run does not know what this call raises (the storage module is not among the
     /// paths, or the name is not one of its functions).
     Unknown(&'a ExprCall),
+    /// This call passes a bucket that `buckets.names` leaves out: one that stays on S3,
+    /// whose objects the function, once it runs on Supabase, does not find there.
+    Unlisted(&'a ExprCall, String),
 }
 
 impl<'a> Held<'a> {
     pub fn call(&self) -> &'a ExprCall {
         match self {
-            Held::Boto3(call) | Held::Unknown(call) => call,
+            Held::Boto3(call) | Held::Unknown(call) | Held::Unlisted(call, _) => call,
         }
     }
 
     /// Why it holds a handler back, after the call's name (`s3_utils.share`).
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> String {
         match self {
-            Held::Boto3(_) => "keeps a boto3 call after this run (the storage module's findings say why)",
-            Held::Unknown(_) => "is nothing this run can follow (the storage module is not among the paths, or the name is none of its functions)",
+            Held::Boto3(_) => "keeps a boto3 call after this run (the storage module's findings say why)".to_owned(),
+            Held::Unknown(_) => "is nothing this run can follow (the storage module is not among the paths, or the name is none of its functions)".to_owned(),
+            Held::Unlisted(_, bucket) => format!(
+                "passes the bucket \"{bucket}\", which is not in buckets.names: a bucket that stays on S3, which the function looks for on Supabase once translated; {}",
+                super::LIST_IT
+            ),
         }
     }
 }
@@ -54,6 +61,9 @@ pub fn fate<'a>(ctx: &RuleContext, block: &TryBlock<'a>) -> Result<BTreeSet<Miss
     let raises = ctx.index.storage.as_ref().and_then(|storage| storage.raises.as_ref());
     let mut missing = BTreeSet::new();
     for &call in &block.storage_calls {
+        if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(ctx.matcher)) {
+            return Err(Held::Unlisted(call, bucket.to_owned()));
+        }
         match function_name(ctx, call).and_then(|name| raises?.get(name)) {
             Some(Raises::Supabase { missing: kinds }) => missing.extend(kinds.iter().copied()),
             Some(Raises::Boto3) => return Err(Held::Boto3(call)),

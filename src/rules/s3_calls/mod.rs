@@ -8,7 +8,9 @@
 //! S3. A unit changes in ONE fix: every S3 call in it, the code that reads each response,
 //! the handlers of the `try` statements guarding them and their error-code checks. If one
 //! call of a unit cannot be translated exactly, nothing in the unit changes and each of its
-//! calls is reported with what holds the unit back.
+//! calls is reported with what holds the unit back. A call on a bucket that
+//! `buckets.names` leaves out (the model's `BucketArgument::known`) holds its unit back:
+//! that bucket stays on S3, and nothing would fill it on Supabase.
 //!
 //! Fix safety: safe; the residual differences each translation keeps (content-type
 //! parameters, errors that are `StorageApiError` instead of `ClientError`, ...) are named in
@@ -763,6 +765,14 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     // Listings first: they consume the calls on their items (`obj.delete()`).
     let listing = |index: &usize| is_iterated_listing(&cx.model.calls[*index]);
     let (listings, others): (Vec<usize>, Vec<usize>) = unit.calls.iter().copied().partition(|index| listing(index));
+    // A call on a bucket left out of `buckets.names` stays on S3, and its unit with it.
+    for &index in &unit.calls {
+        let call = &cx.model.calls[index];
+        if let Some(bucket) = cx.model.bucket_arguments_of(call.call).find_map(|argument| argument.unlisted(cx.ctx.matcher)) {
+            blockers.push(cx.block(call.call.range(), unlisted_bucket(bucket)));
+            consumed.insert(index);
+        }
+    }
     for index in listings.into_iter().chain(others) {
         let call = &cx.model.calls[index];
         let listing = listing(&index);
@@ -827,6 +837,14 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     }
     Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes, missing: missing.into_iter().map(|(_, kind)| kind).collect() })
 }
+
+/// Why a call on bucket `bucket`, which `buckets.names` leaves out, is not translated.
+pub(super) fn unlisted_bucket(bucket: &str) -> String {
+    format!("the bucket \"{bucket}\" is not in buckets.names, so it stays on S3; {LIST_IT}")
+}
+
+/// What to do about a bucket `buckets.names` leaves out.
+pub(super) const LIST_IT: &str = "add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase";
 
 /// `rewrite` where what it writes means at the call what it meant where the translator
 /// wrote it: every storage-module member it names resolves there to the module's own
