@@ -61,11 +61,14 @@ pub fn fate<'a>(ctx: &RuleContext, block: &TryBlock<'a>) -> Result<BTreeSet<Miss
     let raises = ctx.index.storage.as_ref().and_then(|storage| storage.raises.as_ref());
     let mut missing = BTreeSet::new();
     for &call in &block.storage_calls {
-        if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(ctx.matcher)) {
-            return Err(Held::Unlisted(call, bucket.to_owned()));
-        }
         match function_name(ctx, call).and_then(|name| raises?.get(name)) {
-            Some(Raises::Supabase { missing: kinds }) => missing.extend(kinds.iter().copied()),
+            Some(Raises::Supabase { missing: kinds }) => {
+                // A function that runs on Supabase, passed a bucket that stays on S3.
+                if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(ctx.matcher)) {
+                    return Err(Held::Unlisted(call, bucket.to_owned()));
+                }
+                missing.extend(kinds.iter().copied());
+            }
             Some(Raises::Boto3) => return Err(Held::Boto3(call)),
             None => return Err(Held::Unknown(call)),
         }

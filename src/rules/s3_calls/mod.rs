@@ -241,12 +241,14 @@ impl<'c, 'a> Cx<'c, 'a> {
     }
 
     /// A bucket argument as the translation writes it: a configured bucket's literal
-    /// becomes the bucket constant, anything else stays as written.
+    /// becomes that bucket's constant (where the translation moves it into a helper's
+    /// positional argument, hardcoded-bucket would not see it as a bucket in this run),
+    /// anything else stays as written.
     pub fn bucket(&self, expr: &Expr) -> String {
         if let Expr::StringLiteral(literal) = expr {
             let value = literal.value.to_str();
-            if self.ctx.matcher.whole(value).is_some() && value == self.ctx.config.storage.default_bucket {
-                let constant = &self.ctx.config.storage.constant;
+            if let Some(index) = self.ctx.matcher.whole(value) {
+                let constant = &self.ctx.config.constant_of(index).constant;
                 if let Ok(found) = access(self.ctx, constant) {
                     if found.import.is_none() {
                         self.written.borrow_mut().members.push(constant.clone());
@@ -560,7 +562,11 @@ pub fn check(ctx: &RuleContext) -> Output {
             // Nothing is translated without a way to the storage module; what else holds
             // the unit back (a helper, an argument without equivalent) is said first.
             (Err(why), _) => plan_unit(&cx, &unit).and_then(|_| holding(why.clone())),
-            (Ok(_), StorageSetup::ByApply) => holding(format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both")),
+            // A call on a bucket that stays on S3 is not translated even then.
+            (Ok(_), StorageSetup::ByApply) => match unlisted_blockers(&cx, &unit) {
+                unlisted if !unlisted.is_empty() => Err(unlisted),
+                _ => holding(format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both")),
+            },
             (Ok(_), StorageSetup::Missing) => holding(no_storage_client(ctx, &ctx.file.display, storage_name)),
             (Ok(_), StorageSetup::Conflict(why)) => holding(format!("nothing is translated to Supabase Storage until this module has its Supabase client, and boto3-client says: {why}")),
             (Ok(_), StorageSetup::Bound) => match storage_absent {
@@ -766,12 +772,9 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     let listing = |index: &usize| is_iterated_listing(&cx.model.calls[*index]);
     let (listings, others): (Vec<usize>, Vec<usize>) = unit.calls.iter().copied().partition(|index| listing(index));
     // A call on a bucket left out of `buckets.names` stays on S3, and its unit with it.
-    for &index in &unit.calls {
-        let call = &cx.model.calls[index];
-        if let Some(bucket) = cx.model.bucket_arguments_of(call.call).find_map(|argument| argument.unlisted(cx.ctx.matcher)) {
-            blockers.push(cx.block(call.call.range(), unlisted_bucket(bucket)));
-            consumed.insert(index);
-        }
+    for blocker in unlisted_blockers(cx, unit) {
+        consumed.extend(unit.calls.iter().copied().filter(|&index| cx.model.calls[index].call.range() == blocker.range));
+        blockers.push(blocker);
     }
     for index in listings.into_iter().chain(others) {
         let call = &cx.model.calls[index];
@@ -836,6 +839,15 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
         return Err(vec![cx.block(pair[1].range, "the translation's edits overlap here; please report it, and translate this function by hand")]);
     }
     Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes, missing: missing.into_iter().map(|(_, kind)| kind).collect() })
+}
+
+/// The unit's calls on a bucket `buckets.names` leaves out, each a blocker.
+fn unlisted_blockers(cx: &Cx, unit: &Unit) -> Vec<Blocker> {
+    unit.calls
+        .iter()
+        .map(|&index| cx.model.calls[index].call)
+        .filter_map(|call| cx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(cx.ctx.matcher)).map(|bucket| cx.block(call.range(), unlisted_bucket(bucket))))
+        .collect()
 }
 
 /// Why a call on bucket `bucket`, which `buckets.names` leaves out, is not translated.
