@@ -996,7 +996,8 @@ mod tests {
     #[test]
     fn the_fixture_storage_module_settles_with_every_family() {
         let text = include_str!("../../fixtures/lms-backend/backend/utils/s3_utils.py");
-        let (out, left) = fixed_by_all(text, STORAGE);
+        let config = crate::rules::testing::fixture_config();
+        let (out, left) = settle(text, |current| findings_of(crate::rules::check_python, &config, current, STORAGE));
         assert!(out.contains("\nDELETE_BATCH_SIZE = 1000\n\nSUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\nsupabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n"));
         assert!(out.contains("\nfrom supabase import Client, create_client\n"));
         // The call translation (s3-calls) leaves the client and the resource unused, and

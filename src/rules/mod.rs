@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn a_call_held_back_in_a_function_shows_its_replacement() {
-        let text = "import boto3\ns3 = boto3.client('s3')\ndef names():\n    s3.put_object(Bucket='b', Key='k', Body=b'', ACL='public-read')\n    return s3.list_buckets()\n";
+        let text = "import boto3\ns3 = boto3.client('s3')\ndef names(bucket):\n    s3.put_object(Bucket=bucket, Key='k', Body=b'', ACL='public-read')\n    return s3.list_buckets()\n";
         let shown: Vec<(String, Option<Applicability>)> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
             .into_iter()
             .filter(|finding| finding.rule == RuleId::Boto3Call)
@@ -170,8 +170,8 @@ mod tests {
         assert_eq!(
             shown,
             [
-                ("99..116 not translated (`names` changes as one unit): argument `ACL`: Supabase has no object ACLs: make the bucket public or private, and control access with RLS policies on storage.objects".to_owned(), None),
-                ("129..146 not translated (`names` changes as one unit): `list_buckets()` read other than as `[\"Buckets\"]` iterated with `[\"Name\"]`/`[\"CreationDate\"]`; rewrite it by hand against `list_buckets()` (a list of bucket objects); display-only fix (shown in the finding's fix, never applied): it returns bucket objects with `.name`, not a dict with \"Buckets\"".to_owned(), Some(Applicability::DisplayOnly)),
+                ("108..125 not translated (`names` changes as one unit): argument `ACL`: Supabase has no object ACLs: make the bucket public or private, and control access with RLS policies on storage.objects".to_owned(), None),
+                ("138..155 not translated (`names` changes as one unit): `list_buckets()` read other than as `[\"Buckets\"]` iterated with `[\"Name\"]`/`[\"CreationDate\"]`; rewrite it by hand against `list_buckets()` (a list of bucket objects); display-only fix (shown in the finding's fix, never applied): it returns bucket objects with `.name`, not a dict with \"Buckets\"".to_owned(), Some(Applicability::DisplayOnly)),
             ]
         );
     }
@@ -184,9 +184,9 @@ mod tests {
 import boto3
 from botocore.exceptions import ClientError
 s3 = boto3.client('s3')
-def publish(key):
+def publish(bucket, key):
     try:
-        s3.put_object(Bucket='b', Key=key, Body=b'', ACL='public-read')
+        s3.put_object(Bucket=bucket, Key=key, Body=b'', ACL='public-read')
     except ClientError:
         return False
     return True
@@ -198,7 +198,7 @@ def publish(key):
             .collect();
         assert_eq!(
             handlers,
-            ["191..202 `except ClientError` catches boto3's errors from S3 calls still made with boto3: `s3.put_object(...)` (line 6); it stays as it is and changes in the same fix that translates them, once what line 6:54 reports is resolved"]
+            ["202..213 `except ClientError` catches boto3's errors from S3 calls still made with boto3: `s3.put_object(...)` (line 6); it stays as it is and changes in the same fix that translates them, once what line 6:57 reports is resolved"]
         );
     }
 
@@ -206,13 +206,13 @@ def publish(key):
     /// nothing of its own to say there.
     #[test]
     fn a_handler_the_module_level_fix_changes_is_the_translations_own() {
-        let text = "import boto3\nfrom botocore.exceptions import ClientError\ns3 = boto3.client('s3')\ntry:\n    s3.delete_object(Bucket='b', Key='k')\nexcept ClientError:\n    pass\n";
+        let text = "import boto3\nfrom botocore.exceptions import ClientError\ns3 = boto3.client('s3')\ntry:\n    s3.delete_object(Bucket='anantra-lms-store', Key='k')\nexcept ClientError:\n    pass\n";
         let found: Vec<String> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
             .into_iter()
             .filter(|finding| matches!(finding.rule, RuleId::ClientError | RuleId::Boto3Call))
             .map(|finding| format!("{:?} {} {}", finding.range, finding.rule, finding.fix.map_or("no fix".to_owned(), |fix| fix.title)))
             .collect();
-        assert_eq!(found, ["90..127 boto3-call translate the S3 calls of module level code to Supabase Storage"]);
+        assert_eq!(found, ["90..143 boto3-call translate the S3 calls of module level code to Supabase Storage"]);
     }
 
     #[test]

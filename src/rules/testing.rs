@@ -99,3 +99,10 @@ pub fn settle(text: &str, findings: impl Fn(&str) -> Vec<Finding>) -> (String, V
     }
     panic!("fixes did not settle:\n{current}");
 }
+
+/// The bundled fixture backend's configuration (`fixtures/lms-backend/.s3-to-supabase.toml`:
+/// both of its buckets listed), for tests that run on its files.
+pub fn fixture_config() -> Config {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lms-backend/.s3-to-supabase.toml");
+    Config::load(Some(&path)).expect("the fixture's configuration loads")
+}

@@ -323,7 +323,8 @@ def folder(bucket, user):
 #[test]
 fn the_fixture_storage_module_translates_completely() {
     let text = include_str!("../../../fixtures/lms-backend/backend/utils/s3_utils.py");
-    let (out, left) = settle(text, |current| all(current, STORAGE));
+    let config = crate::rules::testing::fixture_config();
+    let (out, left) = settle(text, |current| findings_of(crate::rules::check_python, &config, current, STORAGE));
     assert!(calls_left(&left).is_empty(), "{:#?}", calls_left(&left));
     assert!(!out.contains("s3_client"), "{out}");
     assert!(!out.contains("ClientError"), "{out}");
@@ -446,13 +447,13 @@ def clear(prefix, names):
 fn must_report_a_batch_delete_whose_guard_does_not_show_it_non_empty() {
     let cases = [
         // A parameter: `if keys:` of a generator is true even when it yields nothing.
-        ("def clear(keys):\n    if keys:\n", "        s3_client.delete_objects(Bucket=\"b\", Delete={\"Objects\": keys})\n"),
+        ("def clear(bucket, keys):\n    if keys:\n", "        s3_client.delete_objects(Bucket=bucket, Delete={\"Objects\": keys})\n"),
         // Something runs between the test and the call.
-        ("def clear(keys):\n    if len(keys) > 0:\n        keys.clear()\n", "        s3_client.delete_objects(Bucket=\"b\", Delete={\"Objects\": keys})\n"),
+        ("def clear(bucket, keys):\n    if len(keys) > 0:\n        keys.clear()\n", "        s3_client.delete_objects(Bucket=bucket, Delete={\"Objects\": keys})\n"),
         // Another sequence is tested.
-        ("def clear(keys, other):\n    if len(other) > 0:\n", "        s3_client.delete_objects(Bucket=\"b\", Delete={\"Objects\": keys})\n"),
+        ("def clear(bucket, keys, other):\n    if len(other) > 0:\n", "        s3_client.delete_objects(Bucket=bucket, Delete={\"Objects\": keys})\n"),
         // Rebound after the test could see it.
-        ("def clear(keys):\n    keys = list(keys)\n    if len(keys) > 1:\n", "        s3_client.delete_objects(Bucket=\"b\", Delete={\"Objects\": keys})\n"),
+        ("def clear(bucket, keys):\n    keys = list(keys)\n    if len(keys) > 1:\n", "        s3_client.delete_objects(Bucket=bucket, Delete={\"Objects\": keys})\n"),
     ];
     for (head, call) in cases {
         let body = format!("\n\n{head}{call}");
@@ -470,11 +471,11 @@ fn must_report_a_batch_delete_whose_guard_does_not_show_it_non_empty() {
 fn a_one_page_listing_read_for_its_keys_goes_through_the_key_lister() {
     // The fixture's storage module lists keys with `list_objects_in_folder`.
     let storage = StorageDemand::default();
-    let text = "import boto3\n\nfrom utils import s3_utils\n\n\ndef sessions(prefix):\n    s3 = boto3.client(\"s3\")\n    response = s3.list_objects_v2(Bucket=\"b\", Prefix=prefix)\n    keys = [obj[\"Key\"] for obj in response.get(\"Contents\", [])]\n    return [key.rsplit(\"/\", 1)[-1] for key in keys]\n";
+    let text = "import boto3\n\nfrom utils import s3_utils\n\n\ndef sessions(bucket, prefix):\n    s3 = boto3.client(\"s3\")\n    response = s3.list_objects_v2(Bucket=bucket, Prefix=prefix)\n    keys = [obj[\"Key\"] for obj in response.get(\"Contents\", [])]\n    return [key.rsplit(\"/\", 1)[-1] for key in keys]\n";
     let (out, left) = settle(text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, OTHER, Some(storage.clone())));
     assert_eq!(
         out,
-        "from utils import s3_utils\n\n\ndef sessions(prefix):\n    response = s3_utils.list_objects_in_folder(\"b\", prefix)\n    keys = [obj for obj in response]\n    return [key.rsplit(\"/\", 1)[-1] for key in keys]\n"
+        "from utils import s3_utils\n\n\ndef sessions(bucket, prefix):\n    response = s3_utils.list_objects_in_folder(bucket, prefix)\n    keys = [obj for obj in response]\n    return [key.rsplit(\"/\", 1)[-1] for key in keys]\n"
     );
     assert!(calls_left(&left).is_empty(), "{left:?}");
     // An entry read for more than its key is not in a list of keys.
