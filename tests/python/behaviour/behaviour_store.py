@@ -21,7 +21,8 @@ Environment (a missing variable stops the run with one line naming it):
                            module's ``S3_BUCKET_NAME`` must equal it
 
 Before each test both buckets the backend uses (the main bucket and
-``anantra-lms-archive``, which ``archive_course`` names literally) exist and are
+``anantra-lms-archive``, which ``archive_course`` names literally and the migrated
+code reads as ``SUPABASE_ARCHIVE_BUCKET``, unset here, so its default) exist and are
 empty. After each test, pass or fail, every stored object except S3 folder
 placeholders (keys ending in ``/``, which Supabase cannot hold) is written to
 ``BEHAVIOUR_DUMP_DIR/<test name>.jsonl``, one JSON object per line, sorted:
