@@ -748,5 +748,7 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
             }
         }
     }
+    // By where their call starts, for `FileModel::bucket_arguments_of`'s binary search.
+    out.sort_by_key(|argument| argument.call.start());
     out
 }

@@ -258,10 +258,9 @@ pub struct FileModel<'a> {
     pub attributes: Vec<Attribute<'a>>,
     /// Module-level bindings of the storage module and its members, in source order.
     pub storage_bindings: Vec<StorageBinding<'a>>,
-    /// Every argument standing where a bucket goes (see `buckets::BucketArgument`).
+    /// Every argument standing where a bucket goes (see `buckets::BucketArgument`),
+    /// ordered by where their call starts.
     pub bucket_arguments: Vec<buckets::BucketArgument<'a>>,
-    /// Indexes into `bucket_arguments`, ordered by where their call starts.
-    bucket_arguments_by_call: Vec<u32>,
     /// Attributes read on a binding of another module among the paths (`aws.s3` after
     /// `import aws`): what this file needs that module to keep, as much as a
     /// `from aws import s3` would.
@@ -332,8 +331,6 @@ impl<'a> FileModel<'a> {
         let storage_bindings = storage_bindings(&raw.scopes, input);
         tries::attach_reads(&mut tries, &raw.scopes, &raw.uses);
         let import_roots = roots(&raw.import_roots);
-        let mut bucket_arguments_by_call: Vec<u32> = (0..bucket_arguments.len() as u32).collect();
-        bucket_arguments_by_call.sort_by_key(|&at| bucket_arguments[at as usize].call.start());
         FileModel {
             module,
             scopes: raw.scopes,
@@ -354,7 +351,6 @@ impl<'a> FileModel<'a> {
             attributes,
             storage_bindings,
             bucket_arguments,
-            bucket_arguments_by_call,
             member_reads,
         }
     }
@@ -362,10 +358,9 @@ impl<'a> FileModel<'a> {
     /// The bucket arguments of `call` (a binary search: a file with thousands of calls
     /// asks this for each).
     pub fn bucket_arguments_of<'m>(&'m self, call: &'m ExprCall) -> impl Iterator<Item = &'m buckets::BucketArgument<'a>> + 'm {
-        let first = self.bucket_arguments_by_call.partition_point(|&at| self.bucket_arguments[at as usize].call.start() < call.start());
-        self.bucket_arguments_by_call[first..]
+        let first = self.bucket_arguments.partition_point(|argument| argument.call.start() < call.start());
+        self.bucket_arguments[first..]
             .iter()
-            .map(|&at| &self.bucket_arguments[at as usize])
             .take_while(move |argument| argument.call.start() == call.start())
             .filter(move |argument| argument.call.range() == call.range())
     }

@@ -282,10 +282,6 @@ impl<'a> Checker<'_, 'a> {
     /// Literals in bucket positions that are no configured bucket (a forgotten second bucket).
     fn unlisted(&mut self) {
         for argument in &self.ctx.model.bucket_arguments {
-            // A `CopySource` string is a bucket and a key: the call translation reads its bucket.
-            if argument.place == BucketPlace::CopySource {
-                continue;
-            }
             let Expr::StringLiteral(literal) = argument.value else { continue };
             let text = literal.value.to_str();
             if !self.ctx.matcher.occurrences(text).is_empty() {
@@ -294,6 +290,7 @@ impl<'a> Checker<'_, 'a> {
             let place = match argument.place {
                 BucketPlace::Keyword(keyword) => format!("`{keyword}=`"),
                 BucketPlace::StorageFunction(function) | BucketPlace::Positional(function) => format!("the bucket argument of `{function}`"),
+                // A `CopySource` string is a bucket and a key: the call translation reads its bucket.
                 BucketPlace::CopySource => continue,
             };
             let message = format!("unlisted bucket literal \"{text}\" as {place}; add it to buckets.names if it moves to Supabase too");
