@@ -24,3 +24,11 @@ def test_delete_a_folder_of_more_than_1000_objects(s3_utils):
     upload_many(s3_utils.upload_binary_to_s3, [(BUCKET, key, b"x") for key in KEYS + DECOYS])
     assert s3_utils.delete_folder_from_s3(BUCKET, "user_data/frank/archive2024") is True
     assert s3_utils.list_objects_in_folder(BUCKET, "user_data/frank/") == sorted(DECOYS)
+
+
+def test_a_folder_indexed_through_a_token_variable(s3_utils):
+    upload_many(s3_utils.upload_binary_to_s3, [(BUCKET, key, key[-12:].encode()) for key in KEYS + DECOYS])
+    assert s3_utils.index_folder(BUCKET, FOLDER) == {key: 12 for key in KEYS}
+    by_prefix = s3_utils.index_folder(BUCKET, "user_data/frank/archive2024")
+    assert by_prefix == {key: 12 for key in KEYS + DECOYS[:2]}
+    assert s3_utils.index_folder(BUCKET, "user_data/nobody/") == {}
