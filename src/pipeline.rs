@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use ruff_text_size::TextSize;
+use ruff_text_size::{Ranged, TextSize};
 
 use crate::config::{Config, ImportStyle};
 use crate::discover::{Candidate, Discovered, FileKind};
@@ -157,7 +157,9 @@ impl<'a> Run<'a> {
             let counting = Run { mode: Mode::Check, chooser: None, storage_needed: Arc::default(), ..self.copy() };
             let others: Vec<&Candidate> = discovered.candidates.iter().filter(|candidate| !self.index.is_storage_module(&candidate.display)).collect();
             let mut counted: Vec<(Processed, &Candidate)> = others.into_par_iter().map(|candidate| (counting.process_candidate(candidate), candidate)).collect();
-            let settled = self.settled_by(&mut counted);
+            let passed = self.with_passes_of(&counted, discovered);
+            let raises_changed = passed.raises_differ(self);
+            let settled = passed.settled_by(&mut counted);
             // The storage module is asked first, so it gets what every file would need with
             // all its fixes (the files that waited for the style or the exports counted
             // again, settled), and keeps every object a file uses before them.
@@ -165,7 +167,7 @@ impl<'a> Run<'a> {
             let demands: Vec<StorageDemand> = counted
                 .into_par_iter()
                 .map(|(processed, candidate)| {
-                    if processed.asked.answered_otherwise(&candidate.display, &settled.index) {
+                    if processed.asked.answered_otherwise(&candidate.display, &settled.index, raises_changed) {
                         recount.process_candidate(candidate).demand
                     } else {
                         processed.demand
@@ -188,14 +190,16 @@ impl<'a> Run<'a> {
             None => Vec::new(),
         };
         let mut first = self.first_pass(others, on_file);
-        let second = self.settled_by(&mut first);
+        let passed = self.with_passes_of(&first, discovered);
+        let raises_changed = passed.raises_differ(self);
+        let second = passed.settled_by(&mut first);
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
             .map(|(processed, candidate)| {
                 if !processed.asked.any() {
                     return (processed.result, processed.demand);
                 }
-                let finished = if processed.asked.answered_otherwise(&candidate.display, &second.index) {
+                let finished = if processed.asked.answered_otherwise(&candidate.display, &second.index, raises_changed) {
                     let again = second.process_candidate(candidate);
                     (again.result, again.demand)
                 } else {
@@ -300,6 +304,27 @@ impl<'a> Run<'a> {
         };
         storage.decide(self.config, text.as_deref().unwrap_or_default(), &self.index.modules, &self.matcher, &processed.translated);
         run
+    }
+
+    /// This run with the storage-module functions the files of `first` pass a bucket
+    /// `buckets.names` leaves out (the first such pass of each, in path order): those stay
+    /// on S3, so what they raise is decided again, with them held back.
+    fn with_passes_of(&self, first: &[(Processed, &Candidate)], discovered: &Discovered) -> Run<'a> {
+        let mut run = self.copy();
+        let Some(storage) = run.index.storage.as_mut() else { return run };
+        let known = storage.passed_unlisted.len();
+        for (function, pass) in first.iter().flat_map(|(processed, _)| &processed.passes) {
+            storage.passed_unlisted.entry(function.clone()).or_insert_with(|| pass.clone());
+        }
+        if storage.passed_unlisted.len() == known {
+            return run;
+        }
+        storage.raises = None;
+        run.with_storage_decided(discovered)
+    }
+
+    fn raises_differ(&self, other: &Run) -> bool {
+        self.index.storage.as_ref().map(|storage| &storage.raises) != other.index.storage.as_ref().map(|storage| &storage.raises)
     }
 
     /// `apply --interactive`: the storage module's questions, before any other file's.
@@ -440,7 +465,7 @@ impl<'a> Run<'a> {
             return processed.result;
         }
         let settled = self.settled(crate::model::ExportTable::new(), Importers::new(), processed.style.unwrap_or(ImportStyle::FromPackage));
-        if processed.asked.answered_otherwise(&input.display, &settled.index) {
+        if processed.asked.answered_otherwise(&input.display, &settled.index, false) {
             settled.process(input, bytes)
         } else {
             settled.commit(input, processed.result)
@@ -486,6 +511,8 @@ impl<'a> Run<'a> {
         let style_wanted = Cell::new(false);
         let exports_asked: RefCell<Vec<(String, String)>> = RefCell::new(Vec::new());
         let imports: Cell<Vec<(String, String, usize)>> = Cell::new(Vec::new());
+        let passes: Cell<Vec<(String, (String, String))>> = Cell::new(Vec::new());
+        let guards_storage = Cell::new(false);
         let importers_asked: RefCell<Vec<String>> = RefCell::new(Vec::new());
         let storage_missing = Cell::new(false);
         let translated = RefCell::new(Vec::new());
@@ -530,6 +557,10 @@ impl<'a> Run<'a> {
                 style.set(Some(import_style(&model)));
                 exports.set(Some(model.exports.clone()));
                 imports.set(project_imports(&model, &lines));
+                if !is_storage {
+                    passes.set(unlisted_passes(&model, &self.matcher, &input.display, &current.text, &lines));
+                    guards_storage.set(model.tries.iter().any(|block| !block.storage_calls.is_empty()));
+                }
             }
             // A rewrite can read other exports than the original did.
             let mut asked = exports_asked.borrow_mut();
@@ -551,6 +582,7 @@ impl<'a> Run<'a> {
             style: style_wanted.get() && self.index.preferred_import.is_none(),
             exports: exports_asked.take().into_iter().filter(|(module, _)| !self.index.exports_settled.contains(module)).collect(),
             importers: importers_asked.take(),
+            raises: guards_storage.get() && !self.index.exports_final,
         };
         let (result, demand) = match outcome {
             Ok((current, findings)) => {
@@ -561,7 +593,7 @@ impl<'a> Run<'a> {
             // A file that failed stays as it was: it may reach anything the module has.
             Err(result) => (result, if is_storage { StorageDemand::default() } else { self.demand_of(&String::from_utf8_lossy(original), &[]) }),
         };
-        Processed { result, style, exports, imports, demand, asked, passed_over: false, translated: translated.take() }
+        Processed { result, style, exports, imports, demand, asked, passed_over: false, translated: translated.take(), passes: passes.take() }
     }
 
     /// What `text` (a file's final text; in `check` its text and the fixes offered) needs
@@ -791,11 +823,14 @@ struct Processed {
     demand: StorageDemand,
     /// The storage module's functions its passes translated (see `RuleContext::translated`).
     translated: Vec<(String, Vec<crate::rules::s3_calls::Missing>)>,
+    /// The storage-module functions it passes a bucket `buckets.names` leaves out, as
+    /// first read (see `project_index::unlisted_passes`).
+    passes: Vec<(String, (String, String))>,
 }
 
 impl Processed {
     fn done(result: FileResult) -> Processed {
-        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default(), passed_over: false, translated: Vec::new() }
+        Processed { result, style: None, exports: None, imports: Vec::new(), demand: StorageDemand::default(), asked: Asked::default(), passed_over: false, translated: Vec::new(), passes: Vec::new() }
     }
 }
 
@@ -811,15 +846,20 @@ struct Asked {
     exports: Vec<(String, String)>,
     /// Its own names whose importers a rule needed.
     importers: Vec<String>,
+    /// It guards storage-module functions with a `try`: what they raise can change once
+    /// every file is read (see `Run::with_passes_of`).
+    raises: bool,
 }
 
 impl Asked {
     fn any(&self) -> bool {
-        self.style || !self.exports.is_empty() || !self.importers.is_empty()
+        self.style || !self.exports.is_empty() || !self.importers.is_empty() || self.raises
     }
 
-    fn answered_otherwise(&self, display: &str, index: &ProjectIndex) -> bool {
+    /// `raises_changed`: the settled run's storage-module functions raise otherwise.
+    fn answered_otherwise(&self, display: &str, index: &ProjectIndex, raises_changed: bool) -> bool {
         (self.style && index.preferred_import != Some(ImportStyle::FromPackage))
+            || (self.raises && raises_changed)
             || self.exports.iter().any(|(module, name)| crate::model::exports::resolve(&index.exports, module, name).is_some())
             || self.importers.iter().any(|name| index.importer_of(display, name).is_some())
     }
@@ -849,6 +889,18 @@ fn project_imports(model: &FileModel, lines: &LineIndex) -> Vec<(String, String,
 }
 
 /// Who imports which name from each file, first importer in path order.
+/// The storage-module functions `model` (of the file `display`) passes a bucket
+/// `buckets.names` leaves out, in source order: (function, (bucket, where)).
+fn unlisted_passes(model: &FileModel, matcher: &BucketMatcher, display: &str, text: &str, lines: &LineIndex) -> Vec<(String, (String, String))> {
+    model
+        .unlisted_storage_passes(matcher)
+        .map(|(function, bucket, argument)| {
+            let position = lines.position(text, argument.value.start());
+            (function.to_owned(), (bucket.to_owned(), format!("{display}:{}:{}", position.line, position.column)))
+        })
+        .collect()
+}
+
 fn importers<'p>(files: impl Iterator<Item = (&'p str, &'p Processed)>) -> Importers {
     let mut importers = Importers::new();
     for (display, processed) in files {

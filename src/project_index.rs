@@ -42,6 +42,11 @@ pub struct StorageModule {
     /// (decided before the other files are, from a dry run of its own processing);
     /// `None` until decided.
     pub raises: Option<BTreeMap<String, Raises>>,
+    /// Its functions another file passes a bucket `buckets.names` leaves out, each with
+    /// the first such bucket and where it is passed (`app/views.py:5:31`): they stay on S3
+    /// with that bucket. Known once the other files have been read (empty before); its
+    /// own such calls its processing reads itself.
+    pub passed_unlisted: BTreeMap<String, (String, String)>,
 }
 
 /// What a storage-module function raises after this run.
@@ -81,7 +86,7 @@ impl StorageModule {
                 Some(model.exports)
             })
             .unwrap_or_default();
-        StorageModule { display: display.to_owned(), root, exports, key_listers, setup, helper_conflicts, demand: StorageDemand::default(), raises: None }
+        StorageModule { display: display.to_owned(), root, exports, key_listers, setup, helper_conflicts, demand: StorageDemand::default(), raises: None, passed_unlisted: BTreeMap::new() }
     }
 }
 

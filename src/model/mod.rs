@@ -385,6 +385,34 @@ impl<'a> FileModel<'a> {
     }
 
     /// The load of the name at `range`, if it is one.
+    /// The storage-module function `call` calls, by its name there (`s3_utils.read_json`,
+    /// `read_json` imported from it, under an alias or not).
+    pub fn storage_function_name(&self, call: &'a ExprCall) -> Option<&'a str> {
+        match call.func.as_ref() {
+            Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+            Expr::Name(name) => {
+                let symbol = self.use_at(name.range)?.symbol?;
+                self.scopes.symbol(symbol).sites.iter().find_map(|&site| match self.site(site).kind {
+                    SiteKind::Import { imported: Imported::Member(ModuleRef::Storage, original), .. } => Some(original),
+                    _ => None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Each bucket argument of a storage-module function that holds a bucket
+    /// `buckets.names` leaves out (`s3_utils.read_text("legacy", key)`), with the
+    /// function's name in the storage module and the bucket: a function that must stay
+    /// on S3 while a caller passes it a bucket that does.
+    pub fn unlisted_storage_passes<'m>(&'m self, matcher: &'m BucketMatcher) -> impl Iterator<Item = (&'a str, &'a str, &'m BucketArgument<'a>)> + 'm {
+        self.bucket_arguments.iter().filter_map(move |argument| {
+            let buckets::BucketPlace::StorageFunction(local) = argument.place else { return None };
+            // In the storage module itself the name called is the function's own.
+            Some((self.storage_function_name(argument.call).unwrap_or(local), argument.unlisted(matcher)?, argument))
+        })
+    }
+
     pub fn use_at(&self, range: TextRange) -> Option<&Use<'a>> {
         let at = self.uses.partition_point(|use_| use_.name.range.start() < range.start());
         self.uses.get(at).filter(|use_| use_.name.range == range)

@@ -10,13 +10,13 @@
 
 use std::collections::BTreeSet;
 
-use ruff_python_ast::{Expr, ExprCall};
+use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{exception_import, handlers, import_edits, Blocker, Cx, Missing};
 use crate::finding::Finding;
 use crate::fix::edit::Fix;
-use crate::model::{Imported, ModuleRef, SiteKind, TryBlock, TryKind};
+use crate::model::{TryBlock, TryKind};
 use crate::project_index::Raises;
 use crate::rule::RuleId;
 use crate::rules::client_error::{call_list, handler_what};
@@ -61,7 +61,7 @@ pub fn fate<'a>(ctx: &RuleContext, block: &TryBlock<'a>) -> Result<BTreeSet<Miss
     let raises = ctx.index.storage.as_ref().and_then(|storage| storage.raises.as_ref());
     let mut missing = BTreeSet::new();
     for &call in &block.storage_calls {
-        match function_name(ctx, call).and_then(|name| raises?.get(name)) {
+        match ctx.model.storage_function_name(call).and_then(|name| raises?.get(name)) {
             Some(Raises::Supabase { missing: kinds }) => {
                 // A function that runs on Supabase, passed a bucket that stays on S3.
                 if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(ctx.matcher)) {
@@ -74,22 +74,6 @@ pub fn fate<'a>(ctx: &RuleContext, block: &TryBlock<'a>) -> Result<BTreeSet<Miss
         }
     }
     Ok(missing)
-}
-
-/// The storage-module function `call` calls, by its name there (`s3_utils.read_json`,
-/// `read_json` imported from it, under an alias or not).
-fn function_name<'a>(ctx: &RuleContext<'a>, call: &'a ExprCall) -> Option<&'a str> {
-    match call.func.as_ref() {
-        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-        Expr::Name(name) => {
-            let symbol = ctx.model.use_at(name.range)?.symbol?;
-            ctx.model.scopes.symbol(symbol).sites.iter().find_map(|&site| match ctx.model.site(site).kind {
-                SiteKind::Import { imported: Imported::Member(ModuleRef::Storage, original), .. } => Some(original),
-                _ => None,
-            })
-        }
-        _ => None,
-    }
 }
 
 /// The findings (each with the fix that translates its handlers) for the tries of a file

@@ -37,7 +37,7 @@ mod transfers;
 mod uploads;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
@@ -120,6 +120,9 @@ pub struct Cx<'c, 'a> {
     pub function: Option<FunctionId>,
     pub lookup: &'c Lookup,
     pub access: &'c FileAccess<'c, 'a>,
+    /// In the storage module, its functions passed a bucket `buckets.names` leaves out,
+    /// each with who passes which (see `passed_unlisted`).
+    pub passed_unlisted: &'c BTreeMap<String, String>,
     /// What the call being translated writes that depends on its place: checked there.
     pub written: RefCell<Written>,
 }
@@ -511,6 +514,7 @@ pub fn check(ctx: &RuleContext) -> Output {
     let storage = access(ctx, storage_name);
     let lookup = Lookup::new(model);
     let module_access = FileAccess::new(ctx);
+    let passed_unlisted = passed_unlisted(ctx);
     let module_cx = Cx {
         ctx,
         model,
@@ -521,6 +525,7 @@ pub fn check(ctx: &RuleContext) -> Output {
         function: None,
         lookup: &lookup,
         access: &module_access,
+        passed_unlisted: &passed_unlisted,
         written: RefCell::default(),
     };
     let (mut raise_findings, raises) = raises::check(&module_cx);
@@ -555,6 +560,7 @@ pub fn check(ctx: &RuleContext) -> Output {
             function: unit.functions[0],
             lookup: &lookup,
             access: &module_access,
+            passed_unlisted: &passed_unlisted,
             written: RefCell::default(),
         };
         let holding = |message: String| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message }]);
@@ -841,13 +847,41 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes, missing: missing.into_iter().map(|(_, kind)| kind).collect() })
 }
 
-/// The unit's calls on a bucket `buckets.names` leaves out, each a blocker.
+/// The unit's calls on a bucket `buckets.names` leaves out, each a blocker; in the
+/// storage module, also its first call where a caller passes the unit's function such a
+/// bucket (the function stays on S3 for that caller).
 fn unlisted_blockers(cx: &Cx, unit: &Unit) -> Vec<Blocker> {
-    unit.calls
+    let mut blockers: Vec<Blocker> = unit
+        .calls
         .iter()
         .map(|&index| cx.model.calls[index].call)
         .filter_map(|call| cx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(cx.ctx.matcher)).map(|bucket| cx.block(call.range(), unlisted_bucket(bucket))))
-        .collect()
+        .collect();
+    for function in unit.functions.iter().flatten().map(|&function| cx.model.function(function)) {
+        let module_level = cx.model.scopes.symbol(cx.model.site(function.site).symbol).scope == Scopes::MODULE;
+        let Some(passes) = cx.passed_unlisted.get(function.def.name.as_str()).filter(|_| module_level) else { continue };
+        let first = unit.calls.iter().map(|&index| cx.model.calls[index].call).find(|call| function.def.range.contains_range(call.range()));
+        if let Some(call) = first {
+            blockers.push(cx.block(call.range(), format!("{passes}, which is not in buckets.names, so the function stays on S3; {LIST_IT}")));
+        }
+    }
+    blockers
+}
+
+/// In the storage module, its functions passed a bucket `buckets.names` leaves out: by
+/// itself (`line 11 passes ...`, as the file now reads) or by another file (where the
+/// first pass found it), each function's first such pass.
+fn passed_unlisted(ctx: &RuleContext) -> BTreeMap<String, String> {
+    let mut passed = BTreeMap::new();
+    let Some(storage) = ctx.index.storage.as_ref().filter(|_| ctx.is_storage_module) else { return passed };
+    for (function, bucket, argument) in ctx.model.unlisted_storage_passes(ctx.matcher) {
+        let line = ctx.lines.line_of(argument.value.start());
+        passed.entry(function.to_owned()).or_insert_with(|| format!("line {line} passes `{function}` the bucket \"{bucket}\""));
+    }
+    for (function, (bucket, at)) in &storage.passed_unlisted {
+        passed.entry(function.clone()).or_insert_with(|| format!("{at} passes `{function}` the bucket \"{bucket}\""));
+    }
+    passed
 }
 
 /// Why a call on bucket `bucket`, which `buckets.names` leaves out, is not translated.

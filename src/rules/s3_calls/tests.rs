@@ -183,6 +183,27 @@ def keys(bucket, prefix):
 }
 
 #[test]
+fn a_function_the_storage_module_passes_an_unlisted_bucket_stays_on_s3() {
+    // Translated, `read_text` would look for "legacy-notes" on Supabase, where
+    // `migrate-data` copies nothing of it.
+    let before = format!(
+        "{HEADER}
+
+def read_text(bucket, key):
+    return s3_client.get_object(Bucket=bucket, Key=key)[\"Body\"].read().decode()
+
+
+def legacy_note(key):
+    return read_text(\"legacy-notes\", key)
+"
+    );
+    let (out, left) = migrated(&before, STORAGE);
+    assert_eq!(out, before);
+    let why = "line 21 passes `read_text` the bucket \"legacy-notes\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase";
+    assert_eq!(calls_left(&left), [(format!("not translated (`read_text` changes as one unit): {why}"), false)]);
+}
+
+#[test]
 fn must_report_an_argument_without_equivalent_holds_the_whole_function() {
     let body = "
 
