@@ -1185,6 +1185,35 @@ fn a_call_on_an_unlisted_bucket_holds_its_function_back() {
     assert!(stdout(&check).contains(&format!("app/utils/s3_utils.py:11:5: error[boto3-call] not translated (`save_log` changes as one unit): {unlisted}\n")), "{}", stdout(&check));
 }
 
+/// `check` before the storage module has its Supabase client: a handler around a call
+/// on a bucket left out of `buckets.names` is reported (that call stays on S3 after
+/// `apply` too), while one around a call `apply` translates with the client is not.
+#[test]
+fn check_reports_the_handler_of_an_unlisted_bucket_call_before_the_client_is_set_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app/utils")).unwrap();
+    fs::write(tmp.path().join("rules.toml"), "[buckets]\nnames = [\"app-store\"]\n").unwrap();
+    let read = |name: &str, bucket: &str| {
+        format!("\n\ndef {name}(key):\n    try:\n        return s3_client.get_object(Bucket=\"{bucket}\", Key=key)[\"Body\"].read()\n    except ClientError:\n        return None\n")
+    };
+    let source = format!("import boto3\nfrom botocore.exceptions import ClientError\n\ns3_client = boto3.client(\"s3\")\n{}{}", read("read_log", "app-logs"), read("read_report", "app-store"));
+    fs::write(tmp.path().join("app/utils/s3_utils.py"), source).unwrap();
+    let check = run_in(tmp.path(), &["check", "--color", "never", "app"]);
+    assert_eq!(code(&check), 1, "{}", stderr(&check));
+    assert_eq!(
+        stdout(&check),
+        "app/utils/s3_utils.py:1:1: error[bucket-constant] the storage module does not define `SUPABASE_BUCKET_NAME`\n\
+         app/utils/s3_utils.py:1:8: error[boto3-import] `boto3` is still used on line 4; migrate those uses, then rerun to remove the import\n\
+         app/utils/s3_utils.py:4:1: error[boto3-client] boto3 S3 client `s3_client` is still used on lines 9, 16; the Supabase client is set up beside it; translate those uses (boto3-call), then rerun to remove it\n\
+         app/utils/s3_utils.py:4:1: error[boto3-client] the storage module has no Supabase client; add `supabase` and `storage` beside the S3 client\n\
+         app/utils/s3_utils.py:9:16: error[boto3-call] not translated (`read_log` changes as one unit): the bucket \"app-logs\" is not in buckets.names, so it stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase\n\
+         app/utils/s3_utils.py:9:44: warning[unlisted-bucket] unlisted bucket literal \"app-logs\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n\
+         app/utils/s3_utils.py:10:12: error[client-error] `except ClientError` catches boto3's errors from S3 calls still made with boto3: `s3_client.get_object(...)` (line 9); it stays as it is and changes in the same fix that translates them, once what line 9:16 reports is resolved\n\
+         app/utils/s3_utils.py:16:16: error[boto3-call] not translated (`read_report` changes as one unit): translated once the storage module sets up the Supabase client (`storage`); apply does both\n\
+         app/utils/s3_utils.py:16:44: error[hardcoded-bucket] hardcoded bucket \"app-store\"; use `SUPABASE_BUCKET_NAME`\n"
+    );
+}
+
 /// A storage-module function that another file passes a bucket `buckets.names` leaves
 /// out stays on S3 with it (translated, that caller would look for its objects on
 /// Supabase): the function is held back, and every caller's handler around it stays,

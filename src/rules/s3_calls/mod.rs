@@ -564,6 +564,9 @@ pub fn check(ctx: &RuleContext) -> Output {
             written: RefCell::default(),
         };
         let holding = |message: String| Err(vec![Blocker { range: model.calls[unit.calls[0]].call.range(), message }]);
+        // The storage module's units waiting for its Supabase client change, handlers
+        // and all, in the same apply that sets it up: nothing a person must resolve.
+        let mut waits_for_apply = false;
         let plan = match (&storage, &setup) {
             // Nothing is translated without a way to the storage module; what else holds
             // the unit back (a helper, an argument without equivalent) is said first.
@@ -571,7 +574,10 @@ pub fn check(ctx: &RuleContext) -> Output {
             // A call on a bucket that stays on S3 is not translated even then.
             (Ok(_), StorageSetup::ByApply) => match unlisted_blockers(&cx, &unit) {
                 unlisted if !unlisted.is_empty() => Err(unlisted),
-                _ => holding(format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both")),
+                _ => {
+                    waits_for_apply = true;
+                    holding(format!("translated once the storage module sets up the Supabase client (`{storage_name}`); apply does both"))
+                }
             },
             (Ok(_), StorageSetup::Missing) => holding(no_storage_client(ctx, &ctx.file.display, storage_name)),
             (Ok(_), StorageSetup::Conflict(why)) => holding(format!("nothing is translated to Supabase Storage until this module has its Supabase client, and boto3-client says: {why}")),
@@ -585,9 +591,7 @@ pub fn check(ctx: &RuleContext) -> Output {
                 None => plan_unit(&cx, &unit),
             },
         };
-        // The storage module's units waiting for its Supabase client change, handlers
-        // and all, in the same apply that sets it up: nothing a person must resolve.
-        let held = plan.as_ref().err().filter(|_| setup != StorageSetup::ByApply).map(|blockers| blockers[0].range);
+        let held = plan.as_ref().err().filter(|_| !waits_for_apply).map(|blockers| blockers[0].range);
         tries.extend(unit.tries.iter().map(|&index| (model.tries[index].range(), held)));
         match plan {
             Ok(plan) => {
