@@ -185,13 +185,17 @@ impl<'a> Run<'a> {
         // asked interactively, it goes first (see `ask_storage_first`).
         let (storage, others): (Vec<&Candidate>, Vec<&Candidate>) =
             discovered.candidates.iter().partition(|candidate| self.index.is_storage_module(&candidate.display));
-        let asked_first: Vec<FileResult> = match self.chooser {
-            Some(chooser) => storage.iter().map(|candidate| self.ask_storage_first(candidate, chooser)).collect(),
-            None => Vec::new(),
-        };
-        let mut first = self.first_pass(others, on_file);
-        let passed = self.with_passes_of(&first, discovered);
-        let raises_changed = passed.raises_differ(self);
+        let (mut asked_first, mut this) = (Vec::new(), self.copy());
+        if let Some(chooser) = self.chooser {
+            for candidate in &storage {
+                let (result, as_written) = this.ask_storage_first(candidate, chooser);
+                asked_first.push(result);
+                this = as_written;
+            }
+        }
+        let mut first = this.first_pass(others, on_file);
+        let passed = this.with_passes_of(&first, discovered);
+        let raises_changed = passed.raises_differ(&this);
         let second = passed.settled_by(&mut first);
         let done: Vec<(FileResult, StorageDemand)> = first
             .into_par_iter()
@@ -329,8 +333,10 @@ impl<'a> Run<'a> {
 
     /// `apply --interactive`: the storage module's questions, before any other file's.
     /// The fixes elsewhere that need a name only its declined fixes define are then not
-    /// asked (so no answer leaves a file using what the module lacks, also after `q`).
-    fn ask_storage_first(&self, candidate: &Candidate, chooser: &Prompter) -> FileResult {
+    /// asked (so no answer leaves a file using what the module lacks, also after `q`),
+    /// and the run that asks them knows what its functions raise as it was written (a
+    /// declined translation keeps boto3's errors for the handlers around it).
+    fn ask_storage_first(&self, candidate: &Candidate, chooser: &Prompter) -> (FileResult, Run<'a>) {
         let input = input_of(candidate);
         let text_of = |bytes: &[u8]| SourceFile::decode(input.display.clone(), input.kind, bytes).map(|source| source.text).unwrap_or_default();
         let original = crate::nofollow::read(&candidate.path).unwrap_or_default();
@@ -340,10 +346,14 @@ impl<'a> Run<'a> {
             _ => text_of(&original),
         };
         chooser.storage_first(&input.display);
-        let result = self.process_candidate(candidate).result;
+        let processed = self.process_candidate(candidate);
         let written = crate::nofollow::read(&candidate.path).map(|bytes| text_of(&bytes)).unwrap_or_default();
         chooser.withhold(crate::interactive::withheld_names(&full, &written));
-        result
+        let mut as_written = self.copy();
+        if let Some(storage) = as_written.index.storage.as_mut() {
+            storage.decide(self.config, &written, &self.index.modules, &self.matcher, &processed.translated);
+        }
+        (processed.result, as_written)
     }
 
     /// This run settled by what the first pass over every file but the storage module

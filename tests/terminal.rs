@@ -368,3 +368,32 @@ fn interactive_quit_at_the_storage_module_writes_nothing() {
     assert!(screen.ends_with("\n4 files scanned: 0 changed, 0 unchanged, 4 skipped, 0 failed; 8 errors, 0 warnings left\n"), "{screen}");
     assert_eq!(status.code(), Some(1), "{screen}");
 }
+
+/// A storage module with its Supabase client and one function still on boto3.
+const TRANSLATABLE: &str = "import os\n\nimport boto3\nfrom supabase import Client, create_client\n\n\
+    SUPABASE_BUCKET_NAME = os.getenv(\"SUPABASE_BUCKET_NAME\", \"anantra-lms-store\")\ns3_client = boto3.client(\"s3\")\n\
+    SUPABASE_URL = os.getenv(\"SUPABASE_URL\")\nSUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\n\
+    supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\nstorage = supabase.storage\n\n\n\
+    def read_text(bucket_name, key):\n    return s3_client.get_object(Bucket=bucket_name, Key=key)[\"Body\"].read().decode()\n";
+/// A handler in another file around that function.
+const NOTES: &str = "from botocore.exceptions import ClientError\n\nfrom utils import s3_utils\n\n\n\
+    def note_or_empty(key):\n    try:\n        return s3_utils.read_text(s3_utils.SUPABASE_BUCKET_NAME, key)\n    except ClientError:\n        return \"\"\n";
+
+#[test]
+fn interactive_a_declined_translation_keeps_the_handlers_around_its_function() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    fs::create_dir(dir.path().join("utils")).unwrap();
+    fs::write(dir.path().join("utils/s3_utils.py"), TRANSLATABLE).unwrap();
+    fs::write(dir.path().join("notes.py"), NOTES).unwrap();
+    let (status, screen) = answer(dir.path(), &["n"]);
+    // `read_text` stays on boto3, so the handler still catches what it raises: the
+    // handler's fix (catch StorageApiError) is not offered.
+    assert_eq!(screen.matches(PROMPT).count(), 1, "{screen}");
+    assert!(screen.contains("\nboto3-call: translate the S3 calls of `read_text` to Supabase Storage\nApply this fix? [y,n,a,q] n\n"), "{screen}");
+    assert!(screen.contains("\nnotes.py:9:12: error[client-error] `except ClientError` catches boto3's errors from storage-module functions: `s3_utils.read_text(...)` (line 8); `s3_utils.read_text` keeps a boto3 call after this run (the storage module's findings say why), so it stays as it is: it changes in the run that translates it\n"), "{screen}");
+    assert!(screen.ends_with("\n2 files scanned: 0 changed, 2 unchanged, 0 skipped, 0 failed; 4 errors, 0 warnings left\n"), "{screen}");
+    assert_eq!(fs::read_to_string(dir.path().join("utils/s3_utils.py")).unwrap(), TRANSLATABLE);
+    assert_eq!(fs::read_to_string(dir.path().join("notes.py")).unwrap(), NOTES);
+    assert_eq!(status.code(), Some(1), "{screen}");
+}
