@@ -1185,6 +1185,34 @@ fn a_call_on_an_unlisted_bucket_holds_its_function_back() {
     assert!(stdout(&check).contains(&format!("app/utils/s3_utils.py:11:5: error[boto3-call] not translated (`save_log` changes as one unit): {unlisted}\n")), "{}", stdout(&check));
 }
 
+/// `r["Contents"]` raised KeyError on an empty S3 listing (S3 leaves the key out); the
+/// translated listing is an empty list there. Where nothing catches the KeyError and the
+/// code does not test `"Contents" in r` first, that difference is reported.
+#[test]
+fn an_uncaught_contents_subscript_is_a_translation_difference() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app/utils")).unwrap();
+    let listing = "s3_client.list_objects_v2(Bucket=bucket_name, Prefix=prefix, MaxKeys=10)";
+    let source = format!(
+        "import boto3\n\ns3_client = boto3.client(\"s3\")\n\n\n\
+         def keys(bucket_name, prefix):\n    response = {listing}\n    return [obj[\"Key\"] for obj in response[\"Contents\"]]\n\n\n\
+         def keys_or_none(bucket_name, prefix):\n    response = {listing}\n    if \"Contents\" not in response:\n        return None\n    return [obj[\"Key\"] for obj in response[\"Contents\"]]\n\n\n\
+         def sizes(bucket_name, prefix):\n    return [obj[\"Size\"] for obj in {listing}[\"Contents\"]]\n"
+    );
+    fs::write(tmp.path().join("app/utils/s3_utils.py"), source).unwrap();
+    let diff = run_in(tmp.path(), &["diff", "--color", "never", "app"]);
+    assert_eq!(code(&diff), 0, "{}", stderr(&diff));
+    let note = "one difference remains: the listing's `[\"Contents\"]` raised KeyError when nothing was listed (S3 then leaves \"Contents\" out) and nothing here catches it; the translated listing is empty there and the code goes on";
+    assert_eq!(
+        stderr(&diff),
+        format!(
+            "app/utils/s3_utils.py:52:16: warning[translation-difference] translated with the other S3 calls of `keys`, {note}\n\
+             app/utils/s3_utils.py:64:36: warning[translation-difference] translated with the other S3 calls of `sizes`, {note}\n\
+             1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 0 errors, 0 warnings left; 2 translation differences to review\n"
+        )
+    );
+}
+
 /// `check` before the storage module has its Supabase client: a handler around a call
 /// on a bucket left out of `buckets.names` is reported (that call stays on S3 after
 /// `apply` too), while one around a call `apply` translates with the client is not.

@@ -36,11 +36,13 @@ fn reads_key<'a>(chain: &[(Access<'a>, &'a Expr)], key: &str) -> Option<&'a Expr
     }
 }
 
-/// `r["Contents"]` (a subscript, not `.get`) of the listing `index` makes, at `read`,
-/// where a handler catches the KeyError S3's response raised when nothing matched (it
-/// leaves the key out): the translated listing, an empty list there, raises none. Its
-/// `try` holds the read in its body, or calls the listing's function.
-fn caught_key_error(cx: &Cx, index: usize, chain: &[(Access, &Expr)], read: TextRange) -> Result<()> {
+/// `r["Contents"]` (a subscript, not `.get`) of the listing `index` makes, at `read`:
+/// S3's response raised KeyError there when nothing matched (it leaves the key out);
+/// the translated listing, an empty list there, raises none. Where a handler catches
+/// that KeyError (its `try` holds the read in its body, or calls the listing's
+/// function) the unit is held back; where none does, and the code does not test
+/// `"Contents" in r` first (`tested`), the difference is one of `notes`.
+fn key_error(cx: &Cx, index: usize, chain: &[(Access, &Expr)], read: TextRange, tested: bool, notes: &mut Vec<String>) -> Result<()> {
     let Some((step @ Access::Index(_), _)) = chain.first() else { return Ok(()) };
     let call = cx.model.calls[index].call.range();
     let handler = cx
@@ -52,8 +54,14 @@ fn caught_key_error(cx: &Cx, index: usize, chain: &[(Access, &Expr)], read: Text
         .flat_map(|block| &block.handlers)
         .find(|handler| handler.caught.iter().any(|caught| caught.catches_key_error()))
         .and_then(|handler| handler.handler);
-    let Some(handler) = handler else { return Ok(()) };
     let key = step.key().unwrap_or_default();
+    let Some(handler) = handler else {
+        let note = format!("the listing's `[\"{key}\"]` raised KeyError when nothing was listed (S3 then leaves \"{key}\" out) and nothing here catches it; the translated listing is empty there and the code goes on");
+        if !tested && !notes.contains(&note) {
+            notes.push(note);
+        }
+        return Ok(());
+    };
     Err(cx.block(read, format!(
         "`{}` raises KeyError when nothing is listed (S3 then leaves \"{key}\" out), and the handler on line {} catches it; the translated listing is an empty list there and raises none: read it with `.get(\"{key}\", [])` and test for an empty listing by hand, then rerun",
         cx.src(read),
@@ -101,7 +109,7 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     if !accesses.is_empty() {
         let chain: Vec<(Access, &Expr)> = steps(call.consumer.outer).into_iter().skip_while(|(_, node)| node.range() != c.range()).skip(1).collect();
         if let Some(node) = reads_key(&chain, entries_key) {
-            caught_key_error(cx, index, &chain, TextRange::new(c.start(), node.end()))?;
+            key_error(cx, index, &chain, TextRange::new(c.start(), node.end()), false, &mut rewrite.notes)?;
             rewrite.edits.push(Edit::replace(TextRange::new(c.start(), node.end()), listing));
             return Ok(rewrite);
         }
@@ -117,6 +125,15 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     Ok(rewrite)
 }
 
+/// Whether the response bound to `symbol` is tested for `key` (`"Contents" in r`,
+/// `"Contents" not in r`) somewhere: the code then handles the listing without it.
+fn tested_for(cx: &Cx, symbol: SymbolId, key: &str) -> bool {
+    cx.uses(symbol).into_iter().any(|use_id| {
+        let use_ = cx.model.use_(use_id);
+        matches!(use_.context, Context::Compared { compare } if matches!(compare.left.as_ref(), Expr::StringLiteral(tested) if tested.value.to_str() == key))
+    })
+}
+
 /// The name a response is bound to, bound only there.
 fn bound_once(cx: &Cx, call: &S3Call) -> Result<SymbolId> {
     match call.consumer.bound {
@@ -129,13 +146,14 @@ fn bound_once(cx: &Cx, call: &S3Call) -> Result<SymbolId> {
 /// (or of `{"Prefix"}` folders); `keys`: the response is the storage module's list of keys.
 fn response_reads(cx: &Cx, index: usize, symbol: SymbolId, folders: bool, keys: bool, rewrite: &mut Rewrite) -> Result<()> {
     let name = cx.model.scopes.symbol(symbol).name;
+    let tested = tested_for(cx, symbol, if folders { "CommonPrefixes" } else { "Contents" });
     for use_id in cx.uses(symbol) {
         let use_ = cx.model.use_(use_id);
         let chain = steps(use_.chain);
         let held = || cx.block(use_.name.range, format!("the listing's response `{name}` is read here for something the translation does not give; rewrite it by hand"));
         if folders {
             let node = reads_key(&chain, "CommonPrefixes").ok_or_else(held)?;
-            caught_key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()))?;
+            key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()), tested, &mut rewrite.notes)?;
             rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned()));
             continue;
         }
@@ -161,7 +179,7 @@ fn response_reads(cx: &Cx, index: usize, symbol: SymbolId, folders: bool, keys: 
             continue;
         }
         if let Some(node) = reads_key(&chain, "Contents") {
-            caught_key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()))?;
+            key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()), tested, &mut rewrite.notes)?;
             if let (true, Context::Iterated { target }) = (keys, use_.context) {
                 // `for obj in r.get("Contents", [])` reading only `obj["Key"]`: the keys themselves.
                 rewrite.edits.extend(keys_iterated(cx, target).ok_or_else(held)?);
@@ -365,9 +383,11 @@ fn token_loop(cx: &Cx, index: usize) -> Result<Option<Rewrite>> {
     if !is_response_read_of(&consumer.iter, response, wanted) {
         return Err(held(consumer.iter.range(), &format!("reads {} where the call lists {wanted}", if folders { "Contents" } else { "CommonPrefixes" })));
     }
-    caught_key_error(cx, index, &steps(&consumer.iter), consumer.iter.range())?;
+    let response_symbol = cx.model.scopes.resolve(call.scope, response);
+    let tested = response_symbol.is_some_and(|symbol| tested_for(cx, symbol, wanted));
+    key_error(cx, index, &steps(&consumer.iter), consumer.iter.range(), tested, &mut rewrite.notes)?;
     // The response is read only inside the loop.
-    if let Some(symbol) = cx.model.scopes.resolve(call.scope, response) {
+    if let Some(symbol) = response_symbol {
         for use_ in cx.uses(symbol) {
             if !each.range.contains_range(cx.model.use_(use_).name.range) {
                 return Err(held(cx.model.use_(use_).name.range, "reads the response after the loop"));
@@ -541,7 +561,7 @@ pub fn paginate(cx: &Cx, index: usize) -> Result<Rewrite> {
         let use_ = cx.model.use_(use_id);
         let chain = steps(use_.chain);
         let node = reads_key(&chain, "Contents").ok_or_else(|| cx.block(use_.name.range, format!("the page `{name}` is read for something other than its Contents")))?;
-        caught_key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()))?;
+        key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()), false, &mut rewrite.notes)?;
         rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned()));
     }
     Ok(rewrite)
