@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::TextSize;
 
 use crate::config::{Config, ImportStyle};
 use crate::discover::{Candidate, Discovered, FileKind};
@@ -568,7 +568,8 @@ impl<'a> Run<'a> {
                 exports.set(Some(model.exports.clone()));
                 imports.set(project_imports(&model, &lines));
                 if !is_storage {
-                    passes.set(unlisted_passes(&model, &self.matcher, &input.display, &current.text, &lines));
+                    let passed = crate::rules::s3_calls::unlisted_passes(&ctx).into_iter();
+                    passes.set(passed.map(|(function, bucket, at)| (function.to_owned(), (bucket.to_owned(), format!("{}:{}:{}", input.display, at.line, at.column)))).collect());
                     guards_storage.set(model.tries.iter().any(|block| !block.storage_calls.is_empty()));
                 }
             }
@@ -834,7 +835,7 @@ struct Processed {
     /// The storage module's functions its passes translated (see `RuleContext::translated`).
     translated: Vec<(String, Vec<crate::rules::s3_calls::Missing>)>,
     /// The storage-module functions it passes a bucket `buckets.names` leaves out, as
-    /// first read (see `project_index::unlisted_passes`).
+    /// first read (see `s3_calls::unlisted_passes`).
     passes: Vec<(String, (String, String))>,
 }
 
@@ -899,18 +900,6 @@ fn project_imports(model: &FileModel, lines: &LineIndex) -> Vec<(String, String,
 }
 
 /// Who imports which name from each file, first importer in path order.
-/// The storage-module functions `model` (of the file `display`) passes a bucket
-/// `buckets.names` leaves out, in source order: (function, (bucket, where)).
-fn unlisted_passes(model: &FileModel, matcher: &BucketMatcher, display: &str, text: &str, lines: &LineIndex) -> Vec<(String, (String, String))> {
-    model
-        .unlisted_storage_passes(matcher)
-        .map(|(function, bucket, argument)| {
-            let position = lines.position(text, argument.value.start());
-            (function.to_owned(), (bucket.to_owned(), format!("{display}:{}:{}", position.line, position.column)))
-        })
-        .collect()
-}
-
 fn importers<'p>(files: impl Iterator<Item = (&'p str, &'p Processed)>) -> Importers {
     let mut importers = Importers::new();
     for (display, processed) in files {

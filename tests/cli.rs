@@ -1213,6 +1213,34 @@ fn an_uncaught_contents_subscript_is_a_translation_difference() {
     );
 }
 
+/// A test that passes a storage-module function a bucket that is nowhere, marked so with
+/// `ignore[unlisted-bucket]`, does not hold the function back; its
+/// `pytest.raises(S3UploadFailedError)` around that upload becomes the configured
+/// exception, as an `except S3UploadFailedError` does.
+#[test]
+fn a_suppressed_unlisted_bucket_leaves_the_function_to_translate_and_pytest_raises_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app/utils")).unwrap();
+    fs::create_dir_all(tmp.path().join("app/tests")).unwrap();
+    fs::write(tmp.path().join("app/utils/s3_utils.py"), "import boto3\n\ns3_client = boto3.client(\"s3\")\n\n\ndef upload_local(bucket_name, path, key):\n    s3_client.upload_file(path, bucket_name, key)\n").unwrap();
+    let test = "import pytest\nfrom boto3.exceptions import S3UploadFailedError\n\nfrom utils import s3_utils\n\n\n\
+        def test_upload_to_a_missing_bucket_fails(tmp_path):\n    path = tmp_path / \"a.txt\"\n    path.write_text(\"x\")\n\
+        \x20   with pytest.raises(S3UploadFailedError):\n        s3_utils.upload_local(\"no-such-bucket\", str(path), \"a.txt\")  # s3-to-supabase: ignore[unlisted-bucket]\n";
+    fs::write(tmp.path().join("app/tests/test_upload.py"), test).unwrap();
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "app"]);
+    assert_eq!(code(&apply), 0, "{}", stderr(&apply));
+    assert_eq!(
+        stdout(&apply),
+        "app/utils/s3_utils.py:12:5: warning[translation-difference] translated with the other S3 calls of `upload_local`, one difference remains: no CacheControl was given: Supabase stores `max-age=3600` (storage3's default) where S3 stored none\n"
+    );
+    assert_eq!(stderr(&apply), "2 files scanned: 2 changed, 0 unchanged, 0 skipped, 0 failed; 0 errors, 0 warnings left; 1 translation difference to review\n");
+    let migrated = test
+        .replace("from boto3.exceptions import S3UploadFailedError\n\nfrom utils import s3_utils\n", "\nfrom utils import s3_utils\nfrom storage3.exceptions import StorageApiError\n")
+        .replace("pytest.raises(S3UploadFailedError)", "pytest.raises(StorageApiError)");
+    assert_eq!(fs::read_to_string(tmp.path().join("app/tests/test_upload.py")).unwrap(), migrated);
+    assert!(fs::read_to_string(tmp.path().join("app/utils/s3_utils.py")).unwrap().ends_with("    storage.from_(bucket_name).upload(key, path, {\"content-type\": \"binary/octet-stream\", \"upsert\": \"true\"})\n"));
+}
+
 /// `check` before the storage module has its Supabase client: a handler around a call
 /// on a bucket left out of `buckets.names` is reported (that call stays on S3 after
 /// `apply` too), while one around a call `apply` translates with the client is not.
@@ -1273,7 +1301,7 @@ fn a_function_a_caller_passes_an_unlisted_bucket_stays_on_s3() {
         format!(
             "{}app/utils/s3_utils.py:1:8: error[boto3-import] `boto3` is still used on line 6; migrate those uses, then rerun to remove the import\n\
              app/utils/s3_utils.py:6:1: error[boto3-client] boto3 S3 client `s3_client` is still used on line 14; the Supabase client is set up beside it; translate those uses (boto3-call), then rerun to remove it\n\
-             app/utils/s3_utils.py:14:12: error[boto3-call] not translated (`read_text` changes as one unit): app/views.py:5:17 passes `read_text` the bucket \"legacy-notes\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase\n\
+             app/utils/s3_utils.py:14:12: error[boto3-call] not translated (`read_text` changes as one unit): app/views.py:5:17 passes `read_text` the bucket \"legacy-notes\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)\n\
              app/utils/s3_utils.py:18:5: warning[translation-difference] translated with the other S3 calls of `write_text`, one difference remains: no CacheControl was given: Supabase stores `max-age=3600` (storage3's default) where S3 stored none\n\
              app/views.py:5:17: warning[unlisted-bucket] unlisted bucket literal \"legacy-notes\" as the bucket argument of `read`; add it to buckets.names if it moves to Supabase too\n\
              {}5 files scanned: 3 would change, 2 unchanged, 0 skipped, 0 failed; 5 errors, 1 warning left; 1 translation difference to review\n",

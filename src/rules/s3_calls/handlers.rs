@@ -129,7 +129,8 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
             continue;
         }
         if let [Caught::Boto3(name)] = handler.caught.as_slice() {
-            edits.push(upload_failed(cx, handler, except, name, upload_only, exception)?);
+            let type_ = except.type_.as_deref().map_or(except.range, Ranged::range);
+            edits.push(upload_failed(cx, handler, type_, name, upload_only, exception)?);
             uses_exception = true;
             continue;
         }
@@ -199,11 +200,11 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
     Ok((edits, uses_exception, notes))
 }
 
-/// `except S3UploadFailedError` (or its base `Boto3Error`) around `upload_file` calls
-/// alone: boto3 raised it for a failed upload, supabase-py raises the configured exception
-/// there (a missing local file is `FileNotFoundError` on both).
-fn upload_failed(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler, name: &str, upload_only: bool, exception: &str) -> Result<Edit, Blocker> {
-    let type_ = except.type_.as_deref().map_or(except.range, Ranged::range);
+/// `except S3UploadFailedError` (or its base `Boto3Error`; `type_`, the name caught)
+/// around `upload_file` calls alone: boto3 raised it for a failed upload, supabase-py
+/// raises the configured exception there (a missing local file is `FileNotFoundError`
+/// on both).
+fn upload_failed(cx: &Cx, handler: &Handler, type_: TextRange, name: &str, upload_only: bool, exception: &str) -> Result<Edit, Blocker> {
     if !matches!(name, "S3UploadFailedError" | "Boto3Error") {
         return Err(cx.block(type_, format!("boto3's `{name}` has no Supabase counterpart: rewrite the handler by hand")));
     }
@@ -226,12 +227,15 @@ fn type_elements(type_: Option<&Expr>) -> Vec<&Expr> {
     }
 }
 
-/// `pytest.raises(ClientError)` → `pytest.raises(<exception>)`, around calls that raise it.
-pub(super) fn pytest_raises(cx: &Cx, handler: &Handler, exception: &str) -> Result<Vec<Edit>, Blocker> {
+/// `pytest.raises(ClientError)` → `pytest.raises(<exception>)`, around calls that fail
+/// with `kinds` (`S3UploadFailedError` too, around uploads alone).
+pub(super) fn pytest_raises(cx: &Cx, handler: &Handler, kinds: &BTreeSet<Missing>, exception: &str) -> Result<Vec<Edit>, Blocker> {
     let mut edits = Vec::new();
+    let upload_only = kinds.iter().all(|kind| *kind == Missing::UploadFile);
     for (element, caught) in type_elements(handler.type_).iter().zip(&handler.caught) {
         match caught {
             Caught::ClientError => edits.push(Edit::replace(element.range(), exception.to_owned())),
+            Caught::Boto3(name) => edits.push(upload_failed(cx, handler, element.range(), name, upload_only, exception)?),
             Caught::Botocore(name) | Caught::Modeled(name) => {
                 return Err(cx.block(element.range(), format!("`pytest.raises` expects botocore's `{name}`, which no Supabase call raises: rewrite the test by hand")));
             }

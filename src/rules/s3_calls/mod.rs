@@ -49,6 +49,7 @@ use crate::fix::edit::{Edit, Fix};
 use crate::fix::imports::line_start;
 use crate::model::{Access, Context, FileModel, Flavor, FunctionId, S3Call, S3Kind, ScopeId, Scopes, SiteKind, SymbolId, UseId};
 use crate::fix::imports::{insert_lines, insertion_offset};
+use crate::report::Position;
 use crate::rule::RuleId;
 use crate::rules::boto3_client::{storage_setup, StorageSetup};
 use crate::rules::storage_access::{access, FileAccess};
@@ -866,7 +867,7 @@ fn unlisted_blockers(cx: &Cx, unit: &Unit) -> Vec<Blocker> {
         let Some(passes) = cx.passed_unlisted.get(function.def.name.as_str()).filter(|_| module_level) else { continue };
         let first = unit.calls.iter().map(|&index| cx.model.calls[index].call).find(|call| function.def.range.contains_range(call.range()));
         if let Some(call) = first {
-            blockers.push(cx.block(call.range(), format!("{passes}, which is not in buckets.names, so the function stays on S3; {LIST_IT}")));
+            blockers.push(cx.block(call.range(), format!("{passes}, which is not in buckets.names, so the function stays on S3; {LIST_IT} (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)")));
         }
     }
     blockers
@@ -878,14 +879,26 @@ fn unlisted_blockers(cx: &Cx, unit: &Unit) -> Vec<Blocker> {
 fn passed_unlisted(ctx: &RuleContext) -> BTreeMap<String, String> {
     let mut passed = BTreeMap::new();
     let Some(storage) = ctx.index.storage.as_ref().filter(|_| ctx.is_storage_module) else { return passed };
-    for (function, bucket, argument) in ctx.model.unlisted_storage_passes(ctx.matcher) {
-        let line = ctx.lines.line_of(argument.value.start());
-        passed.entry(function.to_owned()).or_insert_with(|| format!("line {line} passes `{function}` the bucket \"{bucket}\""));
+    for (function, bucket, at) in unlisted_passes(ctx) {
+        passed.entry(function.to_owned()).or_insert_with(|| format!("line {} passes `{function}` the bucket \"{bucket}\"", at.line));
     }
     for (function, (bucket, at)) in &storage.passed_unlisted {
         passed.entry(function.clone()).or_insert_with(|| format!("{at} passes `{function}` the bucket \"{bucket}\""));
     }
     passed
+}
+
+/// The storage-module functions the file passes a bucket `buckets.names` leaves out, in
+/// source order: (function, bucket, where the bucket stands). A pass on a line that
+/// suppresses `unlisted-bucket` (a bucket that is nowhere, as a test's) is none.
+pub fn unlisted_passes<'a>(ctx: &RuleContext<'a>) -> Vec<(&'a str, &'a str, Position)> {
+    ctx.model
+        .unlisted_storage_passes(ctx.matcher)
+        .filter_map(|(function, bucket, argument)| {
+            let at = ctx.lines.position(&ctx.file.text, argument.value.start());
+            (!ctx.suppressions.is_suppressed(RuleId::UnlistedBucket, at.line)).then_some((function, bucket, at))
+        })
+        .collect()
 }
 
 /// Why a call on bucket `bucket`, which `buckets.names` leaves out, is not translated.

@@ -199,7 +199,7 @@ def legacy_note(key):
     );
     let (out, left) = migrated(&before, STORAGE);
     assert_eq!(out, before);
-    let why = "line 21 passes `read_text` the bucket \"legacy-notes\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase";
+    let why = "line 21 passes `read_text` the bucket \"legacy-notes\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)";
     assert_eq!(calls_left(&left), [(format!("not translated (`read_text` changes as one unit): {why}"), false)]);
 }
 
