@@ -401,15 +401,13 @@ impl<'a> FileModel<'a> {
         }
     }
 
-    /// Each bucket argument of a storage-module function that holds a bucket
-    /// `buckets.names` leaves out (`s3_utils.read_text("legacy", key)`), with the
-    /// function's name in the storage module and the bucket: a function that must stay
-    /// on S3 while a caller passes it a bucket that does.
-    pub fn unlisted_storage_passes<'m>(&'m self, matcher: &'m BucketMatcher) -> impl Iterator<Item = (&'a str, &'a str, &'m BucketArgument<'a>)> + 'm {
+    /// Each bucket argument of a storage-module function (`s3_utils.read_text("legacy",
+    /// key)`), with the function's name in the storage module.
+    pub fn storage_bucket_arguments(&self) -> impl Iterator<Item = (&'a str, &BucketArgument<'a>)> + '_ {
         self.bucket_arguments.iter().filter_map(move |argument| {
             let buckets::BucketPlace::StorageFunction(local) = argument.place else { return None };
             // In the storage module itself the name called is the function's own.
-            Some((self.storage_function_name(argument.call).unwrap_or(local), argument.unlisted(matcher)?, argument))
+            Some((self.storage_function_name(argument.call).unwrap_or(local), argument))
         })
     }
 

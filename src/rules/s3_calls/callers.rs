@@ -64,9 +64,7 @@ pub fn fate<'a>(ctx: &RuleContext, block: &TryBlock<'a>) -> Result<BTreeSet<Miss
         match ctx.model.storage_function_name(call).and_then(|name| raises?.get(name)) {
             Some(Raises::Supabase { missing: kinds }) => {
                 // A function that runs on Supabase, passed a bucket that stays on S3.
-                // (A bucket that is nowhere, as a test's, is marked so on its line.)
-                let suppressed = |argument: &crate::model::BucketArgument| ctx.suppressions.is_suppressed(RuleId::UnlistedBucket, ctx.lines.line_of(argument.value.start()));
-                if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(ctx.matcher).filter(|_| !suppressed(argument))) {
+                if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| super::unlisted_here(ctx, argument)) {
                     return Err(Held::Unlisted(call, bucket.to_owned()));
                 }
                 missing.extend(kinds.iter().copied());

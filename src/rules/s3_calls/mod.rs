@@ -47,7 +47,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
 use crate::fix::imports::line_start;
-use crate::model::{Access, Context, FileModel, Flavor, FunctionId, S3Call, S3Kind, ScopeId, Scopes, SiteKind, SymbolId, UseId};
+use crate::model::{Access, BucketArgument, Context, FileModel, Flavor, FunctionId, S3Call, S3Kind, ScopeId, Scopes, SiteKind, SymbolId, UseId};
 use crate::fix::imports::{insert_lines, insertion_offset};
 use crate::report::Position;
 use crate::rule::RuleId;
@@ -893,12 +893,15 @@ fn passed_unlisted(ctx: &RuleContext) -> BTreeMap<String, String> {
 /// suppresses `unlisted-bucket` (a bucket that is nowhere, as a test's) is none.
 pub fn unlisted_passes<'a>(ctx: &RuleContext<'a>) -> Vec<(&'a str, &'a str, Position)> {
     ctx.model
-        .unlisted_storage_passes(ctx.matcher)
-        .filter_map(|(function, bucket, argument)| {
-            let at = ctx.lines.position(&ctx.file.text, argument.value.start());
-            (!ctx.suppressions.is_suppressed(RuleId::UnlistedBucket, at.line)).then_some((function, bucket, at))
-        })
+        .storage_bucket_arguments()
+        .filter_map(|(function, argument)| Some((function, unlisted_here(ctx, argument)?, ctx.lines.position(&ctx.file.text, argument.value.start()))))
         .collect()
+}
+
+/// The bucket `argument` holds where `buckets.names` leaves it out, unless its line
+/// suppresses `unlisted-bucket` (a bucket that is nowhere, as a test's).
+pub(super) fn unlisted_here<'a>(ctx: &RuleContext<'a>, argument: &BucketArgument<'a>) -> Option<&'a str> {
+    argument.unlisted(ctx.matcher).filter(|_| !ctx.suppressions.is_suppressed(RuleId::UnlistedBucket, ctx.lines.line_of(argument.value.start())))
 }
 
 /// Why a call on bucket `bucket`, which `buckets.names` leaves out, is not translated.
