@@ -384,7 +384,6 @@ impl<'a> FileModel<'a> {
         })
     }
 
-    /// The load of the name at `range`, if it is one.
     /// The storage-module function `call` calls, by its name there (`s3_utils.read_json`,
     /// `read_json` imported from it, under an alias or not).
     pub fn storage_function_name(&self, call: &'a ExprCall) -> Option<&'a str> {
@@ -411,6 +410,7 @@ impl<'a> FileModel<'a> {
         })
     }
 
+    /// The load of the name at `range`, if it is one.
     pub fn use_at(&self, range: TextRange) -> Option<&Use<'a>> {
         let at = self.uses.partition_point(|use_| use_.name.range.start() < range.start());
         self.uses.get(at).filter(|use_| use_.name.range == range)

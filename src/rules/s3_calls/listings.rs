@@ -56,9 +56,11 @@ fn key_error(cx: &Cx, index: usize, chain: &[(Access, &Expr)], read: TextRange, 
         .and_then(|handler| handler.handler);
     let key = step.key().unwrap_or_default();
     let Some(handler) = handler else {
-        let note = format!("the listing's `[\"{key}\"]` raised KeyError when nothing was listed (S3 then leaves \"{key}\" out) and nothing here catches it; the translated listing is empty there and the code goes on");
-        if !tested && !notes.contains(&note) {
-            notes.push(note);
+        if !tested {
+            let note = format!("the listing's `[\"{key}\"]` raised KeyError when nothing was listed (S3 then leaves \"{key}\" out) and nothing here catches it; the translated listing is empty there and the code goes on");
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
         }
         return Ok(());
     };
