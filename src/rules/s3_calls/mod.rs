@@ -97,6 +97,8 @@ pub struct Rewrite {
     pub notes: Vec<String>,
     /// Construction calls (indexes into the model's calls) this rewrite replaced too.
     pub consumed: Vec<usize>,
+    /// It names a storage-module member through the import `Cx::storage_import` adds.
+    pub through_storage_import: bool,
 }
 
 /// Why a call (or a handler) cannot be translated: where, and what to do.
@@ -840,7 +842,9 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
         }
         Err(more) => return Err(more),
     }
-    if let Some(import) = &cx.storage_import {
+    // Only a translation that names the module through it needs it (a listing through a
+    // storage function imported by name does not).
+    if let Some(import) = cx.storage_import.as_ref().filter(|_| rewrites.iter().any(|(_, rewrite)| rewrite.through_storage_import)) {
         edits.push(import.clone());
     }
     edits.extend(import_edits(cx, &imports));
@@ -915,10 +919,11 @@ pub(super) const LIST_IT: &str = "add it to buckets.names (with its own constant
 /// `rewrite` where what it writes means at the call what it meant where the translator
 /// wrote it: every storage-module member it names resolves there to the module's own
 /// (no parameter, loop variable or local named `storage` in between).
-fn placed(cx: &Cx, call: &S3Call, rewrite: Rewrite) -> Result<Rewrite> {
+fn placed(cx: &Cx, call: &S3Call, mut rewrite: Rewrite) -> Result<Rewrite> {
     let written = cx.written.take();
     for member in &written.members {
-        cx.access.reference(member, call.scope, call.call.start()).map_err(|refusal| cx.block(call.call.range(), refusal.describe(cx.ctx, &cx.access.text_of(member))))?;
+        let found = cx.access.reference(member, call.scope, call.call.start()).map_err(|refusal| cx.block(call.call.range(), refusal.describe(cx.ctx, &cx.access.text_of(member))))?;
+        rewrite.through_storage_import |= found.import.is_some() && found.import == cx.storage_import;
     }
     Ok(rewrite)
 }
