@@ -522,7 +522,7 @@ impl<'a> Run<'a> {
         let exports_asked: RefCell<Vec<(String, String)>> = RefCell::new(Vec::new());
         let imports: Cell<Vec<(String, String, usize)>> = Cell::new(Vec::new());
         let passes: Cell<Vec<(String, (String, String))>> = Cell::new(Vec::new());
-        let guards_storage = Cell::new(false);
+        let reads_raises = Cell::new(false);
         let importers_asked: RefCell<Vec<String>> = RefCell::new(Vec::new());
         let storage_missing = Cell::new(false);
         let translated = RefCell::new(Vec::new());
@@ -570,7 +570,10 @@ impl<'a> Run<'a> {
                 if !is_storage {
                     let passed = crate::rules::s3_calls::unlisted_passes(&ctx).into_iter();
                     passes.set(passed.map(|(function, bucket, at)| (function.to_owned(), (bucket.to_owned(), format!("{}:{}:{}", input.display, at.line, at.column)))).collect());
-                    guards_storage.set(model.tries.iter().any(|block| !block.storage_calls.is_empty()));
+                    // Its handlers around storage-module functions, and a listing that goes
+                    // through the module's key lister, follow what those functions raise.
+                    let lists = model.calls.iter().any(|call| call.operation == "list_objects_v2");
+                    reads_raises.set(lists || model.tries.iter().any(|block| !block.storage_calls.is_empty()));
                 }
             }
             // A rewrite can read other exports than the original did.
@@ -593,7 +596,7 @@ impl<'a> Run<'a> {
             style: style_wanted.get() && self.index.preferred_import.is_none(),
             exports: exports_asked.take().into_iter().filter(|(module, _)| !self.index.exports_settled.contains(module)).collect(),
             importers: importers_asked.take(),
-            raises: guards_storage.get() && !self.index.exports_final,
+            raises: reads_raises.get() && !self.index.exports_final,
         };
         let (result, demand) = match outcome {
             Ok((current, findings)) => {
@@ -857,7 +860,8 @@ struct Asked {
     exports: Vec<(String, String)>,
     /// Its own names whose importers a rule needed.
     importers: Vec<String>,
-    /// It guards storage-module functions with a `try`: what they raise can change once
+    /// It guards storage-module functions with a `try`, or lists keys (through the
+    /// module's key lister once translated): what those functions raise can change once
     /// every file is read (see `Run::with_passes_of`).
     raises: bool,
 }

@@ -159,6 +159,15 @@ impl StorageModule {
         self.raises = Some(raises);
     }
 
+    /// Its function the other files list every key below a prefix through: the first
+    /// key lister not known to keep boto3 calls after this run (listing through one that
+    /// does would stay on S3 and raise boto3's errors, which the caller's handlers, changed
+    /// with the listing, no longer catch). The run decides `raises` before any other file.
+    pub fn key_lister(&self) -> Option<&str> {
+        let stays_on_s3 = |name: &str| matches!(self.raises.as_ref().and_then(|raises| raises.get(name)), Some(Raises::Boto3));
+        self.key_listers.iter().map(String::as_str).find(|name| !stays_on_s3(name))
+    }
+
     /// The names of its module-level S3 objects (`s3_client`).
     pub fn objects(&self) -> impl Iterator<Item = &str> {
         self.exports.names.iter().filter(|(_, export)| matches!(export, Export::Object(..))).map(|(name, _)| name.as_str())

@@ -150,7 +150,7 @@ struct Names {
 impl Names {
     fn new(ctx: &RuleContext) -> Names {
         let access = FileAccess::new(ctx);
-        let lister = (!ctx.is_storage_module).then(|| ctx.index.storage.as_ref().and_then(|storage| storage.key_listers.iter().next())).flatten();
+        let lister = (!ctx.is_storage_module).then(|| ctx.index.storage.as_ref().and_then(|storage| storage.key_lister())).flatten();
         Names {
             storage: access.text_of(&ctx.config.client.storage_name),
             walk: access.text_of(Helper::WalkObjects.name()),
