@@ -1299,6 +1299,41 @@ fn a_listing_goes_through_the_key_lister_only_once_it_is_translated() {
     assert!(stderr(&again).ends_with("4 files scanned: 0 changed, 4 unchanged, 0 skipped, 0 failed; 2 errors, 0 warnings left\n"), "{}", stderr(&again));
 }
 
+/// A bucket passed for a parameter that reaches a bucket argument is the bucket of that
+/// argument: a call of the function here passing an unlisted one holds the S3 call (and
+/// through another file's parameter, the storage function) on S3, and the literal is
+/// reported where it is written; a listed one becomes the constant there.
+#[test]
+fn a_bucket_passed_through_a_parameter_is_followed_to_its_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("app/utils")).unwrap();
+    fs::write(tmp.path().join("rules.toml"), "[buckets]\nnames = [\"app-store\"]\n").unwrap();
+    fs::write(tmp.path().join("app/__init__.py"), "").unwrap();
+    fs::write(tmp.path().join("app/utils/s3_utils.py"), STORAGE).unwrap();
+    fs::write(tmp.path().join("app/views.py"), VIEWS).unwrap();
+    fs::write(tmp.path().join("app/blobs.py"), BLOBS).unwrap();
+    const STORAGE: &str = "import boto3\n\ns3_client = boto3.client(\"s3\")\n\n\ndef read_text(bucket_name, key):\n    return s3_client.get_object(Bucket=bucket_name, Key=key)[\"Body\"].read().decode()\n\n\ndef fetch(bucket, key):\n    return s3_client.get_object(Bucket=bucket, Key=key)[\"Body\"].read()\n\n\ndef archived(key):\n    return fetch(\"legacy-archive\", key)\n\n\ndef current(key):\n    return fetch(\"app-store\", key)\n";
+    const VIEWS: &str = "from utils import s3_utils\n\n\ndef notes(bucket, key):\n    return s3_utils.read_text(bucket, key)\n\n\ndef legacy_note(key):\n    return notes(\"legacy-notes\", key)\n\n\ndef note(key):\n    return notes(\"app-store\", key)\n";
+    const BLOBS: &str = "import boto3\n\ns3 = boto3.client(\"s3\")\n\n\ndef blob(bucket, key):\n    return s3.get_object(Bucket=bucket, Key=key)[\"Body\"].read()\n\n\ndef relay(bucket, key):\n    return blob(bucket, key)\n\n\ndef old_blob(key):\n    return relay(\"legacy-blobs\", key)\n\n\ndef probe(key):\n    return blob(\"no-such-bucket\", key)  # s3-to-supabase: ignore[unlisted-bucket]\n\n\ndef size(bucket, key):\n    return s3.head_object(Bucket=bucket, Key=key)[\"ContentLength\"]\n\n\ndef probe_size(key):\n    return size(\"no-such-bucket\", key)  # s3-to-supabase: ignore[unlisted-bucket]\n";
+    let check = run_in(tmp.path(), &["check", "--color", "never", "app"]);
+    assert_eq!(code(&check), 1, "{}", stderr(&check));
+    assert_eq!(stdout(&check), "app/blobs.py:1:8: error[boto3-import] `boto3` is still used on line 3; migrate those uses, then rerun to remove the import\napp/blobs.py:3:1: error[boto3-client] boto3 S3 client `s3` is still used on lines 7, 23; translate those uses (boto3-call), then rerun to remove it\napp/blobs.py:7:12: error[boto3-call] not translated (`blob` changes as one unit): line 15 passes the bucket \"legacy-blobs\" to where this call takes its bucket, and it is not in buckets.names, so it stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)\napp/blobs.py:15:18: warning[unlisted-bucket] unlisted bucket literal \"legacy-blobs\" passed to `relay`, which takes it as a bucket; add it to buckets.names if it moves to Supabase too\napp/blobs.py:23:12: error[boto3-call] `s3.head_object(...)`: translated with the other S3 calls of `size` in one fix\napp/utils/s3_utils.py:1:1: error[bucket-constant] the storage module does not define `SUPABASE_BUCKET_NAME`\napp/utils/s3_utils.py:1:8: error[boto3-import] `boto3` is still used on line 3; migrate those uses, then rerun to remove the import\napp/utils/s3_utils.py:3:1: error[boto3-client] boto3 S3 client `s3_client` is still used on lines 7, 11; the Supabase client is set up beside it; translate those uses (boto3-call), then rerun to remove it\napp/utils/s3_utils.py:3:1: error[boto3-client] the storage module has no Supabase client; add `supabase` and `storage` beside the S3 client\napp/utils/s3_utils.py:7:12: error[boto3-call] not translated (`read_text` changes as one unit): app/views.py:9:18 passes `read_text` the bucket \"legacy-notes\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)\napp/utils/s3_utils.py:11:12: error[boto3-call] not translated (`fetch` changes as one unit): line 15 passes `fetch` the bucket \"legacy-archive\", which is not in buckets.names, so the function stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)\napp/utils/s3_utils.py:15:18: warning[unlisted-bucket] unlisted bucket literal \"legacy-archive\" as the bucket argument of `fetch`; add it to buckets.names if it moves to Supabase too\napp/utils/s3_utils.py:19:18: error[hardcoded-bucket] hardcoded bucket \"app-store\"; use `SUPABASE_BUCKET_NAME`\napp/views.py:9:18: warning[unlisted-bucket] unlisted bucket literal \"legacy-notes\" passed to `notes`, which takes it as a bucket; add it to buckets.names if it moves to Supabase too\napp/views.py:13:18: error[hardcoded-bucket] hardcoded bucket \"app-store\"; use `s3_utils.SUPABASE_BUCKET_NAME`\n");
+    let apply = run_in(tmp.path(), &["apply", "--color", "never", "app"]);
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    // `blob` stays on S3; `size`, passed only a suppressed bucket that is nowhere, moves.
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("app/blobs.py")).unwrap(),
+        BLOBS.replace("import boto3\n", "import boto3\nfrom utils import s3_utils\n").replace("s3.head_object(Bucket=bucket, Key=key)", "s3_utils._head_object(bucket, key)")
+    );
+    assert_eq!(fs::read_to_string(tmp.path().join("app/views.py")).unwrap(), VIEWS.replace("notes(\"app-store\", key)", "notes(s3_utils.SUPABASE_BUCKET_NAME, key)"));
+    let storage = fs::read_to_string(tmp.path().join("app/utils/s3_utils.py")).unwrap();
+    for held in ["s3_client.get_object(Bucket=bucket_name, Key=key)", "s3_client.get_object(Bucket=bucket, Key=key)"] {
+        assert!(storage.contains(held), "{storage}");
+    }
+    let again = run_in(tmp.path(), &["apply", "--color", "never", "app"]);
+    assert!(stderr(&again).ends_with("4 files scanned: 0 changed, 4 unchanged, 0 skipped, 0 failed; 7 errors, 3 warnings left\n"), "{}", stderr(&again));
+}
+
 #[test]
 fn check_reports_the_handler_of_an_unlisted_bucket_call_before_the_client_is_set_up() {
     let tmp = tempfile::tempdir().unwrap();

@@ -403,6 +403,12 @@ impl<'a> Classifier<'_, '_, 'a> {
                 if index.is_some_and(|index| self.storage_functions.contains(&(function.0, index))) {
                     return BucketUse::Argument { call };
                 }
+                // A parameter of a function here that reaches a bucket position itself
+                // (`def blob(b, key): return s3.get_object(Bucket=b, ...)`).
+                let parameter = index.filter(|_| def.class.is_none()).and_then(|index| def.def.parameters.iter().nth(index));
+                if parameter.and_then(|parameter| self.raw.scopes.local(def.scope, parameter.name().as_str())).is_some_and(|symbol| self.flows(symbol)) {
+                    return BucketUse::Argument { call };
+                }
             }
             Value::Getenv | Value::EnvironGet => {
                 let is_default = matches!(position, Position::Positional(1) | Position::Keyword("default"));
@@ -615,6 +621,20 @@ pub struct BucketArgument<'a> {
     pub place: BucketPlace<'a>,
     /// The bucket name it holds where the file shows it (see `known_bucket`).
     pub known: Option<&'a str>,
+    /// For a parameter: the buckets `buckets.names` leaves out that calls of its function
+    /// in this file pass for it (`FileModel::passes_of`; see `unlisted_passes`).
+    pub passes: (u32, u32),
+}
+
+/// A bucket `buckets.names` leaves out, which a call of a function in this file passes for
+/// a parameter that reaches a bucket argument (through the callers' own parameters too).
+#[derive(Clone, Copy, Debug)]
+pub struct Pass<'a> {
+    pub bucket: &'a str,
+    /// The expression passing it (a literal, or a name the evaluator follows to one).
+    pub value: &'a Expr,
+    /// The call passing it.
+    pub call: &'a ExprCall,
 }
 
 impl<'a> BucketArgument<'a> {
@@ -653,18 +673,48 @@ fn known_bucket<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, expr: &'a Expr
     }
 }
 
+/// Adds to `passes` the buckets `buckets.names` leaves out that calls of this file pass for
+/// the parameter `expr` (nothing when it is none): a caller passing its own parameter is
+/// followed, `depth` calls up; a bucket from another file is that file's to report
+/// (`StorageModule::passed_unlisted`). Returns the range added.
+fn unlisted_passes<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, matcher: &BucketMatcher, expr: &'a Expr, scope: ScopeId, passes: &mut Vec<Pass<'a>>) -> (u32, u32) {
+    const CALLERS_FOLLOWED: usize = 4;
+    fn follow<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, matcher: &BucketMatcher, expr: &'a Expr, scope: ScopeId, depth: usize, passes: &mut Vec<Pass<'a>>) {
+        let Expr::Name(name) = expr else { return };
+        let Some(symbol) = raw.scopes.resolve(scope, name.id.as_str()) else { return };
+        let parameter = raw.scopes.symbol(symbol).sites.iter().find_map(|&site| match raw.scopes.site(site).kind {
+            super::scope::SiteKind::Parameter { function: Some(function), index, .. } => Some((function, index)),
+            _ => None,
+        });
+        let Some((function, index)) = parameter else { return };
+        for (call, arg, caller) in evaluator.call_site_arguments(function, index) {
+            let Some(arg) = arg else { continue };
+            match known_bucket(raw, evaluator, arg, caller) {
+                Some(bucket) if matcher.whole(bucket).is_none() => passes.push(Pass { bucket, value: arg, call }),
+                Some(_) => {}
+                None if depth < CALLERS_FOLLOWED => follow(raw, evaluator, matcher, arg, caller, depth + 1, passes),
+                None => {}
+            }
+        }
+    }
+    let start = passes.len() as u32;
+    follow(raw, evaluator, matcher, expr, scope, 0, passes);
+    (start, passes.len() as u32)
+}
+
 /// The bucket arguments a `CopySource=` string holds (`f"{b}/{k}"`, `"b/k"`).
-fn copy_source<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, call: &'a ExprCall, value: &'a Expr, scope: ScopeId) -> Option<BucketArgument<'a>> {
+fn copy_source<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, matcher: &BucketMatcher, call: &'a ExprCall, value: &'a Expr, scope: ScopeId, passes: &mut Vec<Pass<'a>>) -> Option<BucketArgument<'a>> {
     match value {
         Expr::FString(fstring) => {
             let [FStringPart::FString(inner)] = fstring.value.as_slice() else { return None };
             let Some(InterpolatedStringElement::Interpolation(bucket)) = inner.elements.iter().next() else { return None };
             let known = known_bucket(raw, evaluator, &bucket.expression, scope);
-            Some(BucketArgument { call, value: &bucket.expression, place: BucketPlace::CopySource, known })
+            let passes = unlisted_passes(raw, evaluator, matcher, &bucket.expression, scope, passes);
+            Some(BucketArgument { call, value: &bucket.expression, place: BucketPlace::CopySource, known, passes })
         }
         Expr::StringLiteral(literal) => {
             let (bucket, _) = literal.value.to_str().split_once('/')?;
-            Some(BucketArgument { call, value, place: BucketPlace::CopySource, known: Some(bucket) })
+            Some(BucketArgument { call, value, place: BucketPlace::CopySource, known: Some(bucket), passes: (0, 0) })
         }
         _ => None,
     }
@@ -680,7 +730,10 @@ fn supabase_bucket_call<'a>(evaluator: &Evaluator<'_, 'a>, call: &'a ExprCall, s
     (takes_bucket && evaluator.expr(&attribute.value, scope, &[]) == Value::Supabase).then_some(operation)
 }
 
-pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, calls: &[S3Call<'a>], input: &super::ModelInput<'a>) -> Vec<BucketArgument<'a>> {
+/// The bucket arguments, and the buckets `buckets.names` leaves out that callers pass
+/// for the parameters among them.
+pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, calls: &[S3Call<'a>], input: &super::ModelInput<'a>) -> (Vec<BucketArgument<'a>>, Vec<Pass<'a>>) {
+    let mut passes = Vec::new();
     let s3: FxHashMap<(u32, u32), usize> = calls.iter().enumerate().map(|(index, call)| (key(call.call.range()), index)).collect();
     let keywords = &input.config.bucket_keywords;
     let mut out = Vec::new();
@@ -688,33 +741,39 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
         let call = raw_call.call;
         let arguments = &call.arguments;
         let named = |keyword: &str| keywords.iter().any(|name| name == keyword);
-        let known = |arg: &'a Expr| known_bucket(raw, evaluator, arg, raw_call.scope);
+        let argument = |value: &'a Expr, place: BucketPlace<'a>, passes: &mut Vec<Pass<'a>>| BucketArgument {
+            call,
+            value,
+            place,
+            known: known_bucket(raw, evaluator, value, raw_call.scope),
+            passes: unlisted_passes(raw, evaluator, input.buckets, value, raw_call.scope, passes),
+        };
         if let Some(&index) = s3.get(&key(call.range())) {
             let s3_call = &calls[index];
             for (position, arg) in arguments.args.iter().enumerate() {
                 if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Positional(position)) {
-                    out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(s3_call.operation), known: known(arg) });
+                    out.push(argument(arg, BucketPlace::Positional(s3_call.operation), &mut passes));
                 }
             }
             for keyword in arguments.keywords.iter() {
                 let Some(name) = &keyword.arg else { continue };
                 if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Keyword(name.as_str())) || named(name.as_str()) {
-                    out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()), known: known(&keyword.value) });
+                    out.push(argument(&keyword.value, BucketPlace::Keyword(name.as_str()), &mut passes));
                 } else if let Expr::Dict(dict) = &keyword.value {
                     for item in &dict.items {
                         if matches!(&item.key, Some(Expr::StringLiteral(key)) if key.value.to_str() == "Bucket") {
-                            out.push(BucketArgument { call, value: &item.value, place: BucketPlace::Keyword("Bucket"), known: known(&item.value) });
+                            out.push(argument(&item.value, BucketPlace::Keyword("Bucket"), &mut passes));
                         }
                     }
                 } else if name.as_str() == "CopySource" {
-                    out.extend(copy_source(raw, evaluator, call, &keyword.value, raw_call.scope));
+                    out.extend(copy_source(raw, evaluator, input.buckets, call, &keyword.value, raw_call.scope, &mut passes));
                 }
             }
             continue;
         }
         if let Some(operation) = supabase_bucket_call(evaluator, call, raw_call.scope) {
             if let Some(arg) = arguments.find_argument_value("id", 0) {
-                out.push(BucketArgument { call, value: arg, place: BucketPlace::Positional(operation), known: known(arg) });
+                out.push(argument(arg, BucketPlace::Positional(operation), &mut passes));
             }
             continue;
         }
@@ -736,19 +795,19 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
         };
         for (position, arg) in arguments.args.iter().enumerate() {
             if storage_parameter.is_some_and(|(index, _)| index == position) {
-                out.push(BucketArgument { call, value: arg, place: BucketPlace::StorageFunction(function), known: known(arg) });
+                out.push(argument(arg, BucketPlace::StorageFunction(function), &mut passes));
             }
         }
         for keyword in arguments.keywords.iter() {
             let Some(name) = &keyword.arg else { continue };
             if storage_parameter.is_some_and(|(_, parameter)| parameter == name.as_str()) {
-                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::StorageFunction(function), known: known(&keyword.value) });
+                out.push(argument(&keyword.value, BucketPlace::StorageFunction(function), &mut passes));
             } else if named(name.as_str()) {
-                out.push(BucketArgument { call, value: &keyword.value, place: BucketPlace::Keyword(name.as_str()), known: known(&keyword.value) });
+                out.push(argument(&keyword.value, BucketPlace::Keyword(name.as_str()), &mut passes));
             }
         }
     }
     // By where their call starts, for `FileModel::bucket_arguments_of`'s binary search.
     out.sort_by_key(|argument| argument.call.start());
-    out
+    (out, passes)
 }

@@ -261,6 +261,9 @@ pub struct FileModel<'a> {
     /// Every argument standing where a bucket goes (see `buckets::BucketArgument`),
     /// ordered by where their call starts.
     pub bucket_arguments: Vec<buckets::BucketArgument<'a>>,
+    /// The buckets `buckets.names` leaves out that callers pass for parameters among the
+    /// bucket arguments (`passes_of`).
+    pub passes: Vec<buckets::Pass<'a>>,
     /// Attributes read on a binding of another module among the paths (`aws.s3` after
     /// `import aws`): what this file needs that module to keep, as much as a
     /// `from aws import s3` would.
@@ -312,17 +315,17 @@ impl<'a> FileModel<'a> {
         // none of those holds no S3 call and no `try` guarding one (its bucket facts are
         // still collected). A 50 MB file of literals skips that part of the model.
         let may_hold_s3 = imports_project || ["boto", "s3fs", input.config.storage.module_name()].iter().any(|word| input.text.contains(word));
-        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads, asked_exports) = {
+        let (site_values, calls, unresolved, mut tries, buckets, exports, attributes, bucket_arguments, passes, chain_values, member_reads, asked_exports) = {
             let evaluator = value::Evaluator::new(&raw, input);
             let site_values: Vec<Value<'a>> = (0..raw.scopes.sites.len()).map(|site| evaluator.site(SiteId(site as u32))).collect();
             let (calls, unresolved, chain_values) = calls::collect(&evaluator, &raw.uses, &raw.scopes, may_hold_s3);
             let tries = if may_hold_s3 { tries::collect(&raw, &evaluator, &calls, &unresolved, exception) } else { Vec::new() };
             let buckets = buckets::collect(&raw, &evaluator, &calls, input);
-            let bucket_arguments = buckets::bucket_arguments(&raw, &evaluator, &calls, input);
+            let (bucket_arguments, passes) = buckets::bucket_arguments(&raw, &evaluator, &calls, input);
             let exports = exports::compute(&raw, &evaluator, &calls, input.is_storage_module);
             let attributes = attributes(&raw, &evaluator, &chain_values);
             let member_reads = if imports_project { member_reads(&raw, &evaluator, &chain_values) } else { Vec::new() };
-            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, chain_values, member_reads, evaluator.asked_exports.take())
+            (site_values, calls, unresolved, tries, buckets, exports, attributes, bucket_arguments, passes, chain_values, member_reads, evaluator.asked_exports.take())
         };
         for (use_, (value, chain_value)) in raw.uses.iter_mut().zip(chain_values) {
             use_.value = value;
@@ -351,6 +354,7 @@ impl<'a> FileModel<'a> {
             attributes,
             storage_bindings,
             bucket_arguments,
+            passes,
             member_reads,
         }
     }
@@ -363,6 +367,12 @@ impl<'a> FileModel<'a> {
             .iter()
             .take_while(move |argument| argument.call.start() == call.start())
             .filter(move |argument| argument.call.range() == call.range())
+    }
+
+    /// The buckets `buckets.names` leaves out that this file's calls pass for `argument`
+    /// (a parameter), in source order of the bucket arguments they reach.
+    pub fn passes_of(&self, argument: &buckets::BucketArgument<'a>) -> &[buckets::Pass<'a>] {
+        &self.passes[argument.passes.0 as usize..argument.passes.1 as usize]
     }
 
     pub fn site(&self, id: SiteId) -> &Site<'a> {

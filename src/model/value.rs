@@ -339,22 +339,29 @@ impl<'r, 'a> Evaluator<'r, 'a> {
 
     /// The join of what every call of `function` in this file passes as parameter `index`.
     fn call_site_argument(&self, function: FunctionId, index: usize) -> Value<'a> {
+        let passed = self.call_site_arguments(function, index);
+        if passed.is_empty() {
+            return Value::Unknown;
+        }
+        join(passed.into_iter().map(|(_, arg, scope)| match arg {
+            Some(arg) => self.expr(arg, scope, &[]),
+            None => Value::Unknown,
+        }))
+    }
+
+    /// What each call of `function` in this file passes as parameter `index`: the call,
+    /// the argument (`None`: the call does not show it, e.g. `f(*args)`), the caller's scope.
+    pub(super) fn call_site_arguments(&self, function: FunctionId, index: usize) -> Vec<(&'a ExprCall, Option<&'a Expr>, ScopeId)> {
         self.ensure_call_sites();
         let def = &self.raw.functions[function.0 as usize];
         let bound = usize::from(def.class.is_some() && def.decorator != MethodKind::Static);
         let Some(name) = def.def.parameters.iter().nth(index).map(|parameter| parameter.name().as_str()) else {
-            return Value::Unknown;
+            return Vec::new();
         };
         let sites = self.call_sites.borrow();
         let calls = sites.as_ref().map(|all| all[function.0 as usize].clone()).unwrap_or_default();
         drop(sites);
-        if calls.is_empty() {
-            return Value::Unknown;
-        }
-        join(calls.iter().map(|(call, scope)| match argument(call, index.wrapping_sub(bound), name) {
-            Some(arg) => self.expr(arg, *scope, &[]),
-            None => Value::Unknown,
-        }))
+        calls.iter().map(|&(call, scope)| (call, argument(call, index.wrapping_sub(bound), name), scope)).collect()
     }
 
     fn ensure_call_sites(&self) {

@@ -296,6 +296,26 @@ impl<'a> Checker<'_, 'a> {
             let message = format!("unlisted bucket literal \"{text}\" as {place}; add it to buckets.names if it moves to Supabase too");
             push(&mut self.findings, RuleId::UnlistedBucket, literal.range, message, None);
         }
+        if self.ctx.model.passes.is_empty() {
+            return;
+        }
+        // A literal passed for a parameter of a function here that takes it as a bucket
+        // (unless it is a bucket argument itself, reported above); several bucket
+        // arguments can reach the same one.
+        let mut reported: Vec<TextRange> = self.ctx.model.bucket_arguments.iter().map(|argument| argument.value.range()).collect();
+        for pass in &self.ctx.model.passes {
+            let Expr::StringLiteral(literal) = pass.value else { continue };
+            if reported.contains(&literal.range) {
+                continue;
+            }
+            reported.push(literal.range);
+            let function = match pass.call.func.as_ref() {
+                Expr::Attribute(attribute) => attribute.attr.as_str(),
+                func => &self.ctx.file.text[func.range()],
+            };
+            let message = format!("unlisted bucket literal \"{}\" passed to `{function}`, which takes it as a bucket; add it to buckets.names if it moves to Supabase too", pass.bucket);
+            push(&mut self.findings, RuleId::UnlistedBucket, literal.range, message, None);
+        }
     }
 
     fn comments(&mut self) {

@@ -64,7 +64,7 @@ pub fn fate<'a>(ctx: &RuleContext, block: &TryBlock<'a>) -> Result<BTreeSet<Miss
         match ctx.model.storage_function_name(call).and_then(|name| raises?.get(name)) {
             Some(Raises::Supabase { missing: kinds }) => {
                 // A function that runs on Supabase, passed a bucket that stays on S3.
-                if let Some(bucket) = ctx.model.bucket_arguments_of(call).find_map(|argument| super::unlisted_here(ctx, argument)) {
+                if let Some((bucket, _)) = ctx.model.bucket_arguments_of(call).find_map(|argument| super::unlisted_here(ctx, argument)) {
                     return Err(Held::Unlisted(call, bucket.to_owned()));
                 }
                 missing.extend(kinds.iter().copied());

@@ -856,24 +856,41 @@ fn plan_unit(cx: &Cx, unit: &Unit) -> std::result::Result<Plan, Vec<Blocker>> {
     Ok(Plan { name: unit_name(cx, unit), edits, helpers, notes, missing: missing.into_iter().map(|(_, kind)| kind).collect() })
 }
 
-/// The unit's calls on a bucket `buckets.names` leaves out, each a blocker; in the
-/// storage module, also its first call where a caller passes the unit's function such a
-/// bucket (the function stays on S3 for that caller).
+/// The unit's calls on a bucket `buckets.names` leaves out, each a blocker: written there,
+/// or passed by a call of the function here (it is a parameter); in the storage module,
+/// also its first call where a caller passes the unit's function such a bucket (the
+/// function stays on S3 for that caller), which then says it for the calls in it.
 fn unlisted_blockers(cx: &Cx, unit: &Unit) -> Vec<Blocker> {
-    let mut blockers: Vec<Blocker> = unit
-        .calls
-        .iter()
-        .map(|&index| cx.model.calls[index].call)
-        .filter_map(|call| cx.model.bucket_arguments_of(call).find_map(|argument| argument.unlisted(cx.ctx.matcher)).map(|bucket| cx.block(call.range(), unlisted_bucket(bucket))))
-        .collect();
+    let mut held = Vec::new();
     for function in unit.functions.iter().flatten().map(|&function| cx.model.function(function)) {
         let module_level = cx.model.scopes.symbol(cx.model.site(function.site).symbol).scope == Scopes::MODULE;
         let Some(passes) = cx.passed_unlisted.get(function.def.name.as_str()).filter(|_| module_level) else { continue };
         let first = unit.calls.iter().map(|&index| cx.model.calls[index].call).find(|call| function.def.range.contains_range(call.range()));
         if let Some(call) = first {
-            blockers.push(cx.block(call.range(), format!("{passes}, which is not in buckets.names, so the function stays on S3; {LIST_IT} (a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line)")));
+            held.push((function.def.range, cx.block(call.range(), format!("{passes}, which is not in buckets.names, so the function stays on S3; {LIST_IT} ({NOWHERE})"))));
         }
     }
+    let in_held = |call: &ExprCall| held.iter().any(|(function, _)| function.contains_range(call.range()));
+    let mut blockers: Vec<Blocker> = unit
+        .calls
+        .iter()
+        .map(|&index| cx.model.calls[index].call)
+        .filter_map(|call| {
+            let arguments = || cx.model.bucket_arguments_of(call);
+            if let Some(bucket) = arguments().find_map(|argument| argument.unlisted(cx.ctx.matcher)) {
+                return Some(cx.block(call.range(), unlisted_bucket(bucket)));
+            }
+            if in_held(call) {
+                return None;
+            }
+            let (bucket, at) = arguments().find_map(|argument| unlisted_here(cx.ctx, argument))?;
+            Some(cx.block(call.range(), format!(
+                "line {} passes the bucket \"{bucket}\" to where this call takes its bucket, and it is not in buckets.names, so it stays on S3; {LIST_IT} ({NOWHERE})",
+                cx.line(at)
+            )))
+        })
+        .collect();
+    blockers.extend(held.into_iter().map(|(_, blocker)| blocker));
     blockers
 }
 
@@ -898,15 +915,28 @@ fn passed_unlisted(ctx: &RuleContext) -> BTreeMap<String, String> {
 pub fn unlisted_passes<'a>(ctx: &RuleContext<'a>) -> Vec<(&'a str, &'a str, Position)> {
     ctx.model
         .storage_bucket_arguments()
-        .filter_map(|(function, argument)| Some((function, unlisted_here(ctx, argument)?, ctx.lines.position(&ctx.file.text, argument.value.start()))))
+        .filter_map(|(function, argument)| {
+            let (bucket, at) = unlisted_here(ctx, argument)?;
+            Some((function, bucket, ctx.lines.position(&ctx.file.text, at)))
+        })
         .collect()
 }
 
-/// The bucket `argument` holds where `buckets.names` leaves it out, unless its line
-/// suppresses `unlisted-bucket` (a bucket that is nowhere, as a test's).
-pub(super) fn unlisted_here<'a>(ctx: &RuleContext<'a>, argument: &BucketArgument<'a>) -> Option<&'a str> {
-    argument.unlisted(ctx.matcher).filter(|_| !ctx.suppressions.is_suppressed(RuleId::UnlistedBucket, ctx.lines.line_of(argument.value.start())))
+/// The bucket `argument` holds, or else a call of its function passes for it (it is a
+/// parameter), where `buckets.names` leaves it out, with where that bucket is written;
+/// none where that line suppresses `unlisted-bucket` (a bucket that is nowhere, as a test's).
+pub(super) fn unlisted_here<'a>(ctx: &RuleContext<'a>, argument: &BucketArgument<'a>) -> Option<(&'a str, TextSize)> {
+    let written = argument.unlisted(ctx.matcher).map(|bucket| (bucket, argument.value.start()));
+    let passed = || ctx.model.passes_of(argument).iter().map(|pass| (pass.bucket, pass.value.start()));
+    let suppressed = |at: TextSize| ctx.suppressions.is_suppressed(RuleId::UnlistedBucket, ctx.lines.line_of(at));
+    match written {
+        Some((bucket, at)) => (!suppressed(at)).then_some((bucket, at)),
+        None => passed().find(|&(_, at)| !suppressed(at)),
+    }
 }
+
+/// How a bucket that is nowhere is told apart from one that stays on S3.
+const NOWHERE: &str = "a bucket that is nowhere, as a test's, takes `# s3-to-supabase: ignore[unlisted-bucket]` on that line";
 
 /// Why a call on bucket `bucket`, which `buckets.names` leaves out, is not translated.
 pub(super) fn unlisted_bucket(bucket: &str) -> String {
