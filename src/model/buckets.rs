@@ -622,7 +622,7 @@ pub struct BucketArgument<'a> {
     /// The bucket name it holds where the file shows it (see `known_bucket`).
     pub known: Option<&'a str>,
     /// For a parameter: the buckets `buckets.names` leaves out that calls of its function
-    /// in this file pass for it (`FileModel::passes_of`; see `unlisted_passes`).
+    /// in this file pass for it (`FileModel::passes_of`; see `PassFinder`).
     pub passes: (u32, u32),
 }
 
@@ -673,43 +673,67 @@ fn known_bucket<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, expr: &'a Expr
     }
 }
 
-/// Adds to `passes` the buckets `buckets.names` leaves out that calls of this file pass for
-/// the parameter `expr` (nothing when it is none): a caller passing its own parameter is
-/// followed, `depth` calls up; a bucket from another file is that file's to report
-/// (`StorageModule::passed_unlisted`). Returns the range added.
-fn unlisted_passes<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, matcher: &BucketMatcher, expr: &'a Expr, scope: ScopeId, passes: &mut Vec<Pass<'a>>) -> (u32, u32) {
-    const CALLERS_FOLLOWED: usize = 4;
-    fn follow<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, matcher: &BucketMatcher, expr: &'a Expr, scope: ScopeId, depth: usize, passes: &mut Vec<Pass<'a>>) {
-        let Expr::Name(name) = expr else { return };
-        let Some(symbol) = raw.scopes.resolve(scope, name.id.as_str()) else { return };
-        let parameter = raw.scopes.symbol(symbol).sites.iter().find_map(|&site| match raw.scopes.site(site).kind {
+/// The buckets `buckets.names` leaves out that calls of this file pass for parameters,
+/// each parameter followed once (a bucket argument's range in `passes` is its parameter's):
+/// a caller passing its own parameter is followed to its callers, a bucket from another
+/// file is that file's to report (`StorageModule::passed_unlisted`).
+struct PassFinder<'r, 'e, 'a> {
+    raw: &'r Raw<'a>,
+    evaluator: &'r Evaluator<'e, 'a>,
+    matcher: &'r BucketMatcher,
+    /// Each parameter (function, index) followed, with its range in `passes`.
+    followed: FxHashMap<(u32, usize), (u32, u32)>,
+    passes: Vec<Pass<'a>>,
+}
+
+impl<'a> PassFinder<'_, '_, 'a> {
+    /// The passes for `expr` when it is a parameter (an empty range otherwise).
+    fn of(&mut self, expr: &'a Expr, scope: ScopeId) -> (u32, u32) {
+        let Expr::Name(name) = expr else { return (0, 0) };
+        let Some(symbol) = self.raw.scopes.resolve(scope, name.id.as_str()) else { return (0, 0) };
+        let parameter = self.raw.scopes.symbol(symbol).sites.iter().find_map(|&site| match self.raw.scopes.site(site).kind {
             super::scope::SiteKind::Parameter { function: Some(function), index, .. } => Some((function, index)),
             _ => None,
         });
-        let Some((function, index)) = parameter else { return };
-        for (call, arg, caller) in evaluator.call_site_arguments(function, index) {
+        let Some((function, index)) = parameter else { return (0, 0) };
+        if let Some(&range) = self.followed.get(&(function.0, index)) {
+            return range;
+        }
+        // A parameter its own callers pass on (recursion) adds nothing more.
+        self.followed.insert((function.0, index), (0, 0));
+        let mut found = Vec::new();
+        // A caller's parameter passed on at several calls adds its passes once.
+        let mut taken: Vec<(u32, u32)> = Vec::new();
+        for (call, arg, caller) in self.evaluator.call_site_arguments(function, index) {
             let Some(arg) = arg else { continue };
-            match known_bucket(raw, evaluator, arg, caller) {
-                Some(bucket) if matcher.whole(bucket).is_none() => passes.push(Pass { bucket, value: arg, call }),
+            match known_bucket(self.raw, self.evaluator, arg, caller) {
+                Some(bucket) if self.matcher.whole(bucket).is_none() => found.push(Pass { bucket, value: arg, call }),
                 Some(_) => {}
-                None if depth < CALLERS_FOLLOWED => follow(raw, evaluator, matcher, arg, caller, depth + 1, passes),
-                None => {}
+                None => {
+                    let (start, end) = self.of(arg, caller);
+                    if start < end && !taken.contains(&(start, end)) {
+                        taken.push((start, end));
+                        found.extend_from_slice(&self.passes[start as usize..end as usize]);
+                    }
+                }
             }
         }
+        let start = self.passes.len() as u32;
+        self.passes.extend(found);
+        let range = (start, self.passes.len() as u32);
+        self.followed.insert((function.0, index), range);
+        range
     }
-    let start = passes.len() as u32;
-    follow(raw, evaluator, matcher, expr, scope, 0, passes);
-    (start, passes.len() as u32)
 }
 
 /// The bucket arguments a `CopySource=` string holds (`f"{b}/{k}"`, `"b/k"`).
-fn copy_source<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, matcher: &BucketMatcher, call: &'a ExprCall, value: &'a Expr, scope: ScopeId, passes: &mut Vec<Pass<'a>>) -> Option<BucketArgument<'a>> {
+fn copy_source<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, finder: &mut PassFinder<'_, '_, 'a>, call: &'a ExprCall, value: &'a Expr, scope: ScopeId) -> Option<BucketArgument<'a>> {
     match value {
         Expr::FString(fstring) => {
             let [FStringPart::FString(inner)] = fstring.value.as_slice() else { return None };
             let Some(InterpolatedStringElement::Interpolation(bucket)) = inner.elements.iter().next() else { return None };
             let known = known_bucket(raw, evaluator, &bucket.expression, scope);
-            let passes = unlisted_passes(raw, evaluator, matcher, &bucket.expression, scope, passes);
+            let passes = finder.of(&bucket.expression, scope);
             Some(BucketArgument { call, value: &bucket.expression, place: BucketPlace::CopySource, known, passes })
         }
         Expr::StringLiteral(literal) => {
@@ -733,7 +757,7 @@ fn supabase_bucket_call<'a>(evaluator: &Evaluator<'_, 'a>, call: &'a ExprCall, s
 /// The bucket arguments, and the buckets `buckets.names` leaves out that callers pass
 /// for the parameters among them.
 pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>, calls: &[S3Call<'a>], input: &super::ModelInput<'a>) -> (Vec<BucketArgument<'a>>, Vec<Pass<'a>>) {
-    let mut passes = Vec::new();
+    let mut finder = PassFinder { raw, evaluator, matcher: input.buckets, followed: FxHashMap::default(), passes: Vec::new() };
     let s3: FxHashMap<(u32, u32), usize> = calls.iter().enumerate().map(|(index, call)| (key(call.call.range()), index)).collect();
     let keywords = &input.config.bucket_keywords;
     let mut out = Vec::new();
@@ -741,39 +765,39 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
         let call = raw_call.call;
         let arguments = &call.arguments;
         let named = |keyword: &str| keywords.iter().any(|name| name == keyword);
-        let argument = |value: &'a Expr, place: BucketPlace<'a>, passes: &mut Vec<Pass<'a>>| BucketArgument {
+        let argument = |value: &'a Expr, place: BucketPlace<'a>, finder: &mut PassFinder<'_, '_, 'a>| BucketArgument {
             call,
             value,
             place,
             known: known_bucket(raw, evaluator, value, raw_call.scope),
-            passes: unlisted_passes(raw, evaluator, input.buckets, value, raw_call.scope, passes),
+            passes: finder.of(value, raw_call.scope),
         };
         if let Some(&index) = s3.get(&key(call.range())) {
             let s3_call = &calls[index];
             for (position, arg) in arguments.args.iter().enumerate() {
                 if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Positional(position)) {
-                    out.push(argument(arg, BucketPlace::Positional(s3_call.operation), &mut passes));
+                    out.push(argument(arg, BucketPlace::Positional(s3_call.operation), &mut finder));
                 }
             }
             for keyword in arguments.keywords.iter() {
                 let Some(name) = &keyword.arg else { continue };
                 if is_bucket_argument(s3_call.kind, s3_call.operation, Position::Keyword(name.as_str())) || named(name.as_str()) {
-                    out.push(argument(&keyword.value, BucketPlace::Keyword(name.as_str()), &mut passes));
+                    out.push(argument(&keyword.value, BucketPlace::Keyword(name.as_str()), &mut finder));
                 } else if let Expr::Dict(dict) = &keyword.value {
                     for item in &dict.items {
                         if matches!(&item.key, Some(Expr::StringLiteral(key)) if key.value.to_str() == "Bucket") {
-                            out.push(argument(&item.value, BucketPlace::Keyword("Bucket"), &mut passes));
+                            out.push(argument(&item.value, BucketPlace::Keyword("Bucket"), &mut finder));
                         }
                     }
                 } else if name.as_str() == "CopySource" {
-                    out.extend(copy_source(raw, evaluator, input.buckets, call, &keyword.value, raw_call.scope, &mut passes));
+                    out.extend(copy_source(raw, evaluator, &mut finder, call, &keyword.value, raw_call.scope));
                 }
             }
             continue;
         }
         if let Some(operation) = supabase_bucket_call(evaluator, call, raw_call.scope) {
             if let Some(arg) = arguments.find_argument_value("id", 0) {
-                out.push(argument(arg, BucketPlace::Positional(operation), &mut passes));
+                out.push(argument(arg, BucketPlace::Positional(operation), &mut finder));
             }
             continue;
         }
@@ -795,19 +819,19 @@ pub(super) fn bucket_arguments<'a>(raw: &Raw<'a>, evaluator: &Evaluator<'_, 'a>,
         };
         for (position, arg) in arguments.args.iter().enumerate() {
             if storage_parameter.is_some_and(|(index, _)| index == position) {
-                out.push(argument(arg, BucketPlace::StorageFunction(function), &mut passes));
+                out.push(argument(arg, BucketPlace::StorageFunction(function), &mut finder));
             }
         }
         for keyword in arguments.keywords.iter() {
             let Some(name) = &keyword.arg else { continue };
             if storage_parameter.is_some_and(|(_, parameter)| parameter == name.as_str()) {
-                out.push(argument(&keyword.value, BucketPlace::StorageFunction(function), &mut passes));
+                out.push(argument(&keyword.value, BucketPlace::StorageFunction(function), &mut finder));
             } else if named(name.as_str()) {
-                out.push(argument(&keyword.value, BucketPlace::Keyword(name.as_str()), &mut passes));
+                out.push(argument(&keyword.value, BucketPlace::Keyword(name.as_str()), &mut finder));
             }
         }
     }
     // By where their call starts, for `FileModel::bucket_arguments_of`'s binary search.
     out.sort_by_key(|argument| argument.call.start());
-    (out, passes)
+    (out, finder.passes)
 }
