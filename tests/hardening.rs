@@ -345,6 +345,47 @@ fn ten_thousand_error_handlers_are_checked_in_linear_memory() {
     assert!(peak_kib < 200 << 10, "check of 10,000 handlers peaked at {peak_kib} KiB (limit 200 MiB)");
 }
 
+#[test]
+fn a_bucket_passed_down_a_long_chain_of_calls_is_followed_in_linear_memory() {
+    // Each of 400 functions passes its bucket parameter on 30 times; the last takes it as
+    // the bucket of 30 calls, and 30 module-level calls pass unlisted buckets to the
+    // first. Followed once per call site, this was killed at 24 GB.
+    const LEVELS: usize = 400;
+    const FAN: usize = 30;
+    let mut text = String::from("import boto3\n\ns3 = boto3.client(\"s3\")\n");
+    for level in 0..LEVELS {
+        text.push_str(&format!("\n\ndef f{level}(bucket, key):\n"));
+        for call in 0..FAN {
+            if level + 1 == LEVELS {
+                text.push_str(&format!("    s3.get_object(Bucket=bucket, Key=key + \"{call}\")\n"));
+            } else {
+                text.push_str(&format!("    f{}(bucket, key)\n", level + 1));
+            }
+        }
+    }
+    text.push('\n');
+    for caller in 0..FAN {
+        text.push_str(&format!("f0(\"legacy-{caller}\", \"k\")\n"));
+    }
+    let dir = tree();
+    write(dir.path(), "chain.py", &text);
+    let (run, peak_kib) = run_with_peak(dir.path(), &["check", "chain.py"]);
+    run.assert_code(1);
+    let first_caller = text.lines().position(|line| line.starts_with("f0(")).unwrap() + 1;
+    let lines = run.lines();
+    for caller in 0..FAN {
+        let warning = format!(
+            "chain.py:{}:4: warning[unlisted-bucket] unlisted bucket literal \"legacy-{caller}\" passed to `f0`, which takes it as a bucket; add it to buckets.names if it moves to Supabase too",
+            first_caller + caller
+        );
+        assert!(lines.iter().any(|line| *line == warning), "{warning}\n{}", run.show());
+    }
+    let held = lines.iter().filter(|line| line.contains(": error[boto3-call] not translated (`f399` changes as one unit): line ") && line.contains(" passes the bucket \"legacy-0\"")).count();
+    assert_eq!(held, FAN, "{}", run.show());
+    assert!(peak_kib > 1000, "peak memory {peak_kib} KiB: not measured");
+    assert!(peak_kib < 200 << 10, "check of a {LEVELS}-level chain peaked at {peak_kib} KiB (limit 200 MiB)");
+}
+
 fn nested(depth: usize) -> String {
     format!(
         "{LITERAL}x = {}1{}\ny = {}{}\nz = {}\n",
