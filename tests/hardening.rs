@@ -386,6 +386,44 @@ fn a_bucket_passed_down_a_long_chain_of_calls_is_followed_in_linear_memory() {
     assert!(peak_kib < 200 << 10, "check of a {LEVELS}-level chain peaked at {peak_kib} KiB (limit 200 MiB)");
 }
 
+#[test]
+fn a_bucket_passed_down_a_lattice_of_calls_is_followed_once_per_path_joined() {
+    // 40 levels of two functions, each calling both of the next level: 2^40 paths from
+    // the two module-level calls to the S3 call. Copied once per path, this never ended.
+    const LEVELS: usize = 40;
+    let mut text = String::from("import boto3\n\ns3 = boto3.client(\"s3\")\n");
+    for level in 0..LEVELS {
+        for side in ["a", "b"] {
+            text.push_str(&format!("\n\ndef g{level}{side}(bucket, key):\n"));
+            if level + 1 == LEVELS {
+                text.push_str("    s3.get_object(Bucket=bucket, Key=key)\n");
+            } else {
+                text.push_str(&format!("    g{next}a(bucket, key)\n    g{next}b(bucket, key)\n", next = level + 1));
+            }
+        }
+    }
+    text.push_str("\n\ng0a(\"legacy-a\", \"k\")\ng0b(\"legacy-b\", \"k\")\n");
+    let dir = tree();
+    write(dir.path(), "lattice.py", &text);
+    let (run, peak_kib) = run_with_peak(dir.path(), &["check", "lattice.py"]);
+    run.assert_code(1);
+    let first_caller = text.lines().position(|line| line.starts_with("g0a(")).unwrap() + 1;
+    let warnings: Vec<&str> = run.lines().into_iter().filter(|line| line.contains("warning[unlisted-bucket]")).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!("lattice.py:{first_caller}:5: warning[unlisted-bucket] unlisted bucket literal \"legacy-a\" passed to `g0a`, which takes it as a bucket; add it to buckets.names if it moves to Supabase too"),
+            format!("lattice.py:{}:5: warning[unlisted-bucket] unlisted bucket literal \"legacy-b\" passed to `g0b`, which takes it as a bucket; add it to buckets.names if it moves to Supabase too", first_caller + 1),
+        ],
+        "{}",
+        run.show()
+    );
+    let held = run.lines().into_iter().filter(|line| line.contains(": error[boto3-call] not translated (`g39b` changes as one unit): line ")).count();
+    assert_eq!(held, 1, "{}", run.show());
+    assert!(peak_kib > 1000, "peak memory {peak_kib} KiB: not measured");
+    assert!(peak_kib < 200 << 10, "check of a {LEVELS}-level lattice peaked at {peak_kib} KiB (limit 200 MiB)");
+}
+
 fn nested(depth: usize) -> String {
     format!(
         "{LITERAL}x = {}1{}\ny = {}{}\nz = {}\n",

@@ -701,20 +701,23 @@ impl<'a> PassFinder<'_, '_, 'a> {
         }
         // A parameter its own callers pass on (recursion) adds nothing more.
         self.followed.insert((function.0, index), (0, 0));
-        let mut found = Vec::new();
-        // A caller's parameter passed on at several calls adds its passes once.
-        let mut taken: Vec<(u32, u32)> = Vec::new();
+        let mut found: Vec<Pass<'a>> = Vec::new();
+        // A pass reached by several paths (a caller's parameter passed on at several
+        // calls, or through callers that share theirs) is one: kept once, each list holds
+        // at most the file's distinct passes.
+        let mut seen: FxHashSet<(u32, u32)> = FxHashSet::default();
         for (call, arg, caller) in self.evaluator.call_site_arguments(function, index) {
             let Some(arg) = arg else { continue };
             match known_bucket(self.raw, self.evaluator, arg, caller) {
-                Some(bucket) if self.matcher.whole(bucket).is_none() => found.push(Pass { bucket, value: arg, call }),
+                Some(bucket) if self.matcher.whole(bucket).is_none() => {
+                    if seen.insert(key(arg.range())) {
+                        found.push(Pass { bucket, value: arg, call });
+                    }
+                }
                 Some(_) => {}
                 None => {
                     let (start, end) = self.of(arg, caller);
-                    if start < end && !taken.contains(&(start, end)) {
-                        taken.push((start, end));
-                        found.extend_from_slice(&self.passes[start as usize..end as usize]);
-                    }
+                    found.extend(self.passes[start as usize..end as usize].iter().filter(|pass| seen.insert(key(pass.value.range()))));
                 }
             }
         }
