@@ -9,6 +9,7 @@
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::{Expr, FStringPart, InterpolatedStringElement, StringLiteral};
 use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashSet;
 
 use crate::finding::Finding;
 use crate::fix::edit::{Edit, Fix};
@@ -302,13 +303,12 @@ impl<'a> Checker<'_, 'a> {
         // A literal passed for a parameter of a function here that takes it as a bucket
         // (unless it is a bucket argument itself, reported above); several bucket
         // arguments can reach the same one.
-        let mut reported: Vec<TextRange> = self.ctx.model.bucket_arguments.iter().map(|argument| argument.value.range()).collect();
+        let mut reported: FxHashSet<TextRange> = self.ctx.model.bucket_arguments.iter().map(|argument| argument.value.range()).collect();
         for pass in &self.ctx.model.passes {
             let Expr::StringLiteral(literal) = pass.value else { continue };
-            if reported.contains(&literal.range) {
+            if !reported.insert(literal.range) {
                 continue;
             }
-            reported.push(literal.range);
             let function = match pass.call.func.as_ref() {
                 Expr::Attribute(attribute) => attribute.attr.as_str(),
                 func => &self.ctx.file.text[func.range()],
