@@ -1139,8 +1139,8 @@ fn an_importer_the_prefilter_passes_over_keeps_what_it_imports() {
 /// A bucket left out of `buckets.names` stays on S3: a call on it is not translated and
 /// holds its function back (byte-identical, the finding names the bucket), while a
 /// function calling only the listed bucket is translated; a function calling both keeps
-/// its calls on boto3 (only the listed literal becomes the constant, as hardcoded-bucket
-/// does in any held-back function).
+/// its calls on boto3 and its listed literal too (the constant names the Supabase bucket,
+/// not the S3 one those calls still reach).
 #[test]
 fn a_call_on_an_unlisted_bucket_holds_its_function_back() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1160,9 +1160,7 @@ fn a_call_on_an_unlisted_bucket_holds_its_function_back() {
          +SUPABASE_URL = os.getenv(\"SUPABASE_URL\")\n+SUPABASE_SERVICE_ROLE_KEY = os.getenv(\"SUPABASE_SERVICE_ROLE_KEY\")\n\
          +supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)\n+storage = supabase.storage\n \n \n def save_report(key):\n\
          -    s3_client.put_object(Bucket=\"app-store\", Key=key, Body=b\"report\")\n\
-         +    storage.from_(SUPABASE_BUCKET_NAME).upload(key, b\"report\", {\"content-type\": \"binary/octet-stream\", \"upsert\": \"true\"})\n \n \n def save_log(key):\n\
-         @@ -12,5 +19,5 @@\n \n \n def save_both(key):\n-    s3_client.put_object(Bucket=\"app-store\", Key=key, Body=b\"report\")\n\
-         +    s3_client.put_object(Bucket=SUPABASE_BUCKET_NAME, Key=key, Body=b\"report\")\n     s3_client.put_object(Bucket=\"app-logs\", Key=key, Body=b\"log\")\n"
+         +    storage.from_(SUPABASE_BUCKET_NAME).upload(key, b\"report\", {\"content-type\": \"binary/octet-stream\", \"upsert\": \"true\"})\n \n \n def save_log(key):\n"
     );
     let unlisted = "the bucket \"app-logs\" is not in buckets.names, so it stays on S3; add it to buckets.names (with its own constant in [buckets.constants]) if it moves to Supabase";
     assert_eq!(
@@ -1174,9 +1172,10 @@ fn a_call_on_an_unlisted_bucket_holds_its_function_back() {
              app/utils/s3_utils.py:18:5: error[boto3-call] not translated (`save_log` changes as one unit): {unlisted}\n\
              app/utils/s3_utils.py:18:33: warning[unlisted-bucket] unlisted bucket literal \"app-logs\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n\
              app/utils/s3_utils.py:22:5: error[boto3-call] `s3_client.put_object(...)` is held back with the rest of `save_both` by line 23; resolve that finding, then rerun\n\
+             app/utils/s3_utils.py:22:33: error[hardcoded-bucket] hardcoded bucket \"app-store\" left as written: `save_both` stays on S3 this run (line 23 holds it back), and its S3 calls keep their S3 bucket; it becomes `SUPABASE_BUCKET_NAME` with their translation\n\
              app/utils/s3_utils.py:23:5: error[boto3-call] not translated (`save_both` changes as one unit): {unlisted}\n\
              app/utils/s3_utils.py:23:33: warning[unlisted-bucket] unlisted bucket literal \"app-logs\" as `Bucket=`; add it to buckets.names if it moves to Supabase too\n\
-             1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 5 errors, 2 warnings left; 1 translation difference to review\n"
+             1 file scanned: 1 would change, 0 unchanged, 0 skipped, 0 failed; 6 errors, 2 warnings left; 1 translation difference to review\n"
         )
     );
     // `check` sees the same calls held back and fails on them.
@@ -1267,21 +1266,19 @@ fn a_listing_goes_through_the_key_lister_only_once_it_is_translated() {
     fs::write(tmp.path().join("app/views.py"), "from utils.s3_utils import list_keys\n\n\ndef legacy(prefix):\n    return list_keys(\"legacy-notes\", prefix)\n").unwrap();
     let diff = run_in(tmp.path(), &["diff", "--color", "never", "app"]);
     assert_eq!(code(&diff), 0, "{}", stderr(&diff));
-    // Placed in the text as the diff leaves it (the constant's import is one line more).
+    // Placed in the text as the diff leaves it: unchanged.
     let report_findings: String = stderr(&diff).lines().filter(|line| line.starts_with("app/report.py")).map(|line| format!("{line}\n")).collect();
     assert_eq!(
         report_findings,
-        "app/report.py:1:8: error[boto3-import] `boto3` is still used on line 5; migrate those uses, then rerun to remove the import\n\
-         app/report.py:5:1: error[boto3-client] boto3 S3 client `s3` is still used on line 10; translate those uses (boto3-call), then rerun to remove it\n\
-         app/report.py:10:20: error[boto3-call] not translated (`names` changes as one unit): outside the storage module a listing goes through its function that lists every key below a prefix, and `list_keys` keeps its boto3 calls after this run (the storage module's findings say why); rerun once it is translated\n\
-         app/report.py:12:12: error[client-error] `except ClientError` catches boto3's errors from S3 calls still made with boto3: `s3.list_objects_v2(...)` (line 10); it stays as it is and changes in the same fix that translates them, once what line 10:20 reports is resolved\n"
+        "app/report.py:1:8: error[boto3-import] `boto3` is still used on line 4; migrate those uses, then rerun to remove the import\n\
+         app/report.py:4:1: error[boto3-client] boto3 S3 client `s3` is still used on line 9; translate those uses (boto3-call), then rerun to remove it\n\
+         app/report.py:9:20: error[boto3-call] not translated (`names` changes as one unit): outside the storage module a listing goes through its function that lists every key below a prefix, and `list_keys` keeps its boto3 calls after this run (the storage module's findings say why); rerun once it is translated\n\
+         app/report.py:9:46: error[hardcoded-bucket] hardcoded bucket \"app-store\" left as written: `names` stays on S3 this run (line 9 holds it back), and its S3 calls keep their S3 bucket; it becomes `SUPABASE_BUCKET_NAME` with their translation\n\
+         app/report.py:11:12: error[client-error] `except ClientError` catches boto3's errors from S3 calls still made with boto3: `s3.list_objects_v2(...)` (line 9); it stays as it is and changes in the same fix that translates them, once what line 9:20 reports is resolved\n"
     );
     let apply = run_in(tmp.path(), &["apply", "--color", "never", "app"]);
     assert_eq!(code(&apply), 1, "{}", stderr(&apply));
-    let constant_only = report
-        .replace("ClientError\n\n", "ClientError\nfrom utils.s3_utils import SUPABASE_BUCKET_NAME\n\n")
-        .replace("Bucket=\"app-store\"", "Bucket=SUPABASE_BUCKET_NAME");
-    assert_eq!(fs::read_to_string(tmp.path().join("app/report.py")).unwrap(), constant_only);
+    assert_eq!(fs::read_to_string(tmp.path().join("app/report.py")).unwrap(), report);
     // The unlisted bucket turns out to be a test's that is nowhere: the lister is translated.
     fs::write(
         tmp.path().join("app/views.py"),
@@ -1292,7 +1289,7 @@ fn a_listing_goes_through_the_key_lister_only_once_it_is_translated() {
     assert!(stderr(&apply).ends_with("4 files scanned: 2 changed, 2 unchanged, 0 skipped, 0 failed; 2 errors, 0 warnings left; 2 translation differences to review\n"), "{}", stderr(&apply));
     assert_eq!(
         fs::read_to_string(tmp.path().join("app/report.py")).unwrap(),
-        "import boto3\nfrom utils.s3_utils import SUPABASE_BUCKET_NAME, list_keys\nfrom storage3.exceptions import StorageApiError\n\ns3 = boto3.client(\"s3\")\n\n\ndef names(prefix):\n    try:\n        \
+        "import boto3\nfrom storage3.exceptions import StorageApiError\nfrom utils.s3_utils import list_keys, SUPABASE_BUCKET_NAME\n\ns3 = boto3.client(\"s3\")\n\n\ndef names(prefix):\n    try:\n        \
          response = list_keys(SUPABASE_BUCKET_NAME, prefix)\n        return [obj for obj in response]\n    except StorageApiError:\n        return []\n"
     );
     let again = run_in(tmp.path(), &["apply", "--color", "never", "app"]);

@@ -17,15 +17,18 @@ use crate::model::buckets::{BucketPlace, Occurrence};
 use crate::model::buckets::StringNode;
 use crate::model::{Blocked, BucketOccurrence, BucketUse, Context, StringKind};
 use crate::rule::RuleId;
+use crate::rules::s3_calls::HeldUnit;
 use crate::rules::storage_access::{Access, FileAccess};
 use crate::rules::RuleContext;
 
-pub fn check(ctx: &RuleContext) -> Vec<Finding> {
+/// `held`: the code that keeps calling S3 this run (s3_calls), where a bucket stays as
+/// written: the constant names the Supabase bucket, which an S3 call must not be given.
+pub fn check(ctx: &RuleContext, held: &[HeldUnit]) -> Vec<Finding> {
     let model = ctx.model;
     if model.buckets.is_empty() && model.bucket_arguments.is_empty() && !ctx.matcher.mentions_text(ctx.file.text.as_bytes()) {
         return Vec::new();
     }
-    let mut checker = Checker { ctx, access: FileAccess::new(ctx), findings: Vec::new() };
+    let mut checker = Checker { ctx, access: FileAccess::new(ctx), held, findings: Vec::new() };
     for occurrence in &model.buckets {
         checker.occurrence(occurrence);
     }
@@ -37,6 +40,7 @@ pub fn check(ctx: &RuleContext) -> Vec<Finding> {
 struct Checker<'c, 'a> {
     ctx: &'c RuleContext<'a>,
     access: FileAccess<'c, 'a>,
+    held: &'c [HeldUnit],
     findings: Vec<Finding>,
 }
 
@@ -108,6 +112,16 @@ impl<'a> Checker<'_, 'a> {
             if self.own_variable(variable) {
                 return self.env_lookup(found, bucket, variable);
             }
+        }
+        if let Some(unit) = self.held.iter().find(|unit| unit.covers(range)) {
+            let what = if rule == RuleId::HardcodedBucket { "hardcoded bucket" } else { "bucket in a string" };
+            let message = format!(
+                "{what} \"{name}\" left as written: {} stays on S3 this run (line {} holds it back), and its S3 calls keep their S3 bucket; it becomes `{}` with their translation",
+                unit.name,
+                unit.line,
+                self.access.reference(self.constant(bucket), found.scope, range.start()).map_or_else(|_| self.constant_text(found, bucket), |access| access.text)
+            );
+            return push(&mut self.findings, rule, range, message, None);
         }
         let mut accesses: Vec<(usize, Access)> = Vec::new();
         for &bucket in &found.buckets {
@@ -382,8 +396,14 @@ mod tests {
 
     const OTHER: &str = "backend/routes/x.py";
 
+    /// The rule where no code stays on S3 (what s3_calls holds back is the tests of
+    /// `rules::check_python`).
+    fn alone(ctx: &RuleContext) -> Vec<Finding> {
+        check(ctx, &[])
+    }
+
     fn found(text: &str) -> Vec<Finding> {
-        findings_of(check, &Config::defaults(), text, OTHER)
+        findings_of(alone, &Config::defaults(), text, OTHER)
     }
 
     /// `line:rule applicability` of each finding.
@@ -399,7 +419,7 @@ mod tests {
     }
 
     fn settled(text: &str) -> String {
-        settle(text, |current| findings_of(check, &Config::defaults(), current, OTHER)).0
+        settle(text, |current| findings_of(alone, &Config::defaults(), current, OTHER)).0
     }
 
     #[test]
@@ -494,9 +514,9 @@ def g[s3_utils]():
         std::fs::write(&path, "[buckets]\nnames = [\"tool-bucket\", \"data-storage\"]\n[buckets.constants]\n\"data-storage\" = \"SUPABASE_DATA_BUCKET\"\n").unwrap();
         let config = Config::from_file(&path).unwrap();
         let text = "from utils import s3_utils\ns3.put_object(Bucket='tool-bucket', Key='k')\nspark.read(f's3://data-storage/{key}')\n";
-        let (out, _) = settle(text, |current| findings_of(check, &config, current, OTHER));
+        let (out, _) = settle(text, |current| findings_of(alone, &config, current, OTHER));
         assert_eq!(out, "from utils import s3_utils\ns3.put_object(Bucket=s3_utils.SUPABASE_BUCKET_NAME, Key='k')\nspark.read(f's3://{s3_utils.SUPABASE_DATA_BUCKET}/{key}')\n");
-        let safe = findings_of(check, &config, text, OTHER).into_iter().all(|finding| finding.fix.is_some_and(|fix| fix.applicability == Applicability::Safe));
+        let safe = findings_of(alone, &config, text, OTHER).into_iter().all(|finding| finding.fix.is_some_and(|fix| fix.applicability == Applicability::Safe));
         assert!(safe);
     }
 }

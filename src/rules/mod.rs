@@ -75,9 +75,9 @@ impl RuleContext<'_> {
 /// All findings of all rule families for one parsed Python file, before suppression
 /// and configured severities are applied.
 pub fn check_python(ctx: &RuleContext) -> Vec<Finding> {
-    let mut findings = bucket_literal::check(ctx);
-    findings.extend(bucket_constant::check(ctx));
     let mut calls = s3_calls::check(ctx);
+    let mut findings = bucket_literal::check(ctx, &calls.held);
+    findings.extend(bucket_constant::check(ctx));
     // Inside the units the call translation covers, the S3 calls and the handlers of the
     // tries guarding them are its own: its fix (or what holds the unit back) speaks for them.
     let covered = RangeSet::new(calls.covered.iter().copied());
@@ -213,6 +213,34 @@ def publish(bucket, key):
             .map(|finding| format!("{:?} {} {}", finding.range, finding.rule, finding.fix.map_or("no fix".to_owned(), |fix| fix.title)))
             .collect();
         assert_eq!(found, ["90..143 boto3-call translate the S3 calls of module level code to Supabase Storage"]);
+    }
+
+    /// Code held back keeps calling S3, where the constant (the Supabase bucket's name,
+    /// which a deployment may set to another) must not replace the S3 bucket it names.
+    #[test]
+    fn a_bucket_in_code_that_stays_on_s3_stays_as_written() {
+        let text = "\
+import boto3
+s3 = boto3.client('s3')
+def publish(key):
+    s3.put_object(Bucket='anantra-lms-store', Key=key, Body=b'', ACL='public-read')
+s3.put_object(Bucket='anantra-lms-store', Key='k', Body=b'', ACL='public-read')
+def read(key):
+    return s3.get_object(Bucket='anantra-lms-store', Key=key)['Body'].read()
+";
+        let buckets: Vec<String> = findings_of(super::check_python, &Config::defaults(), text, "backend/utils/other.py")
+            .into_iter()
+            .filter(|finding| finding.rule == RuleId::HardcodedBucket)
+            .map(|finding| format!("{:?} {} {}", finding.range, finding.message, finding.fix.map_or("no fix".to_owned(), |fix| fix.title)))
+            .collect();
+        assert_eq!(
+            buckets,
+            [
+                "80..99 hardcoded bucket \"anantra-lms-store\" left as written: `publish` stays on S3 this run (line 4 holds it back), and its S3 calls keep their S3 bucket; it becomes `s3_utils.SUPABASE_BUCKET_NAME` with their translation no fix",
+                "160..179 hardcoded bucket \"anantra-lms-store\" left as written: module level code stays on S3 this run (line 5 holds it back), and its S3 calls keep their S3 bucket; it becomes `s3_utils.SUPABASE_BUCKET_NAME` with their translation no fix",
+                "266..285 hardcoded bucket \"anantra-lms-store\"; use `s3_utils.SUPABASE_BUCKET_NAME` use the bucket constant",
+            ]
+        );
     }
 
     #[test]

@@ -70,6 +70,23 @@ pub struct Output {
     /// The `try` statements of every unit, each with its unit's fate: `None` where the
     /// unit's fix changes its handlers, the range of what holds the unit back otherwise.
     pub tries: Vec<(TextRange, Option<TextRange>)>,
+    /// The code of each unit held back, which keeps calling S3 this run.
+    pub held: Vec<HeldUnit>,
+}
+
+/// Code that stays on S3 this run: a held-back unit's functions (its calls, at module
+/// level), its name and the line of what holds it.
+#[derive(Debug, Clone)]
+pub struct HeldUnit {
+    pub areas: Vec<TextRange>,
+    pub name: String,
+    pub line: usize,
+}
+
+impl HeldUnit {
+    pub fn covers(&self, range: TextRange) -> bool {
+        self.areas.iter().any(|area| area.contains_range(range))
+    }
 }
 
 /// How a translated call fails when the object is missing (what its handlers test).
@@ -535,7 +552,7 @@ pub fn check(ctx: &RuleContext) -> Output {
     let (caller_findings, caller_tries) = callers::check(&module_cx);
     raise_findings.extend(caller_findings);
     if model.calls.is_empty() && demanded_helpers(ctx).is_empty() {
-        return Output { findings: raise_findings, covered: Vec::new(), raises, tries: caller_tries };
+        return Output { findings: raise_findings, covered: Vec::new(), raises, tries: caller_tries, held: Vec::new() };
     }
     // In the storage module the Supabase client is set up first (boto3-client), then the
     // calls are translated beside it; while boto3-client cannot set it up, nothing calls it.
@@ -551,6 +568,7 @@ pub fn check(ctx: &RuleContext) -> Output {
     let mut covered = Vec::new();
     let mut tries = caller_tries;
     let mut planned: Vec<(Vec<usize>, Plan)> = Vec::new();
+    let mut held_units = Vec::new();
     for unit in units(model) {
         covered.extend(unit.functions.iter().flatten().map(|function| model.function(*function).def.range));
         let cx = Cx {
@@ -605,7 +623,12 @@ pub fn check(ctx: &RuleContext) -> Output {
                 }
                 planned.push((unit.calls, plan));
             }
-            Err(blockers) => findings.extend(blocked(&cx, &unit, &blockers)),
+            Err(blockers) => {
+                if !waits_for_apply {
+                    held_units.push(held_unit(&cx, &unit, &blockers[0]));
+                }
+                findings.extend(blocked(&cx, &unit, &blockers));
+            }
         }
     }
     // Helpers go into the storage module once, in one edit every unit's fix carries; with
@@ -657,7 +680,14 @@ pub fn check(ctx: &RuleContext) -> Output {
             });
         }
     }
-    Output { findings, covered, raises, tries }
+    Output { findings, covered, raises, tries, held: held_units }
+}
+
+fn held_unit(cx: &Cx, unit: &Unit, first: &Blocker) -> HeldUnit {
+    let functions = unit.functions.iter().flatten().map(|&function| cx.model.function(function).def.range);
+    let module_level = unit.calls.iter().map(|&index| &cx.model.calls[index]).filter(|call| call.function.is_none()).map(|call| call.call.range());
+    let areas = functions.chain(module_level).collect();
+    HeldUnit { areas, name: unit_name(cx, unit), line: cx.line(first.range.start()) }
 }
 
 /// Why nothing goes through `reference` (`s3_utils.storage`): the storage module has no
