@@ -410,10 +410,16 @@ fn token_loop(cx: &Cx, index: usize) -> Result<Option<Rewrite>> {
         &cx.text[TextRange::new(consumer.start(), iter.start())],
         &cx.text[TextRange::new(iter.end(), consumer.end())]
     );
-    let unit = cx.unit_indent();
-    let moved = (!layout::has_multiline_string(&text)).then(|| layout::dedent(&text, &unit)).flatten().ok_or_else(|| held(consumer.range, "holds text that cannot move one level left"))?;
-    rewrite.edits.push(Edit::replace(each.range, moved));
+    if cx.comment_outside(each.range, consumer.range) {
+        return Err(held(each.range, "holds comments outside its `for`, which one listing would drop"));
+    }
+    rewrite.edits.push(Edit::replace(each.range, one_level_left(cx, &text).ok_or_else(|| held(consumer.range, "holds text that cannot move one level left"))?));
     Ok(Some(rewrite))
+}
+
+/// A loop's inner `for` (as `text`) in place of the loop around it.
+fn one_level_left(cx: &Cx, text: &str) -> Option<String> {
+    (!layout::has_multiline_string(text)).then(|| layout::dedent(text, &cx.unit_indent())).flatten()
 }
 
 /// `r.get("Contents", [])` / `r["Contents"]`.
@@ -535,8 +541,9 @@ fn enclosing_while<'a>(body: &'a [Stmt], range: TextRange) -> Option<&'a StmtWhi
 pub fn paginate(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    check_arguments(cx, c, &[], &["Bucket", "Prefix"])?;
+    check_arguments(cx, c, &[], &["Bucket", "Prefix", "Delimiter"])?;
     let held = |what: &str| cx.block(c.range(), format!("a paginator {what}; rewrite it as one listing by hand"));
+    let folders = delimiter(cx, keyword(c, "Delimiter"))?;
     let Expr::Name(paginator) = call.receiver else { return Err(held("built inline")) };
     let symbol = cx.name_symbol(call.receiver, call.scope).ok_or_else(|| held("the translation cannot see"))?;
     let (value, stmt) = cx.single_assignment(symbol).ok_or_else(|| held("bound more than once"))?;
@@ -558,11 +565,15 @@ pub fn paginate(cx: &Cx, index: usize) -> Result<Rewrite> {
     }
     let bucket = cx.bucket(keyword(c, "Bucket").ok_or_else(|| held("without Bucket"))?);
     let prefix = keyword(c, "Prefix").map_or("\"\"", |prefix| cx.src(prefix));
-    let pages = cx.helper(Helper::ListObjectPages, c.range())?;
-    let mut rewrite = Rewrite { helpers: vec![Helper::ListObjectPages], missing: Some(Missing::Other), consumed: vec![made], ..Rewrite::default() };
-    rewrite.edits.push(cx.delete(stmt));
-    rewrite.edits.push(Edit::replace(c.range(), format!("{pages}({bucket}, {prefix})")));
     let page = cx.symbol_at(target).ok_or_else(|| held("iterated into something other than a name"))?;
+    let mut rewrite = Rewrite { missing: Some(Missing::Other), consumed: vec![made], ..Rewrite::default() };
+    rewrite.edits.push(cx.delete(stmt));
+    if folders {
+        return subfolder_pages(cx, index, page, &format!("{bucket}, {prefix}"), rewrite);
+    }
+    let pages = cx.helper(Helper::ListObjectPages, c.range())?;
+    rewrite.helpers.push(Helper::ListObjectPages);
+    rewrite.edits.push(Edit::replace(c.range(), format!("{pages}({bucket}, {prefix})")));
     let name = cx.model.scopes.symbol(page).name;
     for use_id in cx.uses(page) {
         let use_ = cx.model.use_(use_id);
@@ -571,6 +582,38 @@ pub fn paginate(cx: &Cx, index: usize) -> Result<Rewrite> {
         key_error(cx, index, &chain, TextRange::new(use_.name.start(), node.end()), false, &mut rewrite.notes)?;
         rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), name.to_owned()));
     }
+    Ok(rewrite)
+}
+
+/// `for page in paginator.paginate(..., Delimiter="/"): for p in page.get("CommonPrefixes", []): ...`
+/// as one `for p in _list_subfolders(...)`: the helper gives every page's sub-folders.
+/// A page read otherwise (its Contents: the keys of one level, which no helper gives)
+/// holds the unit back.
+fn subfolder_pages(cx: &Cx, index: usize, page: SymbolId, arguments: &str, mut rewrite: Rewrite) -> Result<Rewrite> {
+    let call = &cx.model.calls[index];
+    let c = call.call;
+    let held = |range: TextRange, what: &str| cx.block(range, format!("the loop over a sub-folder paginator's pages {what}; rewrite it as one `for` over `_list_subfolders(...)` by hand"));
+    let name = cx.model.scopes.symbol(page).name;
+    let Stmt::For(outer) = call.statement else { return Err(held(c.range(), "is not a `for` statement")) };
+    let ([Stmt::For(inner)], true) = (outer.body.as_slice(), outer.orelse.is_empty()) else {
+        return Err(held(outer.range, &format!("does more than one `for` over `{name}.get(\"CommonPrefixes\", [])`")));
+    };
+    let uses = cx.uses(page);
+    let chain = match uses.as_slice() {
+        [only] => steps(cx.model.use_(*only).chain),
+        _ => Vec::new(),
+    };
+    if !reads_key(&chain, "CommonPrefixes").is_some_and(|node| node.range() == inner.iter.range()) {
+        return Err(held(outer.range, &format!("reads `{name}` other than as one `for` over `{name}.get(\"CommonPrefixes\", [])`")));
+    }
+    key_error(cx, index, &chain, inner.iter.range(), false, &mut rewrite.notes)?;
+    if cx.comment_outside(outer.range, inner.range) {
+        return Err(held(outer.range, "holds comments outside its inner `for`, which one loop would drop"));
+    }
+    let helper = cx.helper(Helper::ListSubfolders, c.range())?;
+    rewrite.helpers.push(Helper::ListSubfolders);
+    let text = format!("{}{helper}({arguments}){}", &cx.text[TextRange::new(inner.start(), inner.iter.start())], &cx.text[TextRange::new(inner.iter.end(), inner.end())]);
+    rewrite.edits.push(Edit::replace(outer.range, one_level_left(cx, &text).ok_or_else(|| held(inner.range, "holds text that cannot move one level left"))?));
     Ok(rewrite)
 }
 

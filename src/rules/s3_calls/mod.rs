@@ -385,6 +385,13 @@ impl<'c, 'a> Cx<'c, 'a> {
     }
 
     /// The statement deletion edit for `stmt` (whole lines).
+    /// Whether a comment lies in `range` outside `kept` (a rewrite replacing `range` with
+    /// `kept`'s text would drop it).
+    pub fn comment_outside(&self, range: TextRange, kept: TextRange) -> bool {
+        let comments = self.ctx.tokens.in_range(range).iter().filter(|token| token.kind() == ruff_python_ast::token::TokenKind::Comment);
+        comments.into_iter().any(|comment| !kept.contains_range(comment.range()))
+    }
+
     pub fn delete(&self, stmt: &Stmt) -> Edit {
         crate::fix::imports::delete_statement(self.text, stmt.range(), false)
     }

@@ -182,6 +182,71 @@ def keys(bucket, prefix):
     assert!(calls_left(&left).is_empty());
 }
 
+/// The pages of a `Delimiter="/"` paginator read only for their sub-folders are one
+/// `for` over every sub-folder; read any other way (their Contents are one level's keys,
+/// which no helper gives), or around a comment the one loop would drop, they stay.
+#[test]
+fn a_sub_folder_paginator_becomes_one_loop_over_every_sub_folder() {
+    let before = format!(
+        "{HEADER}
+
+def course_ids(prefix):
+    paginator = s3_client.get_paginator(\"list_objects_v2\")
+    ids = []
+    for page in paginator.paginate(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix, Delimiter=\"/\"):
+        for folder in page.get(\"CommonPrefixes\", []):
+            ids.append(folder[\"Prefix\"][len(prefix):].rstrip(\"/\"))
+    return ids
+"
+    );
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(
+        out.ends_with("def course_ids(prefix):\n    ids = []\n    for folder in _list_subfolders(SUPABASE_BUCKET_NAME, prefix):\n        ids.append(folder[\"Prefix\"][len(prefix):].rstrip(\"/\"))\n    return ids\n"),
+        "{out}"
+    );
+    assert!(calls_left(&left).is_empty(), "{left:?}");
+    let held = "
+
+def level_keys(prefix):
+    paginator = s3_client.get_paginator(\"list_objects_v2\")
+    for page in paginator.paginate(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix, Delimiter=\"/\"):
+        for obj in page.get(\"Contents\", []):
+            print(obj[\"Key\"])
+
+
+def noted(prefix):
+    paginator = s3_client.get_paginator(\"list_objects_v2\")
+    for page in paginator.paginate(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix, Delimiter=\"/\"):
+        # one line per course
+        for folder in page.get(\"CommonPrefixes\", []):
+            print(folder[\"Prefix\"])
+
+
+def token_noted(prefix):
+    kwargs = {\"Bucket\": SUPABASE_BUCKET_NAME, \"Prefix\": prefix}
+    while True:
+        response = s3_client.list_objects_v2(**kwargs)
+        # every key of this page
+        for obj in response.get(\"Contents\", []):
+            print(obj[\"Key\"])
+        if not response.get(\"IsTruncated\"):
+            break
+        kwargs[\"ContinuationToken\"] = response[\"NextContinuationToken\"]
+";
+    let before = format!("{HEADER}{held}");
+    let (out, left) = migrated(&before, STORAGE);
+    assert_eq!(out, before, "every unit stays byte-identical");
+    let by_hand = "rewrite it as one `for` over `_list_subfolders(...)` by hand";
+    assert_eq!(
+        left_of(&out, &left, RuleId::Boto3Call),
+        [
+            ("18:5".to_owned(), format!("not translated (`level_keys` changes as one unit): the loop over a sub-folder paginator's pages reads `page` other than as one `for` over `page.get(\"CommonPrefixes\", [])`; {by_hand}")),
+            ("25:5".to_owned(), format!("not translated (`noted` changes as one unit): the loop over a sub-folder paginator's pages holds comments outside its inner `for`, which one loop would drop; {by_hand}")),
+            ("33:5".to_owned(), "not translated (`token_noted` changes as one unit): the loop around `list_objects_v2` holds comments outside its `for`, which one listing would drop; rewrite it as one listing by hand".to_owned()),
+        ]
+    );
+}
+
 #[test]
 fn a_function_the_storage_module_passes_an_unlisted_bucket_stays_on_s3() {
     // Translated, `read_text` would look for "legacy-notes" on Supabase, where
