@@ -106,8 +106,12 @@ def test_course_ids_with_a_dot_case_variants_and_more_than_100(s3_utils):
     assert s3_utils.list_subfolders(BUCKET, "user_data/carol/cs") == ["101.v2", "101"]
     assert s3_utils.list_subfolders(BUCKET, "user_data/carol/cs101/") == ["deep"]
     assert s3_utils.list_subfolders(BUCKET, "user_data/") == ["carol"]
+    # The same listing through a Delimiter paginator.
+    assert s3_utils.list_folder_names(BUCKET, "user_data/carol/") == [p[:-1] for p in sorted(c + "/" for c in courses)]
+    assert s3_utils.list_folder_names(BUCKET, "user_data/carol/cs") == ["101.v2", "101"]
     assert s3_utils.list_user_course_ids("dave") == []
     assert s3_utils.list_subfolders(BUCKET, "user_data/dave/") == []
+    assert s3_utils.list_folder_names(BUCKET, "user_data/dave/") == []
 
 
 def test_one_page_checks(s3_utils):

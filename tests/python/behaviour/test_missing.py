@@ -93,6 +93,8 @@ def test_missing_bucket_is_not_a_missing_key(s3_utils):
         s3_utils.delete_files_from_s3(MISSING_BUCKET, ["a.txt"])
     with pytest.raises(storage_error()):
         s3_utils.list_keys_with_resource(MISSING_BUCKET, "")
+    with pytest.raises(storage_error()):
+        s3_utils.list_folder_names(MISSING_BUCKET, "user_data/")
 
 
 def test_missing_bucket_writes_and_deletes_fail(s3_utils, tmp_path):
