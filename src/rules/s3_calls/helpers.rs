@@ -232,7 +232,14 @@ pub fn insertion(ctx: &RuleContext, needed: &BTreeSet<Helper>) -> Vec<Edit> {
         content.push_str("\n\n");
         content.push_str(&helper.source_in(model));
     }
-    let mut edits = vec![Edit::insert(line_end_after(text, anchor.end()), content.replace('\n', nl))];
+    let at = line_end_after(text, anchor.end());
+    // PEP 8's two blank lines between the last helper and a statement right after it.
+    let rest = &text[at.to_usize()..];
+    if !rest.trim().is_empty() {
+        let blank = rest.lines().take_while(|line| line.trim().is_empty()).count();
+        content.push_str(&"\n".repeat(2usize.saturating_sub(blank)));
+    }
+    let mut edits = vec![Edit::insert(at, content.replace('\n', nl))];
     let imports: Vec<&str> = needed
         .iter()
         .flat_map(|helper| helper.imports().iter())

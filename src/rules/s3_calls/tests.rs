@@ -357,6 +357,16 @@ fn the_storage_module_gets_the_helpers_other_files_call() {
 }
 
 #[test]
+fn the_helpers_end_two_blank_lines_above_the_statement_after_them() {
+    let demand = StorageDemand { helpers: ["_head_object".to_owned()].into(), reached: Default::default() };
+    for (between, kept) in [("", "\n\n"), ("\n", "\n\n"), ("\n\n\n", "\n\n\n")] {
+        let text = format!("{MIGRATED}{between}BUCKET = SUPABASE_BUCKET_NAME\n");
+        let (out, _) = settle(&text, |current| findings_with_storage(crate::rules::check_python, &Config::defaults(), current, STORAGE, Some(demand.clone())));
+        assert!(out.contains(&format!("        \"CacheControl\": info[\"cache_control\"],\n    }}\n{kept}BUCKET = SUPABASE_BUCKET_NAME\n")), "{between:?}: {out}");
+    }
+}
+
+#[test]
 fn helper_imports_after_a_module_docstring_leave_its_empty_line() {
     let demand = StorageDemand { helpers: ["_copy_object".to_owned()].into(), reached: Default::default() };
     let text = format!("\"\"\"Storage.\"\"\"\n{MIGRATED}");
