@@ -325,15 +325,25 @@ fn bound_as(model: &FileModel, name: &str, line: &str) -> Result<bool, TextRange
 }
 
 /// Why `helper` (with the helpers it calls) cannot go into the storage module of `model`
-/// as written: a module-level name its body reads is bound there to something else
-/// (`exception` is the configured replacement exception, which `_copy_object` catches).
+/// as written: its own name, or a module-level name its body reads, is bound there to
+/// something else (`exception` is the configured replacement exception, which `_copy_object` catches).
 /// `line_of` numbers offsets for the message.
-pub fn conflict(model: &FileModel, exception: &str, helper: Helper, line_of: impl Fn(TextSize) -> usize) -> Option<String> {
-    let defined = |helper: Helper| model.scopes.local(Scopes::MODULE, helper.name()).is_some();
+pub fn conflict(model: &FileModel, text: &str, exception: &str, helper: Helper, line_of: impl Fn(TextSize) -> usize) -> Option<String> {
     let mut wanted = BTreeSet::new();
     wanted.insert(helper);
-    for each in closure(&wanted).into_iter().filter(|each| !defined(*each)) {
+    for each in closure(&wanted) {
         let reader = if each == helper { format!("`{}`", each.name()) } else { format!("`{}`, which it calls,", each.name()) };
+        match written_as_ours(model, text, each) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            // A function of the user's under the helper's name would run in its place.
+            Err(at) => {
+                return Some(format!(
+                    "{reader} is a name the storage module binds to its own code (line {}), not to the helper apply adds; rename that, then rerun",
+                    line_of(at.start())
+                ))
+            }
+        }
         let taken = |name: &str, at: TextRange, how: String| {
             Some(format!("{reader} reads `{name}` as {how}, and the storage module binds `{name}` to something else (line {}); rename that, then rerun", line_of(at.start())))
         };
@@ -355,14 +365,25 @@ pub fn conflict(model: &FileModel, exception: &str, helper: Helper, line_of: imp
                 return taken(name, at, "the builtin".to_owned());
             }
         }
-        for called in each.needs() {
-            if let Some(symbol) = model.scopes.local(Scopes::MODULE, called.name()) {
-                let sites = &model.scopes.symbol(symbol).sites;
-                if let Some(&site) = sites.iter().find(|&&site| !matches!(model.site(site).kind, SiteKind::Function(_))) {
-                    return taken(called.name(), model.site(site).range, "the helper of that name".to_owned());
-                }
-            }
-        }
     }
     None
+}
+
+/// Whether the storage module binds `helper`'s name only to the helper as apply writes it
+/// (`Ok(true)`: an earlier apply added it), to nothing (`Ok(false)`), or else the first
+/// binding that is something else.
+fn written_as_ours(model: &FileModel, text: &str, helper: Helper) -> Result<bool, TextRange> {
+    let Some(symbol) = model.scopes.local(Scopes::MODULE, helper.name()) else { return Ok(false) };
+    let source = helper.source_in(model);
+    for &id in &model.scopes.symbol(symbol).sites {
+        let site = model.site(id);
+        let ours = match (&site.kind, site.statement) {
+            (SiteKind::Function(_), Some((stmt, _))) => text[stmt.range()].replace("\r\n", "\n") == source.trim_end(),
+            _ => false,
+        };
+        if !ours {
+            return Err(site.range);
+        }
+    }
+    Ok(true)
 }

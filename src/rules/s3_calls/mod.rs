@@ -291,7 +291,7 @@ impl<'c, 'a> Cx<'c, 'a> {
         let name = helper.name();
         self.written.borrow_mut().members.push(name.to_owned());
         if self.ctx.is_storage_module {
-            return match helpers::conflict(self.model, &self.ctx.config.errors.exception, helper, |at| self.line(at)) {
+            return match helpers::conflict(self.model, &self.ctx.file.text, &self.ctx.config.errors.exception, helper, |at| self.line(at)) {
                 Some(why) => Err(self.block(at, format!("its exact translation calls `{name}`, but {why}"))),
                 None => Ok(name.to_owned()),
             };
@@ -716,7 +716,7 @@ pub fn helper_conflicts(model: &FileModel, text: &str, config: &crate::config::C
     let lines = crate::source::LineIndex::new(text);
     Helper::ALL
         .into_iter()
-        .filter_map(|helper| helpers::conflict(model, &config.errors.exception, helper, |at| lines.line_of(at)).map(|why| (helper.name().to_owned(), why)))
+        .filter_map(|helper| helpers::conflict(model, text, &config.errors.exception, helper, |at| lines.line_of(at)).map(|why| (helper.name().to_owned(), why)))
         .collect()
 }
 

@@ -326,6 +326,41 @@ def copy(bucket, key):
 }
 
 #[test]
+fn must_report_a_function_of_its_own_under_a_helper_name() {
+    let body = "
+
+def _remove_objects(bucket_name, keys):
+    print(bucket_name, keys)
+
+
+def drop(bucket, key):
+    s3_client.delete_object(Bucket=bucket, Key=key)
+";
+    let before = format!("{HEADER}{body}");
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    assert_eq!(
+        calls_left(&left),
+        [("not translated (`drop` changes as one unit): its exact translation calls `_remove_objects`, but `_remove_objects` is a name the storage module binds to its own code (line 16), not to the helper apply adds; rename that, then rerun".to_owned(), false)]
+    );
+}
+
+#[test]
+fn a_helper_an_earlier_apply_added_is_called_again() {
+    let held = "\n\ndef copy(bucket, key):\n    s3_client.copy_object(Bucket=bucket, Key=key, CopySource=bucket + \"/\" + key)\n";
+    let drop = "\n\ndef drop(bucket, key):\n    s3_client.delete_object(Bucket=bucket, Key=key)\n";
+    let (first, _) = migrated(&format!("{HEADER}{held}{drop}"), STORAGE);
+    assert_eq!(first.matches("\ndef _remove_objects(").count(), 1, "{first}");
+    for nl in ["\n", "\r\n"] {
+        let later = format!("{first}{}", drop.replace("drop(", "drop_again("));
+        let (out, left) = migrated(&later.replace('\n', nl), STORAGE);
+        assert!(out.ends_with(&"\n\ndef drop_again(bucket, key):\n    _remove_objects(bucket, [key])\n".replace('\n', nl)), "{out}");
+        assert_eq!(out.matches("def _remove_objects(").count(), 1, "{out}");
+        assert_eq!(calls_left(&left).len(), 1, "only `copy` stays: {left:?}");
+    }
+}
+
+#[test]
 fn outside_the_storage_module_a_helper_is_called_through_it() {
     let text = "import boto3\n\nimport utils.s3_utils as s3_utils\n\n\ndef drop(bucket, key):\n    s3 = boto3.client(\"s3\")\n    s3.delete_object(Bucket=bucket, Key=key)\n";
     let (out, left) = migrated(text, OTHER);
