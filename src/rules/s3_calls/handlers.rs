@@ -8,7 +8,8 @@
 //! configured exception, which supabase-py raises for the same failures; and the
 //! error-code checks: `NoSuchKey` after a GET → `str(e.status) == "404" and e.code ==
 //! "not_found"`, a bare `"404"` after HEAD-like calls → `str(e.status) == "404"` (missing
-//! key or bucket, as S3 said).
+//! key or bucket, as S3 said), and any other read of the code there → `str(e.status)`
+//! (S3's code for a HEAD is the HTTP status).
 //!
 //! A `try` whose body also makes calls that stay on boto3 (another AWS service's client,
 //! an S3-looking call on a receiver the model cannot resolve, directly or in this file's
@@ -388,6 +389,8 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
                     }
                 }
                 Context::Compared { .. } => return Err(held("is compared in a way this translation does not read")),
+                // After HEAD-like calls S3's code is the HTTP status, as `int(...) == 404` reads it.
+                _ if miss == Some(Missing::Bare404) => edits.push(Edit::replace(read.expr.range(), format!("str({name}.status)"))),
                 _ => {
                     edits.push(Edit::replace(read.expr.range(), format!("{name}.code")));
                     notes.push(format!("`{}` is now the server's error text (`not_found`, `Bucket not found`, ...), not S3's code", cx.src(read.expr)));

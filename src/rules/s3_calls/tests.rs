@@ -131,6 +131,27 @@ def raw(bucket, key, data):
 }
 
 #[test]
+fn an_error_code_read_after_a_head_is_the_status_s3_gave_as_its_code() {
+    let before = format!(
+        "{HEADER}
+
+def exists(key):
+    try:
+        s3_client.head_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)
+        return True
+    except ClientError as e:
+        if int(e.response[\"Error\"][\"Code\"]) == 404:
+            return False
+        raise
+"
+    );
+    let (out, left) = migrated(&before, STORAGE);
+    // `e.code` there would be `not_found`, and `int()` would raise where S3's "404" was False.
+    assert!(out.ends_with("        storage.from_(SUPABASE_BUCKET_NAME).info(key)\n        return True\n    except StorageApiError as e:\n        if int(str(e.status)) == 404:\n            return False\n        raise\n"), "{out}");
+    assert!(left.iter().all(|finding| finding.rule != RuleId::TranslationDifference), "{left:?}");
+}
+
+#[test]
 fn a_continuation_token_loop_becomes_one_walk() {
     let before = format!(
         "{HEADER}
