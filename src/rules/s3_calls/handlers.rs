@@ -372,20 +372,34 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
                     edits.push(Edit::replace(compare.range, text));
                 }
                 Context::Assigned { targets: [Expr::Name(target)], .. } => {
-                    if miss != Some(Missing::Bare404) {
-                        return Err(held("is kept in a variable around a GET (where a missing key needs its code too)"));
-                    }
-                    edits.push(Edit::replace(read.expr.range(), format!("str({name}.status)")));
+                    let miss = miss.ok_or_else(|| held("is kept in a variable of a `try` that guards both GET and HEAD-like calls"))?;
                     let code = cx.model.scopes.resolve(handler_scope(cx, read.use_), target.id.as_str()).ok_or_else(|| held("is kept in a variable the translation cannot follow"))?;
+                    if cx.single_assignment(code).is_none() {
+                        return Err(held("is kept in a variable bound elsewhere too"));
+                    }
+                    // After a GET the variable holds S3's missing-key code exactly when the
+                    // key is missing, so the checks of it read as they did; other errors
+                    // give the server's text. After a HEAD the status is S3's code.
+                    let (value, kept) = match miss {
+                        Missing::NoSuchKey => (format!("\"NoSuchKey\" if {} else {name}.code", missing_condition(name, miss).unwrap_or_default()), "NoSuchKey"),
+                        Missing::Bare404 => (format!("str({name}.status)"), "404"),
+                        _ => return Err(held("is kept in a variable around calls whose missing-object error this translation does not know")),
+                    };
+                    edits.push(Edit::replace(read.expr.range(), value));
+                    let mut read_as_text = false;
                     for use_id in cx.uses(code) {
                         let use_ = cx.model.use_(use_id);
-                        let Context::Compared { compare } = use_.context else { return Err(held("is kept in a variable used other than compared")) };
-                        let (codes, negated) = compared_codes(compare).ok_or_else(|| held("is kept in a variable compared in a way this translation does not read"))?;
-                        if !codes.contains(&"404") || codes.iter().any(|code| !matches!(*code, "404" | "NoSuchKey")) {
+                        let Context::Compared { compare } = use_.context else {
+                            read_as_text = true;
+                            continue;
+                        };
+                        let (codes, _) = compared_codes(compare).ok_or_else(|| held("is kept in a variable compared in a way this translation does not read"))?;
+                        if !codes.contains(&kept) || codes.iter().any(|code| !matches!(*code, "404" | "NoSuchKey")) {
                             return Err(held("is kept in a variable compared with other codes"));
                         }
-                        let op = if negated { "!=" } else { "==" };
-                        edits.push(Edit::replace(compare.range, format!("{} {op} \"404\"", target.id)));
+                    }
+                    if read_as_text && miss == Missing::NoSuchKey {
+                        notes.push(format!("`{}` is now the server's error text (`Bucket not found`, ...) for errors other than a missing key, not S3's code", target.id));
                     }
                 }
                 Context::Compared { .. } => return Err(held("is compared in a way this translation does not read")),

@@ -41,6 +41,8 @@ def test_text_upload_and_read(s3_utils):
     assert metadata == {"size": 25, "content_type": TEXT_CONTENT_TYPE, "etag": md5(text.encode("utf-8"))}
     assert s3_utils.file_exists_in_s3(BUCKET, key) is True
     assert s3_utils.get_file_size(BUCKET, key) == 25
+    assert s3_utils.upload_file_to_s3(BUCKET, "user_data/alice/cs101/notes.md", text) is True
+    assert s3_utils.read_course_notes(BUCKET, "alice", "cs101") == text
 
 
 def test_upload_overwrites(s3_utils):
