@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{exception_import, handlers, import_edits, Blocker, Cx, Missing};
+use super::handlers::{self, TryEdits};
+use super::{exception_import, import_edits, Blocker, Cx, Missing};
 use crate::finding::Finding;
 use crate::fix::edit::Fix;
 use crate::model::{TryBlock, TryKind};
@@ -98,10 +99,8 @@ pub(super) fn check(cx: &Cx) -> (Vec<Finding>, Vec<(TextRange, Option<TextRange>
         let calls = call_list(ctx, block.storage_calls.iter().map(|call| (call.range(), format!("{}(...)", cx.src(&*call.func)))));
         let whose = if missing.is_empty() { "that already run on Supabase Storage" } else { "this run translates completely" };
         match translate(cx, block, missing, &exception) {
-            Ok((mut edits, uses_exception, notes)) => {
-                if uses_exception {
-                    edits.extend(import_edits(cx, &exception_import(cx).into_iter().collect()));
-                }
+            Ok(TryEdits { mut edits, imports, notes }) => {
+                edits.extend(import_edits(cx, &imports.into_iter().collect()));
                 edits.sort();
                 edits.dedup();
                 let notes = if notes.is_empty() { String::new() } else { format!("; differences that remain: {}", notes.join("; ")) };
@@ -119,9 +118,8 @@ pub(super) fn check(cx: &Cx) -> (Vec<Finding>, Vec<(TextRange, Option<TextRange>
     (findings, tries)
 }
 
-/// The edits of `block`'s handlers, whether they name the exception, and the
-/// differences that remain.
-fn translate(cx: &Cx, block: &TryBlock, missing: BTreeSet<Missing>, exception: &str) -> Result<(Vec<crate::fix::edit::Edit>, bool, Vec<String>), Blocker> {
+/// What `block`'s handlers become: their edits, imports and the differences that remain.
+fn translate(cx: &Cx, block: &TryBlock, missing: BTreeSet<Missing>, exception: &str) -> Result<TryEdits, Blocker> {
     if missing.is_empty() {
         // Functions that ran on Supabase before this run: what a missing object raises is
         // not known here, so a test of S3's error codes has nothing to map to.
@@ -135,6 +133,6 @@ fn translate(cx: &Cx, block: &TryBlock, missing: BTreeSet<Missing>, exception: &
     let kinds = if missing.is_empty() { BTreeSet::from([Missing::Other]) } else { missing };
     match block.kind {
         TryKind::Try(stmt) => handlers::try_block(cx, block, stmt, &kinds, exception, &mut Vec::new()),
-        TryKind::PytestRaises { .. } => handlers::pytest_raises(cx, &block.handlers[0], &kinds, exception).map(|edits| (edits, true, Vec::new())),
+        TryKind::PytestRaises { .. } => handlers::pytest_raises(cx, &block.handlers[0], &kinds, exception).map(|edits| TryEdits { edits, imports: exception_import(cx).into_iter().collect(), notes: Vec::new() }),
     }
 }

@@ -27,7 +27,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::{exception_import, layout, Blocker, Cx, Edit, Missing};
 use crate::fix::imports::{line_end_after, line_start};
-use crate::model::{Caught, Context, Handler, TryBlock, TryKind, Value};
+use crate::model::{Caught, Context, Handler, Scopes, TryBlock, TryKind, Value};
 
 pub struct Handled {
     pub edits: Vec<Edit>,
@@ -42,7 +42,6 @@ pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], ed
     let mut handled = Handled { edits: Vec::new(), imports: Vec::new(), notes: Vec::new() };
     let mut blockers = Vec::new();
     let exception = cx.ctx.config.errors.exception.rsplit('.').next().unwrap_or_default().to_owned();
-    let mut renamed = false;
     for block in unit_tries.iter().map(|index| &cx.model.tries[*index]) {
         let TryKind::Try(stmt) = block.kind else { continue };
         // The unit may span functions: the `try` is written in the style of its own.
@@ -65,10 +64,10 @@ pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], ed
             }
         }
         match try_block(cx, block, stmt, &kinds, &exception, edits) {
-            Ok((more, uses_exception, notes)) => {
-                handled.edits.extend(more);
-                renamed |= uses_exception;
-                handled.notes.extend(notes.into_iter().map(|note| (stmt.range, note)));
+            Ok(changed) => {
+                handled.edits.extend(changed.edits);
+                handled.imports.extend(changed.imports);
+                handled.notes.extend(changed.notes.into_iter().map(|note| (stmt.range, note)));
             }
             Err(blocker) => blockers.push(blocker),
         }
@@ -76,13 +75,20 @@ pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], ed
     if !blockers.is_empty() {
         return Err(blockers);
     }
-    if renamed {
-        handled.imports.extend(exception_import(cx));
-    }
+    handled.imports.sort_unstable();
+    handled.imports.dedup();
     Ok(handled)
 }
 
-type TryResult = Result<(Vec<Edit>, bool, Vec<String>), Blocker>;
+/// What one `try`'s handlers become: the edits, the import lines they need and the
+/// differences that remain.
+pub struct TryEdits {
+    pub edits: Vec<Edit>,
+    pub imports: Vec<&'static str>,
+    pub notes: Vec<String>,
+}
+
+type TryResult = Result<TryEdits, Blocker>;
 
 /// One `try`'s handlers, for calls that fail with `kinds`: the edits, whether they name
 /// the exception, and the differences that remain. `call_edits`: the calls' edits (a
@@ -91,6 +97,7 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
     let mut edits = Vec::new();
     let mut notes = Vec::new();
     let mut uses_exception = false;
+    let mut imports = Vec::new();
     let upload_only = kinds.iter().all(|kind| *kind == Missing::UploadFile);
     let miss = match (kinds.contains(&Missing::NoSuchKey), kinds.contains(&Missing::Bare404)) {
         (true, true) => None,
@@ -169,6 +176,11 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
                     }
                     uses_exception = true;
                 }
+                Caught::Botocore("BotoCoreError") if kept.is_none() => {
+                    imports.push(httpx_import(cx, block.scope, element.range())?);
+                    edits.push(Edit::replace(element.range(), "httpx.HTTPError".to_owned()));
+                    notes.push("`BotoCoreError` is now `httpx.HTTPError`, what supabase-py raises when no answer comes (no connection, a timeout); boto3's other client-side errors (missing credentials, invalid parameters) have no counterpart there".to_owned());
+                }
                 Caught::Botocore(name) => return Err(cx.block(element.range(), format!("botocore's `{name}`{beside}: Supabase raises httpx errors for transport failures; rewrite the handler by hand"))),
                 Caught::Boto3(name) => return Err(cx.block(element.range(), format!("boto3's `{name}`{beside}: rewrite the handler by hand"))),
                 Caught::Modeled(name) => return Err(cx.block(element.range(), format!("`{name}`{beside}: rewrite the handler by hand"))),
@@ -196,9 +208,28 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
         if !stmt.orelse.is_empty() || !stmt.finalbody.is_empty() {
             return Err(cx.block(stmt.range, "every handler of this `try` goes, but it has an `else`/`finally`: unwrap it by hand"));
         }
-        return Ok((vec![unwrap(cx, stmt, call_edits)?], false, notes));
+        return Ok(TryEdits { edits: vec![unwrap(cx, stmt, call_edits)?], imports, notes });
     }
-    Ok((edits, uses_exception, notes))
+    if uses_exception {
+        imports.extend(exception_import(cx));
+    }
+    Ok(TryEdits { edits, imports, notes })
+}
+
+/// `import httpx`, where the handler at `scope` reads `httpx` as that module (`at`: the
+/// exception being replaced, for the finding otherwise).
+fn httpx_import(cx: &Cx, scope: crate::model::ScopeId, at: TextRange) -> Result<&'static str, Blocker> {
+    const LINE: &str = "import httpx";
+    let scopes = &cx.model.scopes;
+    let elsewhere = match scopes.resolve(scope, "httpx") {
+        Some(symbol) if scopes.symbol(symbol).scope != Scopes::MODULE => scopes.symbol(symbol).sites.first().map(|&site| cx.model.site(site).range),
+        Some(_) => super::helpers::bound_as(cx.model, "httpx", LINE).err(),
+        None => None,
+    };
+    match elsewhere {
+        Some(site) => Err(cx.block(at, format!("`BotoCoreError` becomes `httpx.HTTPError`, but `httpx` is bound to something else here (line {}); rename that, then rerun", cx.line(site.start())))),
+        None => Ok(LINE),
+    }
 }
 
 /// `except S3UploadFailedError` (or its base `Boto3Error`; `type_`, the name caught)

@@ -297,7 +297,7 @@ impl Helper {
 /// Whether every module-level binding of `name` in `model` is the import `line` (`import m`
 /// or `from m import n`): `Ok(true)` bound so, `Ok(false)` not bound at all, else the first
 /// other binding.
-fn bound_as(model: &FileModel, name: &str, line: &str) -> Result<bool, TextRange> {
+pub(super) fn bound_as(model: &FileModel, name: &str, line: &str) -> Result<bool, TextRange> {
     let Some(symbol) = model.scopes.local(Scopes::MODULE, name) else { return Ok(false) };
     let (module, member) = match line.strip_prefix("from ").and_then(|rest| rest.split_once(" import ")) {
         Some((module, member)) => (Some(module), member),

@@ -220,6 +220,57 @@ def read(key):
 }
 
 #[test]
+fn botocore_errors_become_httpx_errors_what_supabase_py_raises_when_no_answer_comes() {
+    let before = format!(
+        "{HEADER}
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except (ClientError, BotoCoreError) as e:
+        print(e)
+        return None
+
+
+def size(key):
+    try:
+        return s3_client.head_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"ContentLength\"]
+    except ClientError:
+        return -1
+    except BotoCoreError:
+        return -2
+"
+    )
+    .replace("import ClientError\n", "import BotoCoreError, ClientError\n");
+    let (out, _) = migrated(&before, STORAGE);
+    assert!(out.contains("\nfrom storage3.exceptions import StorageApiError\nimport httpx\n\nSUPABASE_BUCKET_NAME = "), "{out}");
+    assert!(!out.contains("botocore"), "{out}");
+    assert!(out.contains("    except (StorageApiError, httpx.HTTPError) as e:\n        print(e)\n"), "{out}");
+    assert!(out.contains("    except StorageApiError:\n        return -1\n    except httpx.HTTPError:\n        return -2\n"), "{out}");
+    let note = "`BotoCoreError` is now `httpx.HTTPError`, what supabase-py raises when no answer comes (no connection, a timeout); boto3's other client-side errors (missing credentials, invalid parameters) have no counterpart there";
+    assert_eq!(differences_left(&before), [format!("translated with the other S3 calls of `read`, one difference remains: {note}"), format!("translated with the other S3 calls of `size`, one difference remains: {note}")]);
+}
+
+#[test]
+fn must_report_a_botocore_error_where_httpx_means_something_else() {
+    let body = "
+
+def read(key, httpx=None):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except (ClientError, BotoCoreError):
+        return httpx
+";
+    let before = format!("{HEADER}{body}").replace("import ClientError\n", "import BotoCoreError, ClientError\n");
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    assert_eq!(
+        calls_left(&left)[0],
+        ("not translated (`read` changes as one unit): `BotoCoreError` becomes `httpx.HTTPError`, but `httpx` is bound to something else here (line 16); rename that, then rerun".to_owned(), false)
+    );
+}
+
+#[test]
 fn a_continuation_token_loop_becomes_one_walk() {
     let before = format!(
         "{HEADER}
