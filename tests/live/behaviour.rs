@@ -124,7 +124,7 @@ fn pytest_summary_lines_are_read_strictly() {
 #[test]
 fn original_fixture_passes_the_behaviour_suite_on_moto() {
     let run = original_run();
-    assert_eq!(run.passed, 65, "tests in tests/python/behaviour/");
+    assert_eq!(run.passed, 66, "tests in tests/python/behaviour/");
     // The dumps hold what the store holds: keys and bytes, a dropped bucket as absent.
     let dump = |name: &str| String::from_utf8(run.dumps[name].clone()).expect("UTF-8 JSON lines");
     assert_eq!(

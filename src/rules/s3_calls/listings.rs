@@ -1,5 +1,6 @@
 //! Listings: `list_objects_v2` (one page, `MaxKeys`, `KeyCount`, `"Contents" in r`,
-//! `.get("Contents", [])`, the `IsTruncated`/`ContinuationToken` loop), its paginator,
+//! `.get("Contents", [])`, the `IsTruncated`/`ContinuationToken` loop) and `list_objects`
+//! (the same page without `KeyCount`), their paginators,
 //! `Delimiter="/"` listings with `CommonPrefixes`, and the resource's `objects.filter(...)`
 //! / `.all()`. Supabase's `list()` lists one folder level, case-insensitively, by whole
 //! folder names; the helpers walk `list_v2`, which matches S3's prefix semantics, and
@@ -71,14 +72,17 @@ fn key_error(cx: &Cx, index: usize, chain: &[(Access, &Expr)], read: TextRange, 
     )))
 }
 
-pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
+pub fn list_objects(cx: &Cx, index: usize) -> Result<Rewrite> {
     let call = &cx.model.calls[index];
     let c = call.call;
-    if let Some(rewrite) = token_loop(cx, index)? {
-        return Ok(rewrite);
+    // list_objects pages with Marker, which the argument check refuses.
+    if call.operation == "list_objects_v2" {
+        if let Some(rewrite) = token_loop(cx, index)? {
+            return Ok(rewrite);
+        }
     }
     check_arguments(cx, c, &[], &["Bucket", "Prefix", "MaxKeys", "Delimiter"])?;
-    let bucket = cx.bucket(keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), "`list_objects_v2` without `Bucket=`"))?);
+    let bucket = cx.bucket(keyword(c, "Bucket").ok_or_else(|| cx.block(c.range(), format!("`{}` without `Bucket=`", call.operation)))?);
     let prefix = keyword(c, "Prefix").map_or("\"\"", |prefix| cx.src(prefix));
     let max_keys = keyword(c, "MaxKeys").map(|max| cx.src(max));
     let folders = delimiter(cx, keyword(c, "Delimiter"))?;
@@ -115,7 +119,7 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
             rewrite.edits.push(Edit::replace(TextRange::new(c.start(), node.end()), listing));
             return Ok(rewrite);
         }
-        if let (false, Some(node)) = (folders, reads_key(&chain, "KeyCount")) {
+        if let (false, true, Some(node)) = (folders, counts_keys(call), reads_key(&chain, "KeyCount")) {
             rewrite.edits.push(Edit::replace(TextRange::new(c.start(), node.end()), format!("len({listing})")));
             return Ok(rewrite);
         }
@@ -125,6 +129,12 @@ pub fn list_objects_v2(cx: &Cx, index: usize) -> Result<Rewrite> {
     rewrite.edits.push(Edit::replace(c.range(), listing));
     response_reads(cx, index, symbol, folders, false, &mut rewrite)?;
     Ok(rewrite)
+}
+
+/// Whether the listing's response has `KeyCount` (list_objects' has not: reading it
+/// raised `KeyError`).
+fn counts_keys(call: &S3Call) -> bool {
+    call.operation == "list_objects_v2"
 }
 
 /// Whether the response bound to `symbol` is tested for `key` (`"Contents" in r`,
@@ -196,7 +206,7 @@ fn response_reads(cx: &Cx, index: usize, symbol: SymbolId, folders: bool, keys: 
             rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), text));
             continue;
         }
-        if let Some(node) = reads_key(&chain, "KeyCount") {
+        if let (true, Some(node)) = (counts_keys(&cx.model.calls[index]), reads_key(&chain, "KeyCount")) {
             rewrite.edits.push(Edit::replace(TextRange::new(use_.name.start(), node.end()), format!("len({name})")));
             continue;
         }
@@ -276,7 +286,7 @@ fn elsewhere(cx: &Cx, index: usize, bucket: &str, prefix: &str, one_page: bool, 
     rewrite.edits.push(Edit::replace(c.range(), format!("{}({bucket}, {prefix})", function.text)));
     rewrite.edits.extend(function.import);
     rewrite.notes.push(format!("the listing goes through the storage module's `{lister}`, which leaves out folder placeholders (keys ending in `/`, which Supabase does not hold)"));
-    rewrite.notes.push(format!("S3's 1000-key page is not reproduced: `{lister}` gives every key below the prefix, where the one `list_objects_v2` call gave at most 1000"));
+    rewrite.notes.push(format!("S3's 1000-key page is not reproduced: `{lister}` gives every key below the prefix, where the one `{}` call gave at most 1000", call.operation));
     response_reads(cx, index, symbol, false, true, &mut rewrite)?;
     Ok(rewrite)
 }
@@ -553,8 +563,9 @@ pub fn paginate(cx: &Cx, index: usize) -> Result<Rewrite> {
         .iter()
         .position(|other| other.call.range() == value.range() && other.operation == "get_paginator")
         .ok_or_else(|| held("made by code the translation does not follow"))?;
-    if !matches!(cx.model.calls[made].call.arguments.args.first(), Some(Expr::StringLiteral(name)) if name.value.to_str() == "list_objects_v2") {
-        return Err(held("of an operation other than list_objects_v2"));
+    // Both operations' pages hold the same Contents (and CommonPrefixes).
+    if !matches!(cx.model.calls[made].call.arguments.args.first(), Some(Expr::StringLiteral(name)) if matches!(name.value.to_str(), "list_objects_v2" | "list_objects")) {
+        return Err(held("of an operation other than list_objects_v2 or list_objects"));
     }
     if cx.uses(symbol).len() != 1 {
         return Err(cx.block(paginator.range, format!("`{}` is used more than once", paginator.id)));

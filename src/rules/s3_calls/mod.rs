@@ -1046,7 +1046,7 @@ fn translate(cx: &Cx, index: usize) -> Result<Rewrite> {
             "`Object(...).copy_from(CopySource=...)`: write `{}.from_(bucket).copy(source_key, key)` by hand (Supabase copies within one bucket and overwrites the destination as S3 did; a source in another bucket needs a download and an upload)",
             cx.storage
         ))),
-        (S3Kind::Client, "list_objects_v2") => listings::list_objects_v2(cx, index),
+        (S3Kind::Client, "list_objects_v2" | "list_objects") => listings::list_objects(cx, index),
         (S3Kind::Pages, _) | (S3Kind::Paginator, "paginate") => listings::paginate(cx, index),
         (S3Kind::Collection, "delete") => deletes::purge_collection(cx, index),
         (S3Kind::Client, "delete_object") | (S3Kind::Object, "delete") => deletes::delete_object(cx, index),

@@ -271,6 +271,42 @@ def read(key, httpx=None):
 }
 
 #[test]
+fn list_objects_the_first_version_translates_as_list_objects_v2_does() {
+    let before = format!(
+        "{HEADER}
+
+def keys(prefix):
+    response = s3_client.list_objects(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix)
+    return [item[\"Key\"] for item in response.get(\"Contents\", [])]
+
+
+def sizes(prefix):
+    paginator = s3_client.get_paginator(\"list_objects\")
+    return [obj[\"Size\"] for page in paginator.paginate(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix) for obj in page.get(\"Contents\", [])]
+"
+    );
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(out.contains("\n\ndef keys(prefix):\n    response = list(_walk_objects(SUPABASE_BUCKET_NAME, prefix))\n    return [item[\"Key\"] for item in response]\n"), "{out}");
+    assert!(out.contains("\n\ndef sizes(prefix):\n    return [obj[\"Size\"] for page in _list_object_pages(SUPABASE_BUCKET_NAME, prefix) for obj in page]\n"), "{out}");
+    assert!(calls_left(&left).is_empty(), "{left:?}");
+}
+
+#[test]
+fn must_report_key_count_of_list_objects_which_has_none() {
+    let body = "
+
+def count(prefix):
+    return s3_client.list_objects(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix)[\"KeyCount\"]
+";
+    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    assert_eq!(
+        calls_left(&left),
+        [("not translated (`count` changes as one unit): the listing's response is read for fields the translation does not give (only Contents/KeyCount/CommonPrefixes)".to_owned(), false)]
+    );
+}
+
+#[test]
 fn a_continuation_token_loop_becomes_one_walk() {
     let before = format!(
         "{HEADER}

@@ -38,6 +38,12 @@ def store(s3_utils, keys):
 def test_list_objects_in_folder_is_recursive_and_exact(s3_utils):
     store(s3_utils, COURSE_KEYS + DECOYS)
     assert s3_utils.list_objects_in_folder(BUCKET, COURSE) == COURSE_KEYS
+
+
+def test_the_first_listing_api_lists_as_the_second(s3_utils):
+    assert s3_utils.list_course_file_names(BUCKET, "alice", "cs101") == []
+    store(s3_utils, COURSE_KEYS + DECOYS)
+    assert s3_utils.list_course_file_names(BUCKET, "alice", "cs101") == [key[len(COURSE):] for key in COURSE_KEYS]
     assert s3_utils.list_objects_in_folder(BUCKET, "user_data/alice/cs101/uploads/") == [
         "user_data/alice/cs101/uploads/a b.pdf",
         "user_data/alice/cs101/uploads/week1/slides.pdf",

@@ -98,6 +98,8 @@ def test_missing_bucket_is_not_a_missing_key(s3_utils):
         s3_utils.list_keys_with_resource(MISSING_BUCKET, "")
     with pytest.raises(storage_error()):
         s3_utils.list_folder_names(MISSING_BUCKET, "user_data/")
+    with pytest.raises(storage_error()):
+        s3_utils.list_course_file_names(MISSING_BUCKET, "alice", "cs101")
 
 
 def test_missing_bucket_writes_and_deletes_fail(s3_utils, tmp_path):
