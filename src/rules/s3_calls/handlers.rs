@@ -470,23 +470,27 @@ fn compared_codes<'a>(compare: &'a ruff_python_ast::ExprCompare) -> Option<(Vec<
     }
 }
 
-/// The Supabase test for S3 codes `codes` after calls that fail with `miss`: only the
-/// missing-object code (and the other operation's, which these calls never answer) maps.
+/// The Supabase test for S3 codes `codes` after calls that fail with `miss`: the
+/// missing-object code (and the other operation's, which these calls never answer) maps,
+/// and after a GET also `NoSuchBucket` (the server's "Bucket not found", status 404 too).
 fn code_condition(_cx: &Cx, name: &str, codes: &[&str], negated: bool, miss: Missing) -> Option<String> {
-    let (code, never) = match miss {
-        Missing::NoSuchKey => ("NoSuchKey", "404"),
-        Missing::Bare404 => ("404", "NoSuchKey"),
-        _ => return None,
-    };
-    if !codes.contains(&code) || codes.iter().any(|other| *other != code && *other != never) {
+    if miss == Missing::NoSuchKey {
+        let known = |code: &&str| matches!(*code, "NoSuchKey" | "NoSuchBucket" | "404");
+        let server: Vec<&str> = [("NoSuchKey", "not_found"), ("NoSuchBucket", "Bucket not found")].into_iter().filter(|(code, _)| codes.contains(code)).map(|(_, error)| error).collect();
+        if server.is_empty() || !codes.iter().all(known) {
+            return None;
+        }
+        let code_test = match server.as_slice() {
+            [one] => format!("{name}.code == \"{one}\""),
+            many => format!("{name}.code in ({})", many.iter().map(|error| format!("\"{error}\"")).collect::<Vec<_>>().join(", ")),
+        };
+        let condition = format!("str({name}.status) == \"404\" and {code_test}");
+        return Some(if negated { format!("not ({condition})") } else { condition });
+    }
+    if miss != Missing::Bare404 || !codes.contains(&"404") || codes.iter().any(|other| !matches!(*other, "404" | "NoSuchKey")) {
         return None;
     }
-    let condition = missing_condition(name, miss)?;
-    Some(match (negated, miss) {
-        (false, _) => condition,
-        (true, Missing::Bare404) => format!("str({name}.status) != \"404\""),
-        (true, _) => format!("not ({condition})"),
-    })
+    Some(if negated { format!("str({name}.status) != \"404\"") } else { missing_condition(name, miss)? })
 }
 
 /// Whether the compare at `range` stands where `a and b` needs no parentheses: the whole

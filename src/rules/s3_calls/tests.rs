@@ -307,6 +307,36 @@ def count(prefix):
 }
 
 #[test]
+fn no_such_bucket_after_a_get_is_the_servers_bucket_not_found() {
+    let before = format!(
+        "{HEADER}
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except ClientError as e:
+        if e.response[\"Error\"][\"Code\"] in (\"NoSuchKey\", \"NoSuchBucket\"):
+            return None
+        if e.response[\"Error\"][\"Code\"] == \"NoSuchBucket\" or e.response[\"Error\"][\"Code\"] != \"NoSuchKey\":
+            raise
+        return b\"\"
+"
+    );
+    let (out, _) = migrated(&before, STORAGE);
+    assert!(
+        out.contains(
+            "    except StorageApiError as e:
+        if str(e.status) == \"404\" and e.code in (\"not_found\", \"Bucket not found\"):
+            return None
+        if (str(e.status) == \"404\" and e.code == \"Bucket not found\") or not (str(e.status) == \"404\" and e.code == \"not_found\"):
+            raise
+"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_continuation_token_loop_becomes_one_walk() {
     let before = format!(
         "{HEADER}

@@ -36,6 +36,7 @@ def test_text_upload_and_read(s3_utils):
     assert s3_utils.upload_file_to_s3(BUCKET, key, text) is True
     assert s3_utils.read_text_file_from_s3(BUCKET, key) == text
     assert s3_utils.read_binary_from_s3(BUCKET, key) == text.encode("utf-8")
+    assert s3_utils.read_optional_file(BUCKET, key) == text.encode("utf-8")
     metadata = s3_utils.get_file_metadata(BUCKET, key)
     assert_recent(metadata.pop("last_modified"), started)
     assert metadata == {"size": 25, "content_type": TEXT_CONTENT_TYPE, "etag": md5(text.encode("utf-8"))}
