@@ -143,10 +143,20 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
             continue;
         }
         if let [Caught::Modeled("NoSuchKey")] = handler.caught.as_slice() {
-            if miss != Some(Missing::NoSuchKey) || except.name.is_some() {
-                return Err(cx.block(except.range, "a `NoSuchKey` handler around calls that do not raise it (or bound to a name): rewrite it by hand"));
+            if miss != Some(Missing::NoSuchKey) {
+                return Err(cx.block(except.range, "a `NoSuchKey` handler around calls that do not raise it: rewrite it by hand"));
             }
             let next = block.handlers.get(at + 1).filter(|next| next.caught.as_slice() == [Caught::ClientError] && next.handler.is_some_and(|next| next.name.is_some()));
+            let next_name = next.and_then(|next| next.handler).and_then(|next| next.name.as_ref());
+            if let (Some(theirs), Some(own)) = (next_name, &except.name) {
+                if own.as_str() != theirs.as_str() {
+                    return Err(cx.block(own.range, format!("a `NoSuchKey` handler bound to `{own}` and a `ClientError` handler bound to `{theirs}` become one handler: give them one name, then rerun")));
+                }
+                // Its body moves into the merged handler as written.
+                if let Some(read) = handler.reads.first() {
+                    return Err(cx.block(read.expr.range(), format!("`{}` in a `NoSuchKey` handler merged with the `ClientError` one after it: rewrite it by hand against `{own}.status`/`{own}.code`/`{own}.message`", cx.src(read.expr))));
+                }
+            }
             if let (Some(_), Some(kept)) = (next, &kept) {
                 return Err(cx.block(except.range, format!(
                     "the `NoSuchKey` and `ClientError` handlers become one handler of `{exception}`, but this `try` also calls {kept} `ClientError`: give the S3 calls a `try` of their own, or rewrite the handlers by hand"
@@ -154,7 +164,15 @@ pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTree
             }
             match next {
                 Some(next) => edits.extend(merge_modeled(cx, except, next.handler.unwrap_or(except), exception)?),
-                None => edits.extend(modeled(cx, except, exception, block.scope)?),
+                None => {
+                    edits.extend(modeled(cx, except, exception, block.scope)?);
+                    // Its name now holds the Supabase error: reads of it as boto3's change too.
+                    if except.name.is_some() {
+                        let (more, more_notes) = handler_body(cx, handler, except, miss, exception)?;
+                        edits.extend(more);
+                        notes.extend(more_notes);
+                    }
+                }
             }
             skip_next_type = next.is_some();
             uses_exception = true;
@@ -319,14 +337,16 @@ fn missing_condition(name: &str, miss: Missing) -> Option<String> {
     }
 }
 
-/// `except c.exceptions.NoSuchKey:` alone → `except E as _storage_error:` re-raising the rest.
+/// `except c.exceptions.NoSuchKey:` alone → `except E as _storage_error:` (or its own
+/// `as` name) re-raising the rest.
 fn modeled(cx: &Cx, except: &ExceptHandlerExceptHandler, exception: &str, scope: crate::model::ScopeId) -> Result<Vec<Edit>, Blocker> {
-    let name = "_storage_error";
-    if !cx.free(scope, name) {
+    let name = except.name.as_ref().map_or("_storage_error", |own| own.as_str());
+    if except.name.is_none() && !cx.free(scope, name) {
         return Err(cx.block(except.range, format!("the translation needs the name `{name}`, which is taken here")));
     }
     let Some(first) = except.body.first() else { return Err(cx.block(except.range, "an empty handler")) };
-    let type_end = except.type_.as_ref().map_or(except.start(), |type_| type_.end());
+    // Through `as e` where it has a name.
+    let type_end = except.name.as_ref().map(Ranged::end).or(except.type_.as_ref().map(|type_| type_.end())).unwrap_or(except.start());
     let body_indent = cx.indent(first.start());
     let unit = cx.unit_indent();
     let nl = cx.nl;

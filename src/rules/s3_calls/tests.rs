@@ -337,6 +337,76 @@ def read(key):
 }
 
 #[test]
+fn a_no_such_key_handler_bound_to_a_name_keeps_it_for_the_supabase_error() {
+    let before = format!(
+        "{HEADER}
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except s3_client.exceptions.NoSuchKey as err:
+        print(key, err.response[\"Error\"][\"Message\"])
+        return None
+
+
+def read_or_fail(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except s3_client.exceptions.NoSuchKey as e:
+        return None
+    except ClientError as e:
+        raise RuntimeError(e)
+"
+    );
+    let (out, left) = migrated(&before, STORAGE);
+    assert!(
+        out.ends_with(
+            "
+def read(key):
+    try:
+        return storage.from_(SUPABASE_BUCKET_NAME).download(key)
+    except StorageApiError as err:
+        if not (str(err.status) == \"404\" and err.code == \"not_found\"):
+            raise
+        print(key, err.message)
+        return None
+
+
+def read_or_fail(key):
+    try:
+        return storage.from_(SUPABASE_BUCKET_NAME).download(key)
+    except StorageApiError as e:
+        if str(e.status) == \"404\" and e.code == \"not_found\":
+            return None
+        raise RuntimeError(e)
+"
+        ),
+        "{out}"
+    );
+    assert!(calls_left(&left).is_empty(), "{left:?}");
+}
+
+#[test]
+fn must_report_no_such_key_and_client_error_handlers_bound_to_two_names() {
+    let body = "
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except s3_client.exceptions.NoSuchKey as missing:
+        return None
+    except ClientError as e:
+        raise RuntimeError(e)
+";
+    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    assert_eq!(
+        calls_left(&left)[0],
+        ("not translated (`read` changes as one unit): a `NoSuchKey` handler bound to `missing` and a `ClientError` handler bound to `e` become one handler: give them one name, then rerun".to_owned(), false)
+    );
+}
+
+#[test]
 fn a_continuation_token_loop_becomes_one_walk() {
     let before = format!(
         "{HEADER}

@@ -26,6 +26,7 @@ def test_missing_key_reads(s3_utils, tmp_path):
     assert s3_utils.get_file_metadata(BUCKET, MISSING) is None
     assert s3_utils.get_file_size(BUCKET, MISSING) == 0
     assert s3_utils.load_quiz("alice", "cs101", "nope") is None
+    assert s3_utils.load_quiz_answers(BUCKET, "alice", "cs101", "nope") == {}
     assert s3_utils.read_chat_log(BUCKET, "alice", "cs101", "nope") == []
     assert s3_utils.read_course_notes(BUCKET, "alice", "cs101") == ""
     target = tmp_path / "sub" / "missing.txt"
@@ -88,6 +89,8 @@ def test_missing_bucket_is_not_a_missing_key(s3_utils):
         s3_utils.read_chat_log(MISSING_BUCKET, "alice", "cs101", "s1")
     with pytest.raises(storage_error()):
         s3_utils.read_course_notes(MISSING_BUCKET, "alice", "cs101")
+    with pytest.raises(storage_error()):
+        s3_utils.load_quiz_answers(MISSING_BUCKET, "alice", "cs101", "q1")
     with pytest.raises(storage_error()):
         s3_utils.append_to_log(MISSING_BUCKET, "logs/x.log", "line")
     with pytest.raises(storage_error()):

@@ -137,6 +137,9 @@ def test_json_read_through_loads_and_decode(s3_utils):
     quiz = {"questions": [{"q": "2+2?", "a": "4"}], "title": "Warm-up ✓"}
     assert s3_utils.upload_json_to_s3(BUCKET, "user_data/alice/cs101/quizzes/q1.json", quiz) is True
     assert s3_utils.load_quiz("alice", "cs101", "q1") == quiz
+    answers = {"1": "4"}
+    assert s3_utils.upload_json_to_s3(BUCKET, "user_data/alice/cs101/quizzes/q1.answers.json", answers) is True
+    assert s3_utils.load_quiz_answers(BUCKET, "alice", "cs101", "q1") == answers
 
 
 def test_course_alias_map_keeps_existing_entries(s3_utils):
