@@ -401,17 +401,38 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
         match read.keys.as_slice() {
             ["Error", "Message"] => edits.push(Edit::replace(read.expr.range(), format!("{name}.message"))),
             ["ResponseMetadata", "HTTPStatusCode"] => {
-                let Context::Compared { compare } = read.context else { return Err(held("is used other than compared")) };
-                let negated = match (compare.ops.as_ref(), compare.comparators.as_ref()) {
-                    ([CmpOp::Eq], [Expr::NumberLiteral(number)]) if cx.src(number) == "404" => false,
-                    ([CmpOp::NotEq], [Expr::NumberLiteral(number)]) if cx.src(number) == "404" => true,
-                    _ => return Err(held("is compared with something other than 404")),
-                };
                 if miss != Some(Missing::Bare404) && miss != Some(Missing::NoSuchKey) {
                     return Err(held("tests for 404 around calls that never answer it"));
                 }
-                let op = if negated { "!=" } else { "==" };
-                edits.push(Edit::replace(compare.range, format!("str({name}.status) {op} \"404\"")));
+                match read.context {
+                    Context::Compared { compare } => {
+                        let negated = compared_with_404(cx, compare).ok_or_else(|| held("is compared with something other than 404"))?;
+                        let op = if negated { "!=" } else { "==" };
+                        edits.push(Edit::replace(compare.range, format!("str({name}.status) {op} \"404\"")));
+                    }
+                    // `status = ...; if status == 404:`: the server's status is 404 exactly
+                    // where S3's was (a missing object or bucket), as a number.
+                    Context::Assigned { targets: [Expr::Name(target)], .. } => {
+                        let status = cx.model.scopes.resolve(handler_scope(cx, read.use_), target.id.as_str()).ok_or_else(|| held("is kept in a variable the translation cannot follow"))?;
+                        if cx.single_assignment(status).is_none() {
+                            return Err(held("is kept in a variable bound elsewhere too"));
+                        }
+                        let mut read_as_number = false;
+                        for use_id in cx.uses(status) {
+                            match cx.model.use_(use_id).context {
+                                Context::Compared { compare } => {
+                                    compared_with_404(cx, compare).ok_or_else(|| held("is kept in a variable compared with something other than 404"))?;
+                                }
+                                _ => read_as_number = true,
+                            }
+                        }
+                        edits.push(Edit::replace(read.expr.range(), format!("int({name}.status)")));
+                        if read_as_number {
+                            notes.push(format!("`{}` is now the status the server gives, the same as S3's for a missing object (404), not always for other errors", target.id));
+                        }
+                    }
+                    _ => return Err(held("is used other than compared or kept in a variable")),
+                }
             }
             ["Error", "Code"] => match read.context {
                 Context::Compared { compare } if compare.left.range() == read.expr.range() => {
@@ -469,6 +490,15 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
 
 fn handler_scope(cx: &Cx, use_: crate::model::UseId) -> crate::model::ScopeId {
     cx.model.use_(use_).scope
+}
+
+/// `x == 404` / `x != 404`: whether negated.
+fn compared_with_404(cx: &Cx, compare: &ruff_python_ast::ExprCompare) -> Option<bool> {
+    match (compare.ops.as_ref(), compare.comparators.as_ref()) {
+        ([CmpOp::Eq], [Expr::NumberLiteral(number)]) if cx.src(number) == "404" => Some(false),
+        ([CmpOp::NotEq], [Expr::NumberLiteral(number)]) if cx.src(number) == "404" => Some(true),
+        _ => None,
+    }
 }
 
 /// `x == "A"`, `x != "A"`, `x in ["A", "B"]`, `x not in ("A",)`: the codes and whether negated.

@@ -407,6 +407,47 @@ def read(key):
 }
 
 #[test]
+fn an_http_status_kept_in_a_variable_is_the_servers_status_as_a_number() {
+    let before = format!(
+        "{HEADER}
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except ClientError as e:
+        status = e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]
+        if status != 404:
+            print(\"read failed with\", status)
+            raise
+        return None
+"
+    );
+    let (out, _) = migrated(&before, STORAGE);
+    assert!(out.contains("    except StorageApiError as e:\n        status = int(e.status)\n        if status != 404:\n            print(\"read failed with\", status)\n"), "{out}");
+    assert_eq!(
+        differences_left(&before),
+        ["translated with the other S3 calls of `read`, one difference remains: `status` is now the status the server gives, the same as S3's for a missing object (404), not always for other errors"]
+    );
+    let body = "
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+    except ClientError as e:
+        status = e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]
+        if status == 403:
+            return b\"\"
+        raise
+";
+    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    assert_eq!(
+        calls_left(&left)[0],
+        ("not translated (`read` changes as one unit): `e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]` is kept in a variable compared with something other than 404; rewrite it by hand against `e.status`/`e.code`/`e.message`".to_owned(), false)
+    );
+}
+
+#[test]
 fn a_continuation_token_loop_becomes_one_walk() {
     let before = format!(
         "{HEADER}

@@ -44,6 +44,8 @@ def test_text_upload_and_read(s3_utils):
     assert s3_utils.get_file_size(BUCKET, key) == 25
     assert s3_utils.upload_file_to_s3(BUCKET, "user_data/alice/cs101/notes.md", text) is True
     assert s3_utils.read_course_notes(BUCKET, "alice", "cs101") == text
+    assert s3_utils.upload_file_to_s3(BUCKET, "user_data/alice/cs101/transcripts/l1.txt", text) is True
+    assert s3_utils.read_lecture_transcript(BUCKET, "alice", "cs101", "l1") == text
 
 
 def test_upload_overwrites(s3_utils):
