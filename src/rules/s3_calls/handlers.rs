@@ -90,8 +90,7 @@ pub struct TryEdits {
 
 type TryResult = Result<TryEdits, Blocker>;
 
-/// One `try`'s handlers, for calls that fail with `kinds`: the edits, whether they name
-/// the exception, and the differences that remain. `call_edits`: the calls' edits (a
+/// What one `try`'s handlers become, for calls that fail with `kinds`. `call_edits`: the calls' edits (a
 /// `try` that is unwrapped takes those in its body).
 pub(super) fn try_block(cx: &Cx, block: &TryBlock, stmt: &StmtTry, kinds: &BTreeSet<Missing>, exception: &str, call_edits: &mut Vec<Edit>) -> TryResult {
     let mut edits = Vec::new();
@@ -413,10 +412,7 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
                     // `status = ...; if status == 404:`: the server's status is 404 exactly
                     // where S3's was (a missing object or bucket), as a number.
                     Context::Assigned { targets: [Expr::Name(target)], .. } => {
-                        let status = cx.model.scopes.resolve(handler_scope(cx, read.use_), target.id.as_str()).ok_or_else(|| held("is kept in a variable the translation cannot follow"))?;
-                        if cx.single_assignment(status).is_none() {
-                            return Err(held("is kept in a variable bound elsewhere too"));
-                        }
+                        let status = kept_in(cx, read.use_, target).map_err(&held)?;
                         let mut read_as_number = false;
                         for use_id in cx.uses(status) {
                             match cx.model.use_(use_id).context {
@@ -445,10 +441,7 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
                 }
                 Context::Assigned { targets: [Expr::Name(target)], .. } => {
                     let miss = miss.ok_or_else(|| held("is kept in a variable of a `try` that guards both GET and HEAD-like calls"))?;
-                    let code = cx.model.scopes.resolve(handler_scope(cx, read.use_), target.id.as_str()).ok_or_else(|| held("is kept in a variable the translation cannot follow"))?;
-                    if cx.single_assignment(code).is_none() {
-                        return Err(held("is kept in a variable bound elsewhere too"));
-                    }
+                    let code = kept_in(cx, read.use_, target).map_err(&held)?;
                     // After a GET the variable holds S3's missing-key code exactly when the
                     // key is missing, so the checks of it read as they did; other errors
                     // give the server's text. After a HEAD the status is S3's code.
@@ -488,8 +481,13 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
     Ok((edits, notes))
 }
 
-fn handler_scope(cx: &Cx, use_: crate::model::UseId) -> crate::model::ScopeId {
-    cx.model.use_(use_).scope
+/// The variable `target` a read at `use_` is assigned to, where it is bound only there.
+fn kept_in(cx: &Cx, use_: crate::model::UseId, target: &ruff_python_ast::ExprName) -> Result<crate::model::SymbolId, &'static str> {
+    let symbol = cx.model.scopes.resolve(cx.model.use_(use_).scope, target.id.as_str()).ok_or("is kept in a variable the translation cannot follow")?;
+    if cx.single_assignment(symbol).is_none() {
+        return Err("is kept in a variable bound elsewhere too");
+    }
+    Ok(symbol)
 }
 
 /// `x == 404` / `x != 404`: whether negated.
