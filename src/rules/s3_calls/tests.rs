@@ -65,6 +65,14 @@ fn differences_left(text: &str) -> Vec<String> {
     messages
 }
 
+/// The `boto3-call` messages (and whether each has a fix) for `body` after the header,
+/// which must stay byte-identical.
+fn held_back(body: &str) -> Vec<(String, bool)> {
+    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
+    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
+    calls_left(&left)
+}
+
 fn calls_left(found: &[Finding]) -> Vec<(String, bool)> {
     found.iter().filter(|finding| finding.rule == RuleId::Boto3Call).map(|finding| (finding.message.clone(), finding.fix.is_some())).collect()
 }
@@ -211,10 +219,8 @@ def read(key):
             return b\"\"
         raise
 ";
-    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left)[0],
+        held_back(body)[0],
         ("not translated (`read` changes as one unit): `e.response[\"Error\"][\"Code\"]` is kept in a variable compared with other codes; rewrite it by hand against `e.status`/`e.code`/`e.message`".to_owned(), false)
     );
 }
@@ -298,10 +304,8 @@ fn must_report_key_count_of_list_objects_which_has_none() {
 def count(prefix):
     return s3_client.list_objects(Bucket=SUPABASE_BUCKET_NAME, Prefix=prefix)[\"KeyCount\"]
 ";
-    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left),
+        held_back(body),
         [("not translated (`count` changes as one unit): the listing's response is read for fields the translation does not give (only Contents/KeyCount/CommonPrefixes)".to_owned(), false)]
     );
 }
@@ -398,10 +402,8 @@ def read(key):
     except ClientError as e:
         raise RuntimeError(e)
 ";
-    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left)[0],
+        held_back(body)[0],
         ("not translated (`read` changes as one unit): a `NoSuchKey` handler bound to `missing` and a `ClientError` handler bound to `e` become one handler: give them one name, then rerun".to_owned(), false)
     );
 }
@@ -439,10 +441,8 @@ def read(key):
             return b\"\"
         raise
 ";
-    let (out, left) = migrated(&format!("{HEADER}{body}"), STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left)[0],
+        held_back(body)[0],
         ("not translated (`read` changes as one unit): `e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]` is kept in a variable compared with something other than 404; rewrite it by hand against `e.status`/`e.code`/`e.message`".to_owned(), false)
     );
 }
@@ -593,11 +593,8 @@ def publish(bucket, key):
     s3_client.put_object(Bucket=bucket, Key=key, Body=b\"x\", ACL=\"public-read\")
     return s3_client.get_object(Bucket=bucket, Key=key)[\"Body\"].read()
 ";
-    let before = format!("{HEADER}{body}");
-    let (out, left) = migrated(&before, STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left),
+        held_back(body),
         [
             ("not translated (`publish` changes as one unit): argument `ACL`: Supabase has no object ACLs: make the bucket public or private, and control access with RLS policies on storage.objects".to_owned(), false),
             ("`s3_client.get_object(...)` is held back with the rest of `publish` by line 17; resolve that finding, then rerun".to_owned(), false),
@@ -615,11 +612,8 @@ def keys(bucket, prefix, token=None):
         return s3_client.list_objects_v2(Bucket=bucket, Prefix=prefix, ContinuationToken=token)
     return s3_client.list_objects_v2(Bucket=bucket, Prefix=prefix)
 ";
-    let before = format!("{HEADER}{body}");
-    let (out, left) = migrated(&before, STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left)[0].0,
+        held_back(body)[0].0,
         "not translated (`keys` changes as one unit): argument `ContinuationToken`: Supabase pages its own way, and the translation follows paging only as one `list_objects_v2` call in a `while True:` loop (the token in the arguments or in a variable): rewrite the paging that way and rerun, or list every key below the prefix through the storage module"
     );
 }
@@ -653,11 +647,8 @@ def _remove_objects(bucket_name, keys):
 def drop(bucket, key):
     s3_client.delete_object(Bucket=bucket, Key=key)
 ";
-    let before = format!("{HEADER}{body}");
-    let (out, left) = migrated(&before, STORAGE);
-    assert!(out.ends_with(body), "the unit must stay byte-identical:\n{out}");
     assert_eq!(
-        calls_left(&left),
+        held_back(body),
         [("not translated (`drop` changes as one unit): its exact translation calls `_remove_objects`, but `_remove_objects` is a name the storage module binds to its own code (line 16), not to the helper apply adds; rename that, then rerun".to_owned(), false)]
     );
 }
