@@ -25,6 +25,14 @@ supabase: Client = create_client(SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY)
 storage = supabase.storage
 ";
 
+/// A function whose `try` reads one object: the handlers follow.
+const READ_TRY: &str = "
+
+def read(key):
+    try:
+        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
+";
+
 /// The header after the translation removed the last S3 call (and with it the client).
 const MIGRATED: &str = "import json
 import os
@@ -175,12 +183,7 @@ def exists(key):
 #[test]
 fn an_error_code_kept_in_a_variable_reads_as_s3_gave_it_where_the_code_checks_it() {
     let before = format!(
-        "{HEADER}
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except ClientError as e:
+        "{HEADER}{READ_TRY}    except ClientError as e:
         code = e.response[\"Error\"][\"Code\"]
         if code in (\"NoSuchKey\", \"404\"):
             return None
@@ -206,19 +209,14 @@ def size(key):
 
 #[test]
 fn must_report_an_error_code_in_a_variable_checked_for_another_code() {
-    let body = "
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except ClientError as e:
+    let body = &[READ_TRY, "    except ClientError as e:
         code = e.response[\"Error\"][\"Code\"]
         if code == \"NoSuchKey\":
             return None
         if code == \"AccessDenied\":
             return b\"\"
         raise
-";
+"].concat();
     assert_eq!(
         held_back(body)[0],
         ("not translated (`read` changes as one unit): `e.response[\"Error\"][\"Code\"]` is kept in a variable compared with other codes; rewrite it by hand against `e.status`/`e.code`/`e.message`".to_owned(), false)
@@ -228,12 +226,7 @@ def read(key):
 #[test]
 fn botocore_errors_become_httpx_errors_what_supabase_py_raises_when_no_answer_comes() {
     let before = format!(
-        "{HEADER}
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except (ClientError, BotoCoreError) as e:
+        "{HEADER}{READ_TRY}    except (ClientError, BotoCoreError) as e:
         print(e)
         return None
 
@@ -313,12 +306,7 @@ def count(prefix):
 #[test]
 fn no_such_bucket_after_a_get_is_the_servers_bucket_not_found() {
     let before = format!(
-        "{HEADER}
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except ClientError as e:
+        "{HEADER}{READ_TRY}    except ClientError as e:
         if e.response[\"Error\"][\"Code\"] in (\"NoSuchKey\", \"NoSuchBucket\"):
             return None
         if e.response[\"Error\"][\"Code\"] == \"NoSuchBucket\" or e.response[\"Error\"][\"Code\"] != \"NoSuchKey\":
@@ -343,12 +331,7 @@ def read(key):
 #[test]
 fn a_no_such_key_handler_bound_to_a_name_keeps_it_for_the_supabase_error() {
     let before = format!(
-        "{HEADER}
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except s3_client.exceptions.NoSuchKey as err:
+        "{HEADER}{READ_TRY}    except s3_client.exceptions.NoSuchKey as err:
         print(key, err.response[\"Error\"][\"Message\"])
         return None
 
@@ -392,16 +375,11 @@ def read_or_fail(key):
 
 #[test]
 fn must_report_no_such_key_and_client_error_handlers_bound_to_two_names() {
-    let body = "
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except s3_client.exceptions.NoSuchKey as missing:
+    let body = &[READ_TRY, "    except s3_client.exceptions.NoSuchKey as missing:
         return None
     except ClientError as e:
         raise RuntimeError(e)
-";
+"].concat();
     assert_eq!(
         held_back(body)[0],
         ("not translated (`read` changes as one unit): a `NoSuchKey` handler bound to `missing` and a `ClientError` handler bound to `e` become one handler: give them one name, then rerun".to_owned(), false)
@@ -411,12 +389,7 @@ def read(key):
 #[test]
 fn an_http_status_kept_in_a_variable_is_the_servers_status_as_a_number() {
     let before = format!(
-        "{HEADER}
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except ClientError as e:
+        "{HEADER}{READ_TRY}    except ClientError as e:
         status = e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]
         if status != 404:
             print(\"read failed with\", status)
@@ -430,17 +403,12 @@ def read(key):
         differences_left(&before),
         ["translated with the other S3 calls of `read`, one difference remains: `status` is now the status the server gives, the same as S3's for a missing object (404), not always for other errors"]
     );
-    let body = "
-
-def read(key):
-    try:
-        return s3_client.get_object(Bucket=SUPABASE_BUCKET_NAME, Key=key)[\"Body\"].read()
-    except ClientError as e:
+    let body = &[READ_TRY, "    except ClientError as e:
         status = e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]
         if status == 403:
             return b\"\"
         raise
-";
+"].concat();
     assert_eq!(
         held_back(body)[0],
         ("not translated (`read` changes as one unit): `e.response[\"ResponseMetadata\"][\"HTTPStatusCode\"]` is kept in a variable compared with something other than 404; rewrite it by hand against `e.status`/`e.code`/`e.message`".to_owned(), false)
