@@ -20,6 +20,7 @@ def test_missing_key_reads(s3_utils, tmp_path):
     assert s3_utils.read_text_file_from_s3(BUCKET, MISSING) is None
     assert s3_utils.read_binary_from_s3(BUCKET, MISSING) is None
     assert s3_utils.read_optional_file(BUCKET, MISSING) is None
+    assert s3_utils.read_course_banner(BUCKET, "alice", "cs101") is None
     assert s3_utils.read_lecture_transcript(BUCKET, "alice", "cs101", "nope") is None
     assert s3_utils.get_json_from_s3(BUCKET, MISSING) is None
     assert s3_utils.load_course_structure("alice", "cs101") is None
@@ -76,6 +77,7 @@ def test_missing_bucket_reads_and_checks(s3_utils, tmp_path):
     assert s3_utils.read_text_file_from_s3(MISSING_BUCKET, MISSING) is None
     assert s3_utils.read_binary_from_s3(MISSING_BUCKET, MISSING) is None
     assert s3_utils.read_optional_file(MISSING_BUCKET, MISSING) is None
+    assert s3_utils.read_course_banner(MISSING_BUCKET, "alice", "cs101") is None
     assert s3_utils.read_lecture_transcript(MISSING_BUCKET, "alice", "cs101", "l1") is None
     assert s3_utils.get_json_from_s3(MISSING_BUCKET, MISSING) is None
     # head_object answers a bare 404 for a missing bucket too.

@@ -65,6 +65,8 @@ def test_binary_upload_and_read(s3_utils):
     assert s3_utils.get_file_metadata(BUCKET, key)["content_type"] == "application/octet-stream"
     assert s3_utils.upload_binary_to_s3(BUCKET, "user_data/alice/cs101/slide.png", b"\x89PNG\r\n", "image/png") is True
     assert s3_utils.get_file_metadata(BUCKET, "user_data/alice/cs101/slide.png")["content_type"] == "image/png"
+    assert s3_utils.upload_binary_to_s3(BUCKET, "user_data/alice/cs101/banner.png", data, "image/png") is True
+    assert s3_utils.read_course_banner(BUCKET, "alice", "cs101") == data
 
 
 def test_binary_upload_of_a_str_parameter_stores_its_utf8(s3_utils):
