@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::fix::edit::Edit;
 use crate::fix::imports::{insert_lines, insertion_offset, line_end_after, line_start};
-use crate::model::{FileModel, Scopes, SiteKind};
+use crate::model::{FileModel, Scopes, Site, SiteKind};
 use crate::rules::RuleContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -298,26 +298,31 @@ impl Helper {
 /// or `from m import n`): `Ok(true)` bound so, `Ok(false)` not bound at all, else the first
 /// other binding.
 pub(super) fn bound_as(model: &FileModel, name: &str, line: &str) -> Result<bool, TextRange> {
-    let Some(symbol) = model.scopes.local(Scopes::MODULE, name) else { return Ok(false) };
     let (module, member) = match line.strip_prefix("from ").and_then(|rest| rest.split_once(" import ")) {
         Some((module, member)) => (Some(module), member),
         None => (None, line.trim_start_matches("import ")),
     };
+    every_binding(model, name, |site| match (&site.kind, site.statement) {
+        (SiteKind::Import { alias, .. }, Some((stmt, _))) => match (stmt, module) {
+            (Stmt::Import(import), None) => import.names.get(*alias).is_some_and(|alias| alias.name.as_str() == member && alias.asname.is_none()),
+            (Stmt::ImportFrom(import), Some(module)) => {
+                import.level == 0
+                    && import.module.as_ref().is_some_and(|dotted| dotted.as_str() == module)
+                    && import.names.get(*alias).is_some_and(|alias| alias.name.as_str() == member && alias.asname.as_ref().is_none_or(|asname| asname.as_str() == member))
+            }
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// Whether every module-level binding of `name` in `model` `fits`: `Ok(true)` all do,
+/// `Ok(false)` the name is not bound at all, else the range of the first that does not.
+fn every_binding(model: &FileModel, name: &str, fits: impl Fn(&Site) -> bool) -> Result<bool, TextRange> {
+    let Some(symbol) = model.scopes.local(Scopes::MODULE, name) else { return Ok(false) };
     for &id in &model.scopes.symbol(symbol).sites {
         let site = model.site(id);
-        let fits = match (&site.kind, site.statement) {
-            (SiteKind::Import { alias, .. }, Some((stmt, _))) => match (stmt, module) {
-                (Stmt::Import(import), None) => import.names.get(*alias).is_some_and(|alias| alias.name.as_str() == member && alias.asname.is_none()),
-                (Stmt::ImportFrom(import), Some(module)) => {
-                    import.level == 0
-                        && import.module.as_ref().is_some_and(|dotted| dotted.as_str() == module)
-                        && import.names.get(*alias).is_some_and(|alias| alias.name.as_str() == member && alias.asname.as_ref().is_none_or(|asname| asname.as_str() == member))
-                }
-                _ => false,
-            },
-            _ => false,
-        };
-        if !fits {
+        if !fits(site) {
             return Err(site.range);
         }
     }
@@ -373,17 +378,9 @@ pub fn conflict(model: &FileModel, text: &str, exception: &str, helper: Helper, 
 /// (`Ok(true)`: an earlier apply added it), to nothing (`Ok(false)`), or else the first
 /// binding that is something else.
 fn written_as_ours(model: &FileModel, text: &str, helper: Helper) -> Result<bool, TextRange> {
-    let Some(symbol) = model.scopes.local(Scopes::MODULE, helper.name()) else { return Ok(false) };
     let source = helper.source_in(model);
-    for &id in &model.scopes.symbol(symbol).sites {
-        let site = model.site(id);
-        let ours = match (&site.kind, site.statement) {
-            (SiteKind::Function(_), Some((stmt, _))) => text[stmt.range()].replace("\r\n", "\n") == source.trim_end(),
-            _ => false,
-        };
-        if !ours {
-            return Err(site.range);
-        }
-    }
-    Ok(true)
+    every_binding(model, helper.name(), |site| match (&site.kind, site.statement) {
+        (SiteKind::Function(_), Some((stmt, _))) => text[stmt.range()].replace("\r\n", "\n") == source.trim_end(),
+        _ => false,
+    })
 }
