@@ -75,8 +75,6 @@ pub fn translate(cx: &Cx, unit_tries: &[usize], missing: &[(usize, Missing)], ed
     if !blockers.is_empty() {
         return Err(blockers);
     }
-    handled.imports.sort_unstable();
-    handled.imports.dedup();
     Ok(handled)
 }
 
@@ -445,7 +443,7 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
                     // After a GET the variable holds S3's missing-key code exactly when the
                     // key is missing, so the checks of it read as they did; other errors
                     // give the server's text. After a HEAD the status is S3's code.
-                    let (value, kept) = match miss {
+                    let (value, missing_code) = match miss {
                         Missing::NoSuchKey => (format!("\"NoSuchKey\" if {} else {name}.code", missing_condition(name, miss).unwrap_or_default()), "NoSuchKey"),
                         Missing::Bare404 => (format!("str({name}.status)"), "404"),
                         _ => return Err(held("is kept in a variable around calls whose missing-object error this translation does not know")),
@@ -459,7 +457,7 @@ fn handler_body(cx: &Cx, handler: &Handler, except: &ExceptHandlerExceptHandler,
                             continue;
                         };
                         let (codes, _) = compared_codes(compare).ok_or_else(|| held("is kept in a variable compared in a way this translation does not read"))?;
-                        if !codes.contains(&kept) || codes.iter().any(|code| !matches!(*code, "404" | "NoSuchKey")) {
+                        if !codes.contains(&missing_code) || codes.iter().any(|code| !matches!(*code, "404" | "NoSuchKey")) {
                             return Err(held("is kept in a variable compared with other codes"));
                         }
                     }
